@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* events.h - the one kernel<->user ABI: every record the BPF programs emit.
+ *
+ * Included by the BPF objects (with vmlinux.h) and by user space (with
+ * <linux/types.h>). Fixed-width types only; every record starts with
+ * struct event_header; the _Static_asserts below make both compilers fail
+ * when a layout drifts.
+ */
+#ifndef TRACER_EVENTS_H
+#define TRACER_EVENTS_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+enum event_type {
+	EV_EXEC = 1, /* a process called execve and it succeeded */
+	EV_EXIT = 2, /* the last thread of a process exited */
+	EV_FORK = 3, /* a new process (not a thread); internal, keeps the cache */
+	EV_SCAN = 4, /* a process that predates the tracer (task iterator) */
+	EV_HOST = 5, /* the kernel's initial namespaces (init_task) */
+	EV_HOOK = 6, /* a policy hook matched a selector */
+	EV_MAX,
+};
+
+/* Namespace slots, in Tetragon's order. */
+enum ns_slot {
+	NS_UTS,
+	NS_IPC,
+	NS_MNT,
+	NS_PID,
+	NS_PID_FOR_CHILDREN,
+	NS_NET,
+	NS_TIME,
+	NS_TIME_FOR_CHILDREN,
+	NS_CGROUP,
+	NS_USER,
+	NS_COUNT,
+};
+
+/* Bounds on variable data; a longer value is cut and flagged. */
+#define PATH_MAX_LEN 4096 /* one resolved path, NUL included */
+#define ARGS_MAX_LEN 4096 /* argv[0..n], NUL-separated */
+#define PATH_MAX_DEPTH 64 /* dentry components walked */
+
+/* process flags (event_proc.flags) */
+#define PROC_F_EXECVE (1u << 0) /* learned from an exec */
+#define PROC_F_PROCFS (1u << 1) /* learned at start-up (predates us) */
+#define PROC_F_CLONE (1u << 2) /* a fork child that has not exec'd */
+#define PROC_F_ARGS_TRUNC (1u << 3) /* argv longer than ARGS_MAX_LEN */
+#define PROC_F_BIN_TRUNC (1u << 4) /* binary path cut */
+#define PROC_F_CWD_TRUNC (1u << 5) /* cwd path cut (too deep or long) */
+#define PROC_F_NO_CWD (1u << 6) /* cwd could not be read */
+#define PROC_F_ROOT_CWD (1u << 7) /* cwd is the task's root */
+#define PROC_F_KTHREAD (1u << 8) /* kernel thread (scan only) */
+
+struct event_header {
+	__u16 type; /* enum event_type */
+	__u16 flags;
+	__u32 size; /* whole record, header included */
+	__u64 ktime; /* bpf_ktime_get_boot_ns() when emitted */
+};
+
+struct event_creds {
+	__u32 uid, euid, suid, fsuid;
+	__u32 gid, egid, sgid, fsgid;
+	__u32 auid; /* loginuid; (u32)-1 when unset */
+	__u32 securebits;
+	__u64 cap_permitted;
+	__u64 cap_effective;
+	__u64 cap_inheritable;
+};
+
+/* The identity of a process: sent on exec and by the start-up scan. */
+struct event_proc {
+	struct event_header hdr;
+	__u32 pid; /* tgid, in the initial pid namespace */
+	__u32 tid;
+	__u32 ppid; /* real_parent's tgid */
+	__u32 nspid; /* pid inside the task's own pid namespace */
+	__u64 start_ktime; /* boot-clock ns: exec time (EV_EXEC) or fork time (EV_SCAN) */
+	__u64 cgroup_id; /* cgroup v2 leaf id */
+	struct event_creds creds;
+	__u32 ns[NS_COUNT]; /* namespace inode numbers, enum ns_slot */
+	__u32 flags; /* PROC_F_* */
+	__u16 binary_len; /* bytes in data, NUL included */
+	__u16 cwd_len;
+	__u16 args_len; /* argv[0..n] each NUL-terminated */
+	__u16 pad;
+	/* char data[]: binary, cwd, args, in that order */
+};
+
+struct event_exit {
+	struct event_header hdr;
+	__u32 pid;
+	__u32 tid; /* the thread that exited last */
+	__u32 exit_code; /* wait status: code << 8 | signal */
+	__u32 pad;
+};
+
+struct event_fork {
+	struct event_header hdr;
+	__u32 pid; /* the child's tgid */
+	__u32 ppid;
+	__u64 start_ktime;
+};
+
+/* Largest record the programs build; its scratch buffer is twice this. */
+#define EVENT_PROC_MAX (sizeof(struct event_proc) + 2 * PATH_MAX_LEN + ARGS_MAX_LEN)
+
+_Static_assert(sizeof(struct event_header) == 16, "event_header layout");
+_Static_assert(sizeof(struct event_creds) == 64, "event_creds layout");
+_Static_assert(sizeof(struct event_proc) == 168, "event_proc layout");
+_Static_assert(__builtin_offsetof(struct event_proc, creds) == 48, "event_proc.creds");
+_Static_assert(__builtin_offsetof(struct event_proc, ns) == 112, "event_proc.ns");
+_Static_assert(sizeof(struct event_exit) == 32, "event_exit layout");
+_Static_assert(sizeof(struct event_fork) == 32, "event_fork layout");
+
+/* ---- policy hooks --------------------------------------------------- */
+
+#define HOOK_MAX_ARGS 5
+#define HOOK_MAX_SELECTORS 5
+#define SEL_MAX_FILTERS 5 /* matchArgs per selector */
+#define FILTER_MAX_VALUES 8 /* inline integer values (pairs for ranges) */
+#define STR_KEY_LEN 256 /* bytes of a string compared in the kernel */
+#define LPM_STR_LEN 248 /* prefix/postfix bytes (LPM data is at most 256) */
+#define ARG_STR_MAX 4096 /* bytes of a string/path argument kept */
+
+/* Where an argument comes from on the chosen mechanism. */
+enum arg_src {
+	SRC_NONE,
+	SRC_SYSCALL, /* args[index] of a syscalls:sys_enter_* tracepoint */
+	SRC_RETVAL, /* the syscall's or function's return value */
+	SRC_RET_FD, /* the fd the syscall returned, resolved in the fd table */
+	SRC_TP_SOCK, /* the sock of sock:inet_sock_set_state */
+	SRC_REG, /* function argument index (kprobe/fentry/uprobe regs) */
+	SRC_TP_ARG, /* argument index of a BTF tracepoint */
+};
+
+/* How an argument is read and encoded. */
+enum arg_kind {
+	AK_NONE,
+	AK_INT, /* signed integer, read as 64 bits */
+	AK_UINT, /* unsigned integer */
+	AK_STR_USER, /* NUL-terminated string in user memory */
+	AK_STR_KERNEL, /* NUL-terminated string in kernel memory */
+	AK_PATH_USER, /* a user path string, made absolute against cwd */
+	AK_FILE, /* struct file *: its path */
+	AK_PATH, /* struct path *: its path */
+	AK_FD, /* an fd of the current task: its file's path or socket */
+	AK_SOCK, /* struct sock *: the tuple */
+	AK_SOCKADDR_USER, /* struct sockaddr * in user memory */
+	AK_CRED, /* struct cred * */
+	AK_CAP, /* a capability number */
+	AK_BUF_USER, /* bytes in user memory, length from another arg */
+	AK_BINPRM, /* struct linux_binprm *: its file's path */
+	AK_KIND_MAX,
+};
+
+struct arg_recipe {
+	__u8 src; /* enum arg_src */
+	__u8 kind; /* enum arg_kind */
+	__u8 index; /* syscall/function/tracepoint argument index */
+	__u8 size_index; /* AK_BUF_USER: index of the length argument */
+	__u32 max_len; /* AK_BUF_USER / strings: bytes kept */
+};
+
+/* Filter operators as the kernel evaluates them. */
+enum filt_op {
+	F_NONE,
+	F_EQ, /* ints: any value equal; strings: exact match (set) */
+	F_NEQ,
+	F_PREFIX, /* strings (LPM set) */
+	F_NOT_PREFIX,
+	F_POSTFIX, /* strings (reversed LPM set) */
+	F_NOT_POSTFIX,
+	F_GT,
+	F_LT,
+	F_MASK, /* any bit in common */
+	F_RANGE, /* in any [lo, hi] pair */
+	F_NOT_RANGE,
+	F_SADDR, /* sock: CIDR set */
+	F_DADDR,
+	F_NOT_SADDR,
+	F_NOT_DADDR,
+	F_SPORT, /* sock: [lo, hi] pairs */
+	F_DPORT,
+	F_NOT_SPORT,
+	F_NOT_DPORT,
+	F_SPORT_PRIV, /* port < 1024 */
+	F_DPORT_PRIV,
+	F_NOT_SPORT_PRIV,
+	F_NOT_DPORT_PRIV,
+	F_PROTOCOL, /* sock: equal to any value */
+	F_FAMILY,
+	F_STATE,
+	F_OP_MAX,
+};
+
+struct filter_cfg {
+	__u8 op; /* enum filt_op */
+	__u8 arg; /* index into the hook's args[] */
+	__u8 nvals; /* inline values used */
+	__u8 pad;
+	__u32 set_id; /* string and CIDR sets: key prefix in the shared maps */
+	__s64 vals[FILTER_MAX_VALUES];
+};
+
+enum ns_op { NSOP_NONE, NSOP_IN, NSOP_NOT_IN };
+
+/* Selector actions (Tetragon's names in the policy). */
+enum hook_action {
+	HA_POST = 1,
+	HA_NOPOST,
+	HA_SIGKILL,
+	HA_SIGNAL,
+	HA_OVERRIDE,
+	HA_TRACKSOCK,
+	HA_UNTRACKSOCK,
+	HA_FOLLOWFD,
+	HA_UNFOLLOWFD,
+	HA_COPYFD,
+};
+
+struct selector_cfg {
+	__u8 nfilters;
+	__u8 action; /* enum hook_action */
+	__u8 monitor; /* report instead of enforcing */
+	__u8 post; /* send an event (every action but NoPost) */
+	__u8 bin_op; /* enum ns_op: matchBinaries In/NotIn (exact set) */
+	__u8 pbin_op; /* matchParentBinaries */
+	__u8 pid_op; /* matchPIDs In/NotIn */
+	__u8 npids;
+	__u8 ns_used; /* matchNamespaces present */
+	__u8 ns_op[NS_COUNT]; /* enum ns_op per namespace slot */
+	__u8 ns_host[NS_COUNT]; /* 1: the value is host_ns */
+	__u32 bin_set, pbin_set; /* set ids of the binary path sets */
+	__u32 ns_val[NS_COUNT]; /* a literal inode when ns_host is 0 */
+	__u32 pids[4];
+	__u32 signal; /* HA_SIGNAL */
+	__u32 rate_ms; /* Post rateLimit; 0: none */
+	struct filter_cfg f[SEL_MAX_FILTERS];
+};
+
+/* The read-only config of one hook instance (rodata). */
+struct hook_cfg {
+	__u32 hook_id; /* index into user space's hook table */
+	__u8 nargs;
+	__u8 nsel;
+	__u8 sock_state; /* SRC_TP_SOCK: the new state that fires (TCP_*) */
+	__u8 need_exit; /* sys_enter stores args; sys_exit finishes */
+	__u8 uses_binary; /* a selector matches on binaries */
+	__u8 has_ret;
+	__u8 syscall_regs; /* kprobe on a syscall wrapper: args in an inner pt_regs */
+	__u8 pad;
+	struct arg_recipe args[HOOK_MAX_ARGS];
+	struct selector_cfg sel[HOOK_MAX_SELECTORS];
+};
+
+/* String set key: the map holds set_id + the bytes (zero padded). */
+struct str_key {
+	__u32 set_id;
+	__u32 len;
+	char s[STR_KEY_LEN];
+};
+
+/* LPM key for prefixes (strings, reversed strings, addresses). */
+struct lpm_str_key {
+	__u32 prefixlen; /* bits, set_id included */
+	__u32 set_id;
+	char s[LPM_STR_LEN];
+};
+
+struct lpm_addr_key {
+	__u32 prefixlen;
+	__u32 set_id; /* high bit set for IPv6 sets */
+	__u8 addr[16];
+};
+
+/* What the kernel keeps per process for matchBinaries (LRU by tgid). */
+struct proc_bin {
+	__u64 exec_ktime;
+	__u32 ppid;
+	__u32 len; /* bytes in bin, without the NUL */
+	char bin[STR_KEY_LEN]; /* resolved executable path, zero padded */
+};
+
+/* Encoded argument in an EV_HOOK record: header then len bytes, padded
+ * to 8. */
+struct arg_hdr {
+	__u8 kind; /* enum arg_kind as read */
+	__u8 flags; /* ARG_F_* */
+	__u16 len;
+	__u32 pad;
+};
+
+#define ARG_F_TRUNC (1 << 0) /* string or path cut */
+#define ARG_F_FAILED (1 << 1) /* could not be read */
+#define ARG_F_RELATIVE (1 << 2) /* a path left relative (no cwd) */
+#define ARG_F_SOCK (1 << 3) /* AK_FD: the fd is a socket (sock_info) */
+
+struct sock_info {
+	__u16 family;
+	__u16 type;
+	__u16 protocol;
+	__u16 state;
+	__u16 sport;
+	__u16 dport;
+	__u32 pad;
+	__u8 saddr[16];
+	__u8 daddr[16];
+};
+
+struct event_hook {
+	struct event_header hdr;
+	__u32 pid;
+	__u32 tid;
+	__u32 hook_id;
+	__u8 sel; /* the selector that matched */
+	__u8 action; /* enum hook_action */
+	__u8 nargs;
+	__u8 monitor;
+	__s64 ret; /* return value when the hook has one */
+	/* struct arg_hdr + data, nargs times */
+};
+
+_Static_assert(sizeof(struct filter_cfg) == 72, "filter_cfg layout");
+_Static_assert(sizeof(struct arg_hdr) == 8, "arg_hdr layout");
+_Static_assert(sizeof(struct sock_info) == 48, "sock_info layout");
+_Static_assert(sizeof(struct event_hook) == 40, "event_hook layout");
+
+#endif /* TRACER_EVENTS_H */

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* path.h - resolve a (dentry, vfsmount) to a path as the task sees it.
+ *
+ * Walks d_parent up to the task's root (fs->root), crossing mount points
+ * through mount->mnt_parent, and fills the buffer backwards so the result
+ * is a plain C string: a container process whose root is an overlay sees
+ * "/etc/shadow", not the host path of the merged directory.
+ */
+#ifndef TRACER_BPF_PATH_H
+#define TRACER_BPF_PATH_H
+
+#include "bpf/lib/common.h"
+
+#define PATH_MASK (PATH_MAX_LEN - 1)
+
+struct path_walk {
+	char *buf; /* 2 * PATH_MAX_LEN bytes */
+	struct dentry *dentry;
+	struct mount *mnt;
+	struct dentry *root_dentry;
+	struct vfsmount *root_mnt;
+	int pos; /* start of the string in buf; ends at PATH_MAX_LEN - 1 */
+	int done; /* 1: reached the root, 2: ran out of room */
+};
+
+static __always_inline struct mount *real_mount(struct vfsmount *m)
+{
+	return (struct mount *)((void *)m - bpf_core_field_offset(struct mount, mnt));
+}
+
+/* Prepends "/name"; returns 0, or -1 when the buffer is full. */
+static __always_inline int prepend_name(struct path_walk *w, struct dentry *d)
+{
+	struct qstr q = BPF_CORE_READ(d, d_name);
+	__u32 len = q.len & 0xff;
+	int pos = w->pos - (int)len - 1;
+
+	if (pos < 0)
+		return -1;
+	bpf_probe_read_kernel(w->buf + ((pos + 1) & PATH_MASK), len, q.name);
+	w->buf[pos & PATH_MASK] = '/';
+	w->pos = pos;
+	return 0;
+}
+
+/* One step up the tree; bpf_loop callback. Returns 1 to stop. */
+static long path_step(__u32 i, void *ctx)
+{
+	struct path_walk *w = ctx;
+	struct dentry *d = w->dentry;
+	struct vfsmount *vm = (void *)w->mnt + bpf_core_field_offset(struct mount, mnt);
+	struct dentry *parent = BPF_CORE_READ(d, d_parent);
+
+	if (d == w->root_dentry && vm == w->root_mnt) {
+		w->done = 1;
+		return 1;
+	}
+	if (d == BPF_CORE_READ(vm, mnt_root) || d == parent) {
+		struct mount *m = w->mnt;
+		struct mount *up = BPF_CORE_READ(m, mnt_parent);
+
+		if (up == m || !up) { /* the namespace's root: outside ours */
+			w->done = 1;
+			return 1;
+		}
+		w->dentry = BPF_CORE_READ(m, mnt_mountpoint);
+		w->mnt = up;
+		return 0;
+	}
+	if (prepend_name(w, d)) {
+		w->done = 2;
+		return 1;
+	}
+	w->dentry = parent;
+	return 0;
+}
+
+/* Resolves path p (kernel pointer) relative to root. Returns the offset of
+ * the string in buf (NUL at PATH_MAX_LEN - 1); *trunc set when cut. */
+static __always_inline int path_resolve(char *buf, const struct path *p,
+					const struct path *root, int *trunc)
+{
+	struct path_walk w = {
+		.buf = buf,
+		.dentry = BPF_CORE_READ(p, dentry),
+		.mnt = real_mount(BPF_CORE_READ(p, mnt)),
+		.root_dentry = BPF_CORE_READ(root, dentry),
+		.root_mnt = BPF_CORE_READ(root, mnt),
+		.pos = PATH_MAX_LEN - 1,
+	};
+
+	buf[PATH_MAX_LEN - 1] = 0;
+	bpf_loop(PATH_MAX_DEPTH, path_step, &w, 0);
+	*trunc = w.done != 1;
+	if (w.pos == PATH_MAX_LEN - 1) { /* the root itself */
+		w.pos--;
+		buf[w.pos & PATH_MASK] = '/';
+	}
+	return w.pos;
+}
+
+/* Copies the resolved string to dst; returns its length with the NUL. */
+static __always_inline __u32 path_copy(char *dst, const char *buf, int pos)
+{
+	__u32 len = (PATH_MAX_LEN - pos) & PATH_MASK;
+
+	bpf_probe_read_kernel(dst, len, buf + (pos & PATH_MASK));
+	return len;
+}
+
+#endif /* TRACER_BPF_PATH_H */

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* process.bpf.c - process lifecycle: exec, exit, fork, and the start-up scan.
+ *
+ * Always loaded. tp_btf hooks on the scheduler's process tracepoints: they
+ * fire once per exec/fork/exit (never per syscall), need no tracefs, and
+ * hand us typed task and linux_binprm pointers.
+ */
+#include "bpf/lib/common.h"
+#include "bpf/lib/path.h"
+#include "bpf/lib/task.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+#define DATA_MASK (PATH_MAX_LEN - 1)
+
+/* Appends the task's cwd (resolved to its own root) at rec + off. */
+static __always_inline __u32 put_cwd(struct scratch *s, struct task_struct *t,
+				     __u32 off, struct event_proc *e)
+{
+	struct fs_struct *fs = BPF_CORE_READ(t, fs);
+	int trunc = 0, pos;
+	__u32 len;
+
+	if (!fs) {
+		e->flags |= PROC_F_NO_CWD;
+		s->rec[off & (SCRATCH_SIZE - 1)] = 0;
+		return 1;
+	}
+	pos = path_resolve(s->path, &fs->pwd, &fs->root, &trunc);
+	len = path_copy(s->rec + (off & (2 * PATH_MAX_LEN - 1)), s->path, pos);
+	if (trunc)
+		e->flags |= PROC_F_CWD_TRUNC;
+	if (len == 2)
+		e->flags |= PROC_F_ROOT_CWD;
+	return len;
+}
+
+/* Appends the resolved path of a struct file (the executable). */
+static __always_inline __u32 put_file_path(struct scratch *s, struct task_struct *t,
+					   struct file *f, __u32 off, struct event_proc *e)
+{
+	struct fs_struct *fs = BPF_CORE_READ(t, fs);
+	int trunc = 0, pos;
+
+	if (!f || !fs) {
+		s->rec[off & (SCRATCH_SIZE - 1)] = 0;
+		return 1;
+	}
+	pos = path_resolve(s->path, &f->f_path, &fs->root, &trunc);
+	if (trunc)
+		e->flags |= PROC_F_BIN_TRUNC;
+	return path_copy(s->rec + (off & (2 * PATH_MAX_LEN - 1)), s->path, pos);
+}
+
+/* Copies at most ARGS_MAX_LEN - 1 bytes of argv from [start, end). */
+static __always_inline __u32 args_len(unsigned long start, unsigned long end,
+				      struct event_proc *e)
+{
+	unsigned long len = end > start ? end - start : 0;
+
+	if (len > ARGS_MAX_LEN - 1) {
+		len = ARGS_MAX_LEN - 1;
+		e->flags |= PROC_F_ARGS_TRUNC;
+	}
+	return len;
+}
+
+static __always_inline __u32 rec_size(struct event_proc *e)
+{
+	return sizeof(*e) + e->binary_len + e->cwd_len + e->args_len;
+}
+
+/* sched_process_exec fires after the new image is in place: current is the
+ * new program, bprm->filename is the path as the caller wrote it, and
+ * mm->arg_start..arg_end hold the new argv in user memory. */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct *t, pid_t old_pid, struct linux_binprm *bprm)
+{
+	struct scratch *s = scratch_get();
+	struct event_proc *e;
+	unsigned long as, ae;
+	__u32 off, n;
+	long r;
+
+	if (!s)
+		return 0;
+	e = (void *)s->rec;
+	__builtin_memset(e, 0, sizeof(*e));
+	task_identity(t, e);
+	e->flags = PROC_F_EXECVE;
+	r = bpf_probe_read_kernel_str(s->rec + sizeof(*e), PATH_MAX_LEN - 1,
+				      BPF_CORE_READ(bprm, filename));
+	n = r > 0 ? r : 0;
+	if (n == PATH_MAX_LEN - 1)
+		e->flags |= PROC_F_BIN_TRUNC;
+	if (!n)
+		s->rec[sizeof(*e)] = 0, n = 1;
+	e->binary_len = n;
+	off = sizeof(*e) + (n & DATA_MASK);
+	e->cwd_len = put_cwd(s, t, off, e);
+	off += e->cwd_len & DATA_MASK;
+	as = BPF_CORE_READ(t, mm, arg_start);
+	ae = BPF_CORE_READ(t, mm, arg_end);
+	n = args_len(as, ae, e);
+	if (bpf_probe_read_user(s->rec + (off & (2 * PATH_MAX_LEN - 1)), n & DATA_MASK, (void *)as))
+		n = 0;
+	e->args_len = n;
+	header_init(&e->hdr, EV_EXEC, rec_size(e));
+	e->start_ktime = e->hdr.ktime;
+	emit(e, e->hdr.size, EV_EXEC);
+	return 0;
+}
+
+/* sched_process_exit fires per thread; signal->live has already dropped,
+ * so zero means this is the last thread and the process is gone. */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(on_exit, struct task_struct *t)
+{
+	struct event_exit e = {};
+
+	if (BPF_CORE_READ(t, signal, live.counter) != 0)
+		return 0;
+	header_init(&e.hdr, EV_EXIT, sizeof(e));
+	e.pid = BPF_CORE_READ(t, tgid);
+	e.tid = BPF_CORE_READ(t, pid);
+	e.exit_code = BPF_CORE_READ(t, exit_code);
+	if (bpf_ringbuf_output(&events, &e, sizeof(e), submit_flags()))
+		count_drop(EV_EXIT);
+	return 0;
+}
+
+/* A new process (not a thread): user space clones its parent's record so
+ * the child's own children and its exit have a known process. */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
+{
+	struct event_fork e = {};
+
+	if (BPF_CORE_READ(child, pid) != BPF_CORE_READ(child, tgid))
+		return 0;
+	header_init(&e.hdr, EV_FORK, sizeof(e));
+	e.pid = BPF_CORE_READ(child, tgid);
+	e.ppid = BPF_CORE_READ(parent, tgid);
+	e.start_ktime = e.hdr.ktime;
+	if (bpf_ringbuf_output(&events, &e, sizeof(e), submit_flags()))
+		count_drop(EV_FORK);
+	return 0;
+}
+
+/* The kernel's initial task (pid 0) sits at the top of every real_parent
+ * chain; its nsproxy is init_nsproxy. Learned this way, "host" is right
+ * even when /proc/1/ns is unreadable or we run inside a container. */
+static __always_inline void emit_host(struct bpf_iter_meta *meta, struct task_struct *t)
+{
+	struct event_proc e = {};
+	int i;
+
+	for (i = 0; i < 64 && BPF_CORE_READ(t, pid) != 0; i++)
+		t = BPF_CORE_READ(t, real_parent);
+	if (BPF_CORE_READ(t, pid) != 0)
+		return;
+	task_ns(t, e.ns);
+	header_init(&e.hdr, EV_HOST, sizeof(e));
+	bpf_seq_write(meta->seq, &e, sizeof(e));
+}
+
+/* Start-up scan: one EV_SCAN record per process that already runs, in the
+ * exec record's layout, written to the iterator's seq file. Sleepable so
+ * argv can be copied from each task's own memory. */
+SEC("iter.s/task")
+int scan_tasks(struct bpf_iter__task *ctx)
+{
+	struct task_struct *t = ctx->task;
+	struct scratch *s;
+	struct event_proc *e;
+	struct mm_struct *mm;
+	unsigned long as, ae;
+	__u32 off, n;
+
+	if (!t)
+		return 0;
+	if (ctx->meta->seq_num == 0)
+		emit_host(ctx->meta, t);
+	if (BPF_CORE_READ(t, pid) != BPF_CORE_READ(t, tgid))
+		return 0;
+	s = scratch_get();
+	if (!s)
+		return 0;
+	e = (void *)s->rec;
+	__builtin_memset(e, 0, sizeof(*e));
+	task_identity(t, e);
+	e->flags = PROC_F_PROCFS;
+	mm = BPF_CORE_READ(t, mm);
+	if (!mm)
+		e->flags |= PROC_F_KTHREAD;
+	off = sizeof(*e);
+	e->binary_len = put_file_path(s, t, mm ? BPF_CORE_READ(mm, exe_file) : NULL, off, e);
+	off += e->binary_len & DATA_MASK;
+	e->cwd_len = put_cwd(s, t, off, e);
+	off += e->cwd_len & DATA_MASK;
+	n = 0;
+	if (mm) {
+		as = BPF_CORE_READ(mm, arg_start);
+		ae = BPF_CORE_READ(mm, arg_end);
+		n = args_len(as, ae, e);
+		if (bpf_copy_from_user_task(s->rec + (off & (2 * PATH_MAX_LEN - 1)), n & DATA_MASK,
+					    (void *)as, t, 0))
+			n = 0;
+	}
+	e->args_len = n;
+	header_init(&e->hdr, EV_SCAN, rec_size(e));
+	e->start_ktime = BPF_CORE_READ(t, start_boottime);
+	bpf_seq_write(ctx->meta->seq, e, e->hdr.size & (SCRATCH_SIZE - 1));
+	return 0;
+}

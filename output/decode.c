@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* decode.c - validate raw records, keep the process cache, emit events.
+ *
+ * Every length in a record is checked against the record's size before it
+ * is used: the same code decodes the ring buffer and, later, capture files
+ * that may be damaged or hostile. No syscalls and no allocation per event
+ * (the cache recycles its records).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "output/decode.h"
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void base64(char *out, size_t cap, const unsigned char *in, size_t n)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i + 2 < n && o + 5 < cap; i += 3) {
+		uint32_t v = in[i] << 16 | in[i + 1] << 8 | in[i + 2];
+
+		out[o++] = b64[v >> 18 & 63];
+		out[o++] = b64[v >> 12 & 63];
+		out[o++] = b64[v >> 6 & 63];
+		out[o++] = b64[v & 63];
+	}
+	if (i < n && o + 5 < cap) {
+		uint32_t v = in[i] << 16 | (i + 1 < n ? in[i + 1] << 8 : 0);
+
+		out[o++] = b64[v >> 18 & 63];
+		out[o++] = b64[v >> 12 & 63];
+		out[o++] = i + 1 < n ? b64[v >> 6 & 63] : '=';
+		out[o++] = '=';
+	}
+	out[o] = 0;
+}
+
+void make_exec_id(char out[64], const char *node, uint64_t ktime, uint32_t pid)
+{
+	char raw[48];
+	int n = snprintf(raw, sizeof(raw), "%.16s:%llu:%u", node, (unsigned long long)ktime, pid);
+
+	base64(out, 64, (const unsigned char *)raw, n < (int)sizeof(raw) ? (size_t)n : sizeof(raw) - 1);
+}
+
+static int64_t boot_to_wall(void)
+{
+	struct timespec rt, bt;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_BOOTTIME, &bt);
+	return (int64_t)(rt.tv_sec - bt.tv_sec) * 1000000000 + (rt.tv_nsec - bt.tv_nsec);
+}
+
+int decoder_init(struct decoder *d, uint32_t max_procs, event_sink sink, void *ctx)
+{
+	memset(d, 0, sizeof(*d));
+	d->cache = proc_cache_new(max_procs);
+	if (!d->cache)
+		return -1;
+	if (gethostname(d->node_name, sizeof(d->node_name) - 1))
+		strcpy(d->node_name, "localhost");
+	d->host.node_name = d->node_name;
+	d->boot_to_wall_ns = boot_to_wall();
+	d->kinds = ~0u;
+	d->sink = sink;
+	d->sink_ctx = ctx;
+	return 0;
+}
+
+void decoder_free(struct decoder *d)
+{
+	proc_cache_free(d->cache);
+	d->cache = NULL;
+}
+
+static uint64_t wall(const struct decoder *d, uint64_t boot_ns)
+{
+	return boot_ns + d->boot_to_wall_ns;
+}
+
+/* Length of a string field within [p, p + n): up to the first NUL. */
+static size_t field_strlen(const char *p, size_t n)
+{
+	const char *z = memchr(p, 0, n);
+
+	return z ? (size_t)(z - p) : n;
+}
+
+/* Makes the binary absolute against cwd: "./x" in /tmp is "/tmp/x". */
+static void absolute_binary(struct decoder *d, struct proc_strings *s)
+{
+	const char *b = s->binary;
+	size_t n = s->binary_len;
+	int len;
+
+	if (!n || b[0] == '/' || !s->cwd_len)
+		return;
+	while (n >= 2 && b[0] == '.' && b[1] == '/')
+		b += 2, n -= 2;
+	len = snprintf(d->path, sizeof(d->path), "%.*s%s%.*s", (int)s->cwd_len, s->cwd,
+		       s->cwd[s->cwd_len - 1] == '/' ? "" : "/", (int)n, b);
+	s->binary = d->path;
+	s->binary_len = len < (int)sizeof(d->path) ? (size_t)len : sizeof(d->path) - 1;
+}
+
+/* argv as the kernel copied it: skip argv[0], count the rest. A cut-off
+ * last string has no NUL; the cache adds one. */
+static void split_args(const char *a, size_t n, struct proc_strings *s)
+{
+	size_t first = field_strlen(a, n), i;
+
+	s->args = a;
+	s->args_len = 0;
+	s->argc = 0;
+	if (first >= n)
+		return;
+	s->args = a + first + 1;
+	s->args_len = n - first - 1;
+	while (s->args_len && s->args[s->args_len - 1] == 0)
+		s->args_len--;
+	if (!s->args_len)
+		return;
+	s->argc = 1;
+	for (i = 0; i < s->args_len; i++)
+		s->argc += s->args[i] == 0;
+}
+
+/* Validates an event_proc and splits its data into strings. */
+static int proc_strings(const struct event_proc *e, size_t size, struct proc_strings *s)
+{
+	const char *data = (const char *)(e + 1);
+	size_t total = (size_t)e->binary_len + e->cwd_len + e->args_len;
+
+	if (size < sizeof(*e) || total > size - sizeof(*e))
+		return -1;
+	s->binary = data;
+	s->binary_len = field_strlen(data, e->binary_len);
+	s->cwd = data + e->binary_len;
+	s->cwd_len = field_strlen(s->cwd, e->cwd_len);
+	split_args(s->cwd + e->cwd_len, e->args_len, s);
+	return 0;
+}
+
+static void proc_from_event(struct decoder *d, const struct event_proc *e, struct proc_rec *r)
+{
+	const struct proc_rec *parent;
+
+	memset(r, 0, sizeof(*r));
+	r->pid = e->pid;
+	r->tid = e->tid;
+	r->ppid = e->ppid;
+	r->nspid = e->nspid;
+	r->creds = e->creds;
+	memcpy(r->ns, e->ns, sizeof(r->ns));
+	r->cgroup_id = e->cgroup_id;
+	r->ktime = e->start_ktime;
+	r->start_ns = wall(d, e->start_ktime);
+	r->flags = e->flags;
+	make_exec_id(r->exec_id, d->node_name, r->ktime, r->pid);
+	parent = e->ppid != e->pid ? proc_cache_get(d->cache, e->ppid) : NULL;
+	if (parent)
+		memcpy(r->parent_exec_id, parent->exec_id, sizeof(r->parent_exec_id));
+}
+
+static void emit(struct decoder *d, struct tr_event *ev)
+{
+	if (d->kinds & (1u << ev->kind))
+		d->sink(d->sink_ctx, ev);
+}
+
+static int on_proc(struct decoder *d, const struct event_proc *e, size_t size)
+{
+	struct proc_strings s;
+	struct proc_rec r;
+	struct tr_event ev = {.kind = TR_EXEC};
+
+	if (proc_strings(e, size, &s))
+		return -1;
+	if (e->hdr.type == EV_EXEC)
+		absolute_binary(d, &s);
+	proc_from_event(d, e, &r);
+	ev.proc = proc_cache_put(d->cache, &r, &s);
+	if (!ev.proc || e->hdr.type != EV_EXEC)
+		return 0;
+	ev.time_ns = wall(d, e->hdr.ktime);
+	ev.parent = proc_cache_parent(ev.proc);
+	emit(d, &ev);
+	return 0;
+}
+
+static int on_fork(struct decoder *d, const struct event_fork *e)
+{
+	const struct proc_rec *p = proc_cache_get(d->cache, e->ppid);
+	struct proc_strings s;
+	struct proc_rec r;
+
+	if (!p)
+		return 0;
+	r = *p;
+	r.pid = r.tid = e->pid;
+	r.ppid = e->ppid;
+	r.ktime = e->start_ktime;
+	r.start_ns = wall(d, e->start_ktime);
+	r.flags = PROC_F_CLONE | (p->flags & ~(PROC_F_EXECVE | PROC_F_PROCFS));
+	make_exec_id(r.exec_id, d->node_name, r.ktime, r.pid);
+	memcpy(r.parent_exec_id, p->exec_id, sizeof(r.parent_exec_id));
+	s = (struct proc_strings){p->binary, strlen(p->binary), p->cwd, strlen(p->cwd),
+				  p->args, p->args_len, p->argc};
+	proc_cache_put(d->cache, &r, &s);
+	return 0;
+}
+
+static int on_exit_rec(struct decoder *d, const struct event_exit *e)
+{
+	struct tr_event ev = {.kind = TR_EXIT};
+
+	ev.proc = proc_cache_get(d->cache, e->pid);
+	if (!ev.proc) {
+		d->orphan_exits++;
+		return 0;
+	}
+	ev.time_ns = wall(d, e->hdr.ktime);
+	ev.parent = proc_cache_parent(ev.proc);
+	ev.exit_signal = e->exit_code & 0x7f;
+	ev.exit_status = ev.exit_signal ? 0 : (e->exit_code >> 8) & 0xff;
+	emit(d, &ev);
+	proc_cache_del(d->cache, e->pid);
+	return 0;
+}
+
+int decode_record(struct decoder *d, const void *data, size_t size)
+{
+	const struct event_header *h = data;
+	int r = -1;
+
+	if (size < sizeof(*h) || h->size > size || h->size < sizeof(*h) || h->type >= EV_MAX)
+		goto bad;
+	size = h->size;
+	d->seen[h->type]++;
+	switch (h->type) {
+	case EV_EXEC:
+	case EV_SCAN:
+		r = on_proc(d, data, size);
+		break;
+	case EV_FORK:
+		r = size >= sizeof(struct event_fork) ? on_fork(d, data) : -1;
+		break;
+	case EV_EXIT:
+		r = size >= sizeof(struct event_exit) ? on_exit_rec(d, data) : -1;
+		break;
+	case EV_HOST:
+		if (size >= sizeof(struct event_proc)) {
+			memcpy(d->host.ns, ((const struct event_proc *)data)->ns, sizeof(d->host.ns));
+			r = 0;
+		}
+		break;
+	}
+	if (!r)
+		return 0;
+bad:
+	d->malformed++;
+	return -1;
+}

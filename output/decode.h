@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* decode.h - raw kernel records -> process cache -> struct tr_event. */
+#ifndef TRACER_OUTPUT_DECODE_H
+#define TRACER_OUTPUT_DECODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "output/event.h"
+#include "output/proc_cache.h"
+
+typedef void (*event_sink)(void *ctx, const struct tr_event *ev);
+
+struct decoder {
+	struct proc_cache *cache;
+	struct tr_host host;
+	char node_name[256];
+	int64_t boot_to_wall_ns; /* wall clock = boot clock + this */
+	uint32_t kinds; /* bit (1 << TR_*) set: print that kind */
+	event_sink sink;
+	void *sink_ctx;
+	uint64_t seen[EV_MAX]; /* records decoded, by kernel type */
+	uint64_t malformed; /* records that failed validation */
+	uint64_t orphan_exits; /* exits of processes we never knew */
+	char path[2 * 4096 + 2]; /* binary made absolute */
+};
+
+int decoder_init(struct decoder *d, uint32_t max_procs, event_sink sink, void *ctx);
+void decoder_free(struct decoder *d);
+/* Decodes one record (ring buffer or iterator). 0, or -1 if malformed. */
+int decode_record(struct decoder *d, const void *data, size_t size);
+/* Base64 of "node:ktime:pid" (Tetragon's exec_id form) into out[64]. */
+void make_exec_id(char out[64], const char *node, uint64_t ktime, uint32_t pid);
+
+#endif /* TRACER_OUTPUT_DECODE_H */

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* jsonw.h - a small streaming JSON writer over a bounded line (struct obuf).
+ *
+ * Every member is written whole or not at all: when the line fills up, the
+ * member in progress is rolled back (a string is kept, cut at a character
+ * boundary and closed), later members are dropped, and jw_finish() closes
+ * every open object and array, so a truncated line is still valid JSON.
+ */
+#ifndef TRACER_OUTPUT_JSONW_H
+#define TRACER_OUTPUT_JSONW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "output/escape.h"
+
+#define JW_DEPTH 16
+
+struct jsonw {
+	struct obuf *o;
+	int depth;
+	bool first[JW_DEPTH]; /* no member written yet at this level */
+	char close[JW_DEPTH]; /* '}' or ']'; 0 when the open was dropped */
+	bool in_str;	      /* between jw_str_open() and jw_str_close() */
+};
+
+void jw_init(struct jsonw *w, struct obuf *o);
+/* Opens an object ('{') or array ('['); key is NULL inside arrays and at
+ * the top level. */
+void jw_open(struct jsonw *w, const char *key, char kind);
+void jw_close(struct jsonw *w);
+/* Closes everything still open (the end of a line). */
+void jw_finish(struct jsonw *w);
+
+void jw_u64(struct jsonw *w, const char *key, uint64_t v);
+void jw_bool(struct jsonw *w, const char *key, bool v);
+/* A string member; the bytes are untrusted and escaped (escape.h). */
+void jw_str(struct jsonw *w, const char *key, const char *s, size_t n);
+/* A string built in pieces: open, then esc_put(w->o, ..., ESC_JSON, ...)
+ * or jw_str_raw() for trusted text, then close. */
+bool jw_str_open(struct jsonw *w, const char *key);
+void jw_str_raw(struct jsonw *w, const char *s);
+void jw_str_close(struct jsonw *w);
+
+#endif /* TRACER_OUTPUT_JSONW_H */

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* proc_cache.h - the processes user space knows, by pid, bounded. */
+#ifndef TRACER_OUTPUT_PROC_CACHE_H
+#define TRACER_OUTPUT_PROC_CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "output/event.h"
+
+struct proc_entry; /* a struct proc_rec plus bookkeeping; opaque */
+struct proc_cache;
+
+struct proc_strings {
+	const char *binary;
+	size_t binary_len; /* without NUL */
+	const char *cwd;
+	size_t cwd_len;
+	const char *args; /* argv[1..n], NUL-separated */
+	size_t args_len;
+	uint32_t argc;
+};
+
+/* max_live bounds the entries reachable by pid; older ones are evicted. */
+struct proc_cache *proc_cache_new(uint32_t max_live);
+void proc_cache_free(struct proc_cache *c);
+
+/* Inserts (or replaces) the live record of rec->pid, copying rec and the
+ * strings; links the live record of rec->ppid as parent. Returns the
+ * stored record, or NULL when out of memory. */
+const struct proc_rec *proc_cache_put(struct proc_cache *c, const struct proc_rec *rec,
+				      const struct proc_strings *str);
+/* The live record of a pid, or NULL. */
+const struct proc_rec *proc_cache_get(struct proc_cache *c, uint32_t pid);
+/* The parent linked when rec was stored (kept alive while referenced). */
+const struct proc_rec *proc_cache_parent(const struct proc_rec *rec);
+/* Removes the live record of pid (after its exit was printed). */
+void proc_cache_del(struct proc_cache *c, uint32_t pid);
+/* Re-links every live record's parent by ppid (after the start-up scan,
+ * whose order does not put parents first). */
+void proc_cache_relink(struct proc_cache *c);
+uint32_t proc_cache_live(const struct proc_cache *c);
+uint64_t proc_cache_evicted(const struct proc_cache *c);
+
+#endif /* TRACER_OUTPUT_PROC_CACHE_H */

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* test_escape.c - the byte sanitiser, the line buffer and the JSON writer. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "output/escape.h"
+#include "output/format_names.h"
+#include "output/jsonw.h"
+
+#define S(lit) lit, sizeof(lit) - 1
+
+struct esc_case {
+	const char *in;
+	size_t n;
+	enum esc_mode mode;
+	unsigned int flags;
+	const char *want;
+};
+
+/* clang-format off */
+static const struct esc_case cases[] = {
+	/* text: controls, backslash, invalid and dangerous UTF-8 */
+	{ S("plain/path-1.0"), ESC_TEXT, 0, "plain/path-1.0" },
+	{ S("a\nb\rc\td"), ESC_TEXT, 0, "a\\nb\\rc\\td" },
+	{ S("\x1b[31mred"), ESC_TEXT, 0, "\\x1b[31mred" },
+	{ S("bel\x07" "del\x7f"), ESC_TEXT, 0, "bel\\x07del\\x7f" },
+	{ S("nul\0in"), ESC_TEXT, 0, "nul\\x00in" },
+	{ S("back\\slash"), ESC_TEXT, 0, "back\\\\slash" },
+	{ S("\xff\xfe"), ESC_TEXT, 0, "\\xff\\xfe" },
+	{ S("\xc0\xaf"), ESC_TEXT, 0, "\\xc0\\xaf" }, /* overlong '/' */
+	{ S("\xe0\x80\xaf"), ESC_TEXT, 0, "\\xe0\\x80\\xaf" }, /* overlong */
+	{ S("\xed\xa0\x80"), ESC_TEXT, 0, "\\xed\\xa0\\x80" }, /* surrogate */
+	{ S("\xf4\x90\x80\x80"), ESC_TEXT, 0, "\\xf4\\x90\\x80\\x80" },
+	{ S("cut\xe6\x97"), ESC_TEXT, 0, "cut\\xe6\\x97" },
+	{ S("\xc2\x9b" "31m"), ESC_TEXT, 0, "\\xc2\\x9b31m" }, /* C1 CSI */
+	{ S("\xe2\x80\xae"), ESC_TEXT, 0, "\\xe2\\x80\\xae" }, /* RLO */
+	{ S("h\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x9a\x80"), ESC_TEXT, 0,
+	  "h\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x9a\x80" },
+	{ S("it's \"q\""), ESC_TEXT, 0, "it's \"q\"" },
+	{ S("it's"), ESC_TEXT, ESC_F_SQUOTE, "it\\'s" },
+	{ S("a b"), ESC_TEXT, ESC_F_SPACE, "a\\x20b" },
+	{ S("say \"hi\""), ESC_TEXT, ESC_F_CSVQ, "say \"\"hi\"\"" },
+	/* JSON */
+	{ S("a\"b\\c/d"), ESC_JSON, 0, "a\\\"b\\\\c/d" },
+	{ S("\n\r\t\b\f"), ESC_JSON, 0, "\\n\\r\\t\\b\\f" },
+	{ S("\x01\x1b\x1f\x7f"), ESC_JSON, 0, "\\u0001\\u001b\\u001f\\u007f" },
+	{ S("\0"), ESC_JSON, 0, "\\u0000" },
+	{ S("\xff"), ESC_JSON, 0, "\\\\xff" },
+	{ S("\xc0\xaf"), ESC_JSON, 0, "\\\\xc0\\\\xaf" },
+	{ S("\xc2\x9b"), ESC_JSON, 0, "\\u009b" },
+	{ S("\xe2\x80\xa8"), ESC_JSON, 0, "\\u2028" },
+	{ S("\xe2\x81\xa6"), ESC_JSON, 0, "\\u2066" },
+	{ S("h\xc3\xa9"), ESC_JSON, 0, "h\xc3\xa9" },
+	{ S("it's"), ESC_JSON, ESC_F_SQUOTE, "it's" },
+	/* JSON of the text form (arguments) */
+	{ S("a\nb"), ESC_JSON, ESC_F_VISIBLE, "a\\\\nb" },
+	{ S("\"\\"), ESC_JSON, ESC_F_VISIBLE, "\\\"\\\\\\\\" },
+	{ S("it's"), ESC_JSON, ESC_F_VISIBLE | ESC_F_SQUOTE, "it\\\\'s" },
+	{ S("\xff"), ESC_JSON, ESC_F_VISIBLE, "\\\\xff" },
+};
+/* clang-format on */
+
+static size_t render(char *buf, size_t cap, size_t lim, const char *s, size_t n, enum esc_mode mode,
+		     unsigned int flags)
+{
+	struct obuf o;
+
+	ob_init(&o, buf, cap);
+	o.lim = lim < o.lim ? lim : o.lim;
+	esc_put(&o, s, n, mode, flags);
+	return o.len;
+}
+
+static void test_esc_cases(void **state)
+{
+	char buf[1024];
+	size_t i, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		len = render(buf, sizeof(buf), sizeof(buf), cases[i].in, cases[i].n, cases[i].mode,
+			     cases[i].flags);
+		buf[len] = '\0';
+		if (strcmp(buf, cases[i].want))
+			print_error("case %zu: got [%s] want [%s]\n", i, buf, cases[i].want);
+		assert_string_equal(buf, cases[i].want);
+	}
+}
+
+/* Every output byte is printable ASCII or part of valid UTF-8. */
+static void test_esc_no_control_bytes(void **state)
+{
+	char in[256], buf[4096];
+	size_t i, len;
+	int mode;
+
+	(void)state;
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = (char)i;
+	for (mode = ESC_TEXT; mode <= ESC_JSON; mode++) {
+		len = render(buf, sizeof(buf), sizeof(buf), in, sizeof(in), mode, 0);
+		for (i = 0; i < len; i++) {
+			unsigned char c = buf[i];
+
+			assert_true(c >= 0x20 && c < 0x7f);
+		}
+	}
+}
+
+/* A full buffer never cuts an escape or a UTF-8 sequence in two. */
+static void test_esc_truncation_on_unit_boundary(void **state)
+{
+	static const char in[] = "a\xc3\xa9\n\xff\xe6\x97\xa5\x1b"
+				 "b\xc2\x9b";
+	char full[256], part[256], pre[256];
+	size_t lim, j, len, plen, flen;
+	int mode, ok;
+
+	(void)state;
+	for (mode = ESC_TEXT; mode <= ESC_JSON; mode++) {
+		flen = render(full, sizeof(full), sizeof(full), in, sizeof(in) - 1, mode, 0);
+		for (lim = 0; lim <= flen; lim++) {
+			len = render(part, sizeof(part), lim, in, sizeof(in) - 1, mode, 0);
+			assert_true(len <= lim);
+			for (ok = 0, j = 0; j < sizeof(in) && !ok; j++) {
+				plen = render(pre, sizeof(pre), sizeof(pre), in, j, mode, 0);
+				ok = plen == len && !memcmp(pre, part, len);
+			}
+			assert_true(ok);
+		}
+	}
+}
+
+static void test_utf8_seq_len(void **state)
+{
+	uint32_t cp;
+
+	(void)state;
+	assert_int_equal(utf8_seq_len((const unsigned char *)"A", 1, &cp), 1);
+	assert_int_equal(utf8_seq_len((const unsigned char *)"\xc3\xa9", 2, &cp), 2);
+	assert_int_equal(cp, 0xe9);
+	assert_int_equal(utf8_seq_len((const unsigned char *)"\xe6\x97\xa5", 3, &cp), 3);
+	assert_int_equal(cp, 0x65e5);
+	assert_int_equal(utf8_seq_len((const unsigned char *)"\xf0\x9f\x9a\x80", 4, &cp), 4);
+	assert_int_equal(cp, 0x1f680);
+	assert_int_equal(utf8_seq_len((const unsigned char *)"\xc3\xa9", 1, &cp), 0);
+	assert_int_equal(utf8_seq_len((const unsigned char *)"\xc1\xbf", 2, &cp), 0);
+	assert_int_equal(utf8_seq_len((const unsigned char *)"\xe0\x9f\xbf", 3, &cp), 0);
+	assert_int_equal(utf8_seq_len((const unsigned char *)"\xed\xbf\xbf", 3, &cp), 0);
+	assert_int_equal(utf8_seq_len((const unsigned char *)"\xf0\x8f\xbf\xbf", 4, &cp), 0);
+	assert_int_equal(utf8_seq_len((const unsigned char *)"\xf4\x90\x80\x80", 4, &cp), 0);
+	assert_int_equal(utf8_seq_len((const unsigned char *)"\xf5\x80\x80\x80", 4, &cp), 0);
+	assert_int_equal(utf8_seq_len((const unsigned char *)"\x80", 1, &cp), 0);
+	assert_int_equal(utf8_seq_len((const unsigned char *)"\xe6\x41\xa5", 3, &cp), 0);
+}
+
+static void test_csv_needs_quotes(void **state)
+{
+	(void)state;
+	assert_false(csv_needs_quotes(S("/usr/bin/true")));
+	assert_false(csv_needs_quotes(S("")));
+	assert_false(csv_needs_quotes(S("a b")));
+	assert_true(csv_needs_quotes(S("a,b")));
+	assert_true(csv_needs_quotes(S("a\"b")));
+	assert_true(csv_needs_quotes(S(" lead")));
+	assert_true(csv_needs_quotes(S("trail ")));
+	assert_true(csv_needs_quotes(S("a\nb")));
+}
+
+static void test_ob_u64(void **state)
+{
+	char buf[512];
+	struct obuf o;
+
+	(void)state;
+	ob_init(&o, buf, sizeof(buf));
+	ob_u64(&o, 0, 0);
+	ob_putc(&o, ' ');
+	ob_u64(&o, 7, 3);
+	ob_putc(&o, ' ');
+	ob_u64(&o, UINT64_MAX, 0);
+	ob_force(&o, "", 1);
+	assert_string_equal(buf, "0 007 18446744073709551615");
+}
+
+static const char *jw_run(char *buf, size_t lim)
+{
+	struct obuf o;
+	struct jsonw w;
+
+	ob_init(&o, buf, 512);
+	o.lim = lim;
+	jw_init(&w, &o);
+	jw_open(&w, NULL, '{');
+	jw_u64(&w, "a", 1);
+	jw_open(&w, "obj", '{');
+	jw_bool(&w, "t", true);
+	jw_close(&w);
+	jw_open(&w, "arr", '[');
+	jw_str(&w, NULL, S("x"));
+	jw_str(&w, NULL, S("long string\n"));
+	jw_close(&w);
+	jw_u64(&w, "z", 26);
+	jw_finish(&w);
+	ob_force(&o, "", 1);
+	return buf;
+}
+
+static void test_jsonw(void **state)
+{
+	static const char full[] = "{\"a\":1,\"obj\":{\"t\":true},\"arr\":[\"x\","
+				   "\"long string\\n\"],\"z\":26}";
+	char buf[512];
+
+	(void)state;
+	assert_string_equal(jw_run(buf, 400), full);
+	assert_string_equal(jw_run(buf, 0), "{}");
+	assert_string_equal(jw_run(buf, 6), "{\"a\":1}");
+	assert_string_equal(jw_run(buf, 13), "{\"a\":1}");
+	assert_string_equal(jw_run(buf, 14), "{\"a\":1,\"obj\":{}}");
+	assert_string_equal(jw_run(buf, 35), "{\"a\":1,\"obj\":{\"t\":true},\"arr\":[\"x\"]}");
+	assert_string_equal(jw_run(buf, 40),
+			    "{\"a\":1,\"obj\":{\"t\":true},\"arr\":[\"x\",\"long\"]}");
+	assert_string_equal(jw_run(buf, 57),
+			    "{\"a\":1,\"obj\":{\"t\":true},\"arr\":[\"x\",\"long string\\n\"]}");
+}
+
+static void test_names(void **state)
+{
+	char buf[16];
+
+	(void)state;
+	assert_string_equal(signal_name(9, buf, sizeof(buf)), "SIGKILL");
+	assert_string_equal(signal_name(15, buf, sizeof(buf)), "SIGTERM");
+	assert_string_equal(signal_name(11, buf, sizeof(buf)), "SIGSEGV");
+	assert_string_equal(signal_name(40, buf, sizeof(buf)), "SIG40");
+	assert_string_equal(cap_name(0, buf, sizeof(buf)), "CAP_CHOWN");
+	assert_string_equal(cap_name(21, buf, sizeof(buf)), "CAP_SYS_ADMIN");
+	assert_string_equal(cap_name(39, buf, sizeof(buf)), "CAP_BPF");
+	assert_string_equal(cap_name(40, buf, sizeof(buf)), "CAP_CHECKPOINT_RESTORE");
+	assert_string_equal(cap_name(41, buf, sizeof(buf)), "CAP_41");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_esc_cases),
+	    cmocka_unit_test(test_esc_no_control_bytes),
+	    cmocka_unit_test(test_esc_truncation_on_unit_boundary),
+	    cmocka_unit_test(test_utf8_seq_len),
+	    cmocka_unit_test(test_csv_needs_quotes),
+	    cmocka_unit_test(test_ob_u64),
+	    cmocka_unit_test(test_jsonw),
+	    cmocka_unit_test(test_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

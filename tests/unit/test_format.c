@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* test_format.c - formatters against golden files, and hostile input.
+ *
+ * Run from the project root (meson's workdir). UPDATE_GOLDEN=1 rewrites
+ * tests/golden/events.{compact,json,csv} from tests/golden/fixtures.h;
+ * review the diff before committing it.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "output/format.h"
+#include "tests/golden/fixtures.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define NFX ARRAY_SIZE(fx_events)
+
+static const char *const fmt_names[] = {"compact", "json", "csv"};
+
+/* Formats evs into a malloc'd buffer; line_cap 0 keeps the default. */
+static char *format_all(enum out_format fmt, const struct tr_event *evs, size_t n, size_t line_cap,
+			size_t *len)
+{
+	static char *buf; /* static: the stream keeps &buf past fclose() */
+	struct formatter f;
+	FILE *mem;
+	size_t i;
+
+	buf = NULL;
+	mem = open_memstream(&buf, len);
+	assert_non_null(mem);
+	assert_int_equal(formatter_init(&f, fmt, mem, &fx_host), 0);
+	if (line_cap)
+		f.line_cap = line_cap; /* smaller than the buffer: safe */
+	for (i = 0; i < n; i++)
+		formatter_event(&f, &evs[i]);
+	formatter_free(&f);
+	fclose(mem);
+	return buf;
+}
+
+/* --- independent validators ---------------------------------------------- */
+
+/* Bytes in a valid, shortest-form UTF-8 sequence at p, or 0. */
+static int u8len(const unsigned char *p, const unsigned char *end)
+{
+	static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
+	uint32_t cp;
+	int n, i;
+
+	if (p[0] < 0x80)
+		return 1;
+	if ((p[0] & 0xe0) == 0xc0)
+		n = 2, cp = p[0] & 0x1f;
+	else if ((p[0] & 0xf0) == 0xe0)
+		n = 3, cp = p[0] & 0x0f;
+	else if ((p[0] & 0xf8) == 0xf0)
+		n = 4, cp = p[0] & 0x07;
+	else
+		return 0;
+	if (end - p < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if (cp < min[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* No control byte but the line ends; valid UTF-8; ends with a newline. */
+static void check_clean(const char *s, size_t n, size_t want_lines)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	size_t lines = 0;
+	int k;
+
+	assert_true(n > 0 && s[n - 1] == '\n');
+	while (p < end) {
+		if (*p == '\n')
+			lines++;
+		else
+			assert_false(*p < 0x20 || *p == 0x7f);
+		k = u8len(p, end);
+		assert_true(k > 0);
+		p += k;
+	}
+	assert_int_equal(lines, want_lines);
+}
+
+struct jp {
+	const unsigned char *p, *end;
+};
+
+static bool jv_value(struct jp *j, int depth);
+
+static void jv_ws(struct jp *j)
+{
+	while (j->p < j->end && strchr(" \t\r\n", *j->p) && *j->p)
+		j->p++;
+}
+
+static bool jv_eat(struct jp *j, char c)
+{
+	jv_ws(j);
+	if (j->p < j->end && *j->p == c) {
+		j->p++;
+		return true;
+	}
+	return false;
+}
+
+static bool jv_string(struct jp *j)
+{
+	int k;
+
+	if (!jv_eat(j, '"'))
+		return false;
+	while (j->p < j->end && *j->p != '"') {
+		if (*j->p < 0x20)
+			return false;
+		if (*j->p == '\\') {
+			if (j->end - j->p < 2)
+				return false;
+			if (j->p[1] == 'u') {
+				if (j->end - j->p < 6)
+					return false;
+				for (k = 2; k < 6; k++)
+					if (!strchr("0123456789abcdefABCDEF", j->p[k]) || !j->p[k])
+						return false;
+				j->p += 6;
+			} else if (strchr("\"\\/bfnrt", j->p[1]) && j->p[1]) {
+				j->p += 2;
+			} else {
+				return false;
+			}
+			continue;
+		}
+		k = u8len(j->p, j->end);
+		if (!k)
+			return false;
+		j->p += k;
+	}
+	return jv_eat(j, '"');
+}
+
+static bool jv_number(struct jp *j)
+{
+	const unsigned char *start;
+
+	jv_ws(j);
+	if (j->p < j->end && *j->p == '-')
+		j->p++;
+	start = j->p;
+	while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
+		j->p++;
+	return j->p > start;
+}
+
+static bool jv_members(struct jp *j, char close, bool keyed, int depth)
+{
+	if (jv_eat(j, close))
+		return true;
+	do {
+		if (keyed && (!jv_string(j) || !jv_eat(j, ':')))
+			return false;
+		if (!jv_value(j, depth + 1))
+			return false;
+	} while (jv_eat(j, ','));
+	return jv_eat(j, close);
+}
+
+static bool jv_lit(struct jp *j, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if ((size_t)(j->end - j->p) < n || memcmp(j->p, lit, n))
+		return false;
+	j->p += n;
+	return true;
+}
+
+static bool jv_value(struct jp *j, int depth)
+{
+	jv_ws(j);
+	if (j->p >= j->end || depth > 64)
+		return false;
+	switch (*j->p) {
+	case '{':
+		j->p++;
+		return jv_members(j, '}', true, depth);
+	case '[':
+		j->p++;
+		return jv_members(j, ']', false, depth);
+	case '"':
+		return jv_string(j);
+	case 't':
+		return jv_lit(j, "true");
+	case 'f':
+		return jv_lit(j, "false");
+	case 'n':
+		return jv_lit(j, "null");
+	default:
+		return jv_number(j);
+	}
+}
+
+/* Every line is one JSON object. */
+static void check_json_lines(const char *s, size_t n)
+{
+	const char *line = s, *nl;
+	struct jp j;
+
+	while (line < s + n) {
+		nl = memchr(line, '\n', s + n - line);
+		assert_non_null(nl);
+		j.p = (const unsigned char *)line;
+		j.end = (const unsigned char *)nl;
+		jv_ws(&j);
+		assert_true(j.p < j.end && *j.p == '{');
+		if (!jv_value(&j, 0) || (jv_ws(&j), j.p != j.end))
+			fail_msg("invalid JSON line: %.*s",
+				 (int)(nl - line > 300 ? 300 : nl - line), line);
+		line = nl + 1;
+	}
+}
+
+/* RFC 4180: every record has the header's number of fields. */
+static void check_csv(const char *s, size_t n, size_t want_rows)
+{
+	size_t i = 0, fields, width = 0, rows = 0;
+
+	while (i < n) {
+		fields = 1;
+		for (;;) {
+			if (s[i] == '"') {
+				for (i++;; i++) {
+					assert_true(i < n);
+					if (s[i] == '"' && i + 1 < n && s[i + 1] == '"')
+						i++;
+					else if (s[i] == '"')
+						break;
+				}
+				i++;
+			} else {
+				while (i < n && s[i] != ',' && s[i] != '\n') {
+					assert_true(s[i] != '"');
+					i++;
+				}
+			}
+			assert_true(i < n);
+			if (s[i++] == '\n')
+				break;
+			assert_true(s[i - 1] == ',');
+			fields++;
+		}
+		if (!rows++)
+			width = fields;
+		assert_int_equal(fields, width);
+	}
+	assert_int_equal(width, 50);
+	assert_int_equal(rows, want_rows + 1);
+}
+
+static void check_output(enum out_format fmt, const char *s, size_t n, size_t events)
+{
+	check_clean(s, n, events + (fmt == OUT_CSV));
+	if (fmt == OUT_JSON)
+		check_json_lines(s, n);
+	if (fmt == OUT_CSV)
+		check_csv(s, n, events);
+}
+
+/* --- goldens ------------------------------------------------------------ */
+
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf;
+	long sz;
+
+	if (!fp)
+		return NULL;
+	fseek(fp, 0, SEEK_END);
+	sz = ftell(fp);
+	rewind(fp);
+	buf = malloc(sz + 1);
+	*len = fread(buf, 1, sz, fp);
+	fclose(fp);
+	return buf;
+}
+
+static void report_diff(const char *path, const char *got, size_t glen, const char *want,
+			size_t wlen)
+{
+	size_t i, line = 1, start = 0;
+
+	for (i = 0; i < glen && i < wlen && got[i] == want[i]; i++) {
+		if (got[i] == '\n') {
+			line++;
+			start = i + 1;
+		}
+	}
+	print_error("%s:%zu differs (UPDATE_GOLDEN=1 rewrites it)\n got:  %.200s\n", path, line,
+		    got + start);
+}
+
+static void golden(enum out_format fmt)
+{
+	char path[128], *got, *want;
+	size_t glen, wlen = 0;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "tests/golden/events.%s", fmt_names[fmt]);
+	got = format_all(fmt, fx_events, NFX, 0, &glen);
+	check_output(fmt, got, glen, NFX);
+	if (getenv("UPDATE_GOLDEN")) {
+		fp = fopen(path, "wb");
+		assert_non_null(fp);
+		fwrite(got, 1, glen, fp);
+		fclose(fp);
+	}
+	want = read_file(path, &wlen);
+	if (!want)
+		fail_msg("%s: missing (run from the project root)", path);
+	if (glen != wlen || memcmp(got, want, glen))
+		report_diff(path, got, glen, want, wlen);
+	assert_true(glen == wlen && !memcmp(got, want, glen));
+	free(got);
+	free(want);
+}
+
+static void test_golden_compact(void **state)
+{
+	(void)state;
+	golden(OUT_COMPACT);
+}
+
+static void test_golden_json(void **state)
+{
+	(void)state;
+	golden(OUT_JSON);
+}
+
+static void test_golden_csv(void **state)
+{
+	(void)state;
+	golden(OUT_CSV);
+}
+
+/* --- hostile input ------------------------------------------------------ */
+
+#define HUGE_ARG (64 * 1024)
+
+/* Two 64 KiB arguments (plain and all ESC), a 64 KiB cwd of newlines. */
+static struct proc_rec *huge_proc(void)
+{
+	static struct proc_rec p;
+	static char args[2 * HUGE_ARG + 2], cwd[HUGE_ARG + 1];
+
+	p = fx_evil;
+	memset(args, 'A', HUGE_ARG);
+	memset(args + HUGE_ARG + 1, 0x1b, HUGE_ARG);
+	args[HUGE_ARG] = args[2 * HUGE_ARG + 1] = '\0';
+	memset(cwd, '\n', HUGE_ARG);
+	cwd[HUGE_ARG] = '\0';
+	p.args = args;
+	p.args_len = sizeof(args);
+	p.argc = 2;
+	p.cwd = cwd;
+	return &p;
+}
+
+static void test_huge_event(void **state)
+{
+	struct tr_event ev[2] = {fx_events[7], fx_events[7]};
+	size_t len;
+	char *out;
+	int fmt;
+
+	(void)state;
+	ev[0].proc = huge_proc();
+	ev[1].parent = ev[0].proc;
+	for (fmt = OUT_COMPACT; fmt <= OUT_CSV; fmt++) {
+		out = format_all(fmt, ev, 2, 0, &len);
+		check_output(fmt, out, len, 2);
+		assert_non_null(memmem(out, len, "AAAAAAAAAAAAAAAA", 16));
+		free(out);
+	}
+}
+
+/* Any line size: the line is cut, never broken. */
+static void test_truncation_sweep(void **state)
+{
+	struct tr_event ev[2] = {fx_events[7], fx_events[0]};
+	size_t cap, len;
+	char *out;
+	int fmt;
+
+	(void)state;
+	for (fmt = OUT_COMPACT; fmt <= OUT_CSV; fmt++) {
+		for (cap = 257; cap < 6000; cap += cap < 1200 ? 1 : 37) {
+			out = format_all(fmt, ev, 2, cap, &len);
+			check_output(fmt, out, len, 2);
+			free(out);
+		}
+	}
+}
+
+/* The acceptance check's hostile argv, on one line in every format. */
+static void test_forged_lines(void **state)
+{
+	size_t len;
+	char *out, *line;
+	int fmt;
+
+	(void)state;
+	for (fmt = OUT_COMPACT; fmt <= OUT_CSV; fmt++) {
+		out = format_all(fmt, &fx_events[7], 1, 0, &len);
+		line = out;
+		if (fmt == OUT_CSV)
+			line = strchr(out, '\n') + 1;
+		assert_ptr_equal(strchr(line, '\n'), out + len - 1);
+		assert_non_null(strstr(line, "chk-esc"));
+		assert_non_null(strstr(line, "FORGED"));
+		assert_null(memchr(out, 0x1b, len));
+		free(out);
+	}
+}
+
+static void test_format_parse(void **state)
+{
+	enum out_format f;
+
+	(void)state;
+	assert_int_equal(out_format_parse("compact", &f), 0);
+	assert_int_equal(f, OUT_COMPACT);
+	assert_int_equal(out_format_parse("json", &f), 0);
+	assert_int_equal(f, OUT_JSON);
+	assert_int_equal(out_format_parse("csv", &f), 0);
+	assert_int_equal(f, OUT_CSV);
+	assert_int_equal(out_format_parse("xml", &f), -1);
+	assert_int_equal(out_format_parse("", &f), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_golden_compact),   cmocka_unit_test(test_golden_json),
+	    cmocka_unit_test(test_golden_csv),	     cmocka_unit_test(test_huge_event),
+	    cmocka_unit_test(test_truncation_sweep), cmocka_unit_test(test_forged_lines),
+	    cmocka_unit_test(test_format_parse),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,226 @@
+/* test_proc_cache.c - process cache and record decoding, without a kernel. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "output/decode.h"
+#include "output/proc_cache.h"
+
+static const struct proc_rec *put(struct proc_cache *c, uint32_t pid, uint32_t ppid,
+				  const char *bin)
+{
+	struct proc_rec r = {.pid = pid, .tid = pid, .ppid = ppid};
+	struct proc_strings s = {bin, strlen(bin), "/", 1, "", 0, 0};
+
+	return proc_cache_put(c, &r, &s);
+}
+
+static void test_put_get_parent(void **state)
+{
+	struct proc_cache *c = proc_cache_new(16);
+	const struct proc_rec *p, *k;
+
+	(void)state;
+	p = put(c, 10, 1, "/bin/sh");
+	k = put(c, 11, 10, "/usr/bin/true");
+	assert_non_null(p);
+	assert_ptr_equal(proc_cache_get(c, 11), k);
+	assert_ptr_equal(proc_cache_parent(k), p);
+	assert_string_equal(proc_cache_parent(k)->binary, "/bin/sh");
+	assert_null(proc_cache_parent(p)); /* pid 1 unknown */
+	proc_cache_free(c);
+}
+
+static void test_parent_outlives_its_exit(void **state)
+{
+	struct proc_cache *c = proc_cache_new(16);
+	const struct proc_rec *k;
+
+	(void)state;
+	put(c, 10, 1, "/bin/sh");
+	k = put(c, 11, 10, "/usr/bin/true");
+	proc_cache_del(c, 10);
+	assert_null(proc_cache_get(c, 10));
+	/* the child still reaches its exited parent's record */
+	assert_string_equal(proc_cache_parent(k)->binary, "/bin/sh");
+	/* a new process may reuse pid 10 without touching the old record */
+	put(c, 10, 1, "/usr/bin/new");
+	assert_string_equal(proc_cache_parent(k)->binary, "/bin/sh");
+	proc_cache_free(c);
+}
+
+static void test_bounded_under_churn(void **state)
+{
+	struct proc_cache *c = proc_cache_new(100);
+	uint32_t i;
+
+	(void)state;
+	put(c, 1, 0, "/sbin/init");
+	for (i = 2; i < 200000; i++) {
+		put(c, i, 1, "/usr/bin/true");
+		if (i % 3)
+			proc_cache_del(c, i);
+	}
+	assert_true(proc_cache_live(c) <= 100);
+	assert_true(proc_cache_evicted(c) > 0);
+	proc_cache_free(c);
+}
+
+static void test_relink_after_scan(void **state)
+{
+	struct proc_cache *c = proc_cache_new(16);
+	const struct proc_rec *k;
+
+	(void)state;
+	k = put(c, 5, 50, "/child"); /* parent scanned later (pid wrap) */
+	put(c, 50, 1, "/parent");
+	assert_null(proc_cache_parent(k));
+	proc_cache_relink(c);
+	assert_string_equal(proc_cache_parent(k)->binary, "/parent");
+	proc_cache_free(c);
+}
+
+/* --- decoding -------------------------------------------------------- */
+
+struct seen {
+	int n;
+	struct tr_event last;
+	char bin[256];
+	char parent[256];
+};
+
+static void sink(void *ctx, const struct tr_event *ev)
+{
+	struct seen *s = ctx;
+
+	s->n++;
+	s->last = *ev;
+	strncpy(s->bin, ev->proc->binary, sizeof(s->bin) - 1);
+	strncpy(s->parent, ev->parent ? ev->parent->binary : "", sizeof(s->parent) - 1);
+}
+
+/* Builds an event_proc record with binary, cwd and argv blobs. */
+static size_t proc_record(char *buf, uint16_t type, uint32_t pid, uint32_t ppid, const char *bin,
+			  const char *cwd, const char *argv, size_t argv_len)
+{
+	struct event_proc *e = (void *)buf;
+	char *d = buf + sizeof(*e);
+
+	memset(e, 0, sizeof(*e));
+	e->hdr.type = type;
+	e->pid = e->tid = pid;
+	e->ppid = ppid;
+	e->binary_len = strlen(bin) + 1;
+	e->cwd_len = strlen(cwd) + 1;
+	e->args_len = argv_len;
+	memcpy(d, bin, e->binary_len);
+	memcpy(d + e->binary_len, cwd, e->cwd_len);
+	memcpy(d + e->binary_len + e->cwd_len, argv, argv_len);
+	e->hdr.size = sizeof(*e) + e->binary_len + e->cwd_len + argv_len;
+	return e->hdr.size;
+}
+
+static void test_decode_exec_exit(void **state)
+{
+	struct decoder d;
+	struct seen s = {0};
+	char buf[1024];
+	struct event_exit x = {.hdr = {.type = EV_EXIT, .size = sizeof(x)}, .pid = 20};
+	size_t n;
+
+	(void)state;
+	assert_int_equal(decoder_init(&d, 64, sink, &s), 0);
+	n = proc_record(buf, EV_SCAN, 10, 1, "/bin/sh", "/", "sh\0", 3);
+	assert_int_equal(decode_record(&d, buf, n), 0);
+	assert_int_equal(s.n, 0); /* scanned processes are not printed */
+	n = proc_record(buf, EV_EXEC, 20, 10, "./tool", "/opt/x", "tool\0-v\0two words\0", 19);
+	assert_int_equal(decode_record(&d, buf, n), 0);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.last.kind, TR_EXEC);
+	assert_string_equal(s.bin, "/opt/x/tool");
+	assert_string_equal(s.parent, "/bin/sh");
+	assert_int_equal(s.last.proc->argc, 2);
+	assert_string_equal(s.last.proc->args, "-v");
+	x.exit_code = 7 << 8;
+	assert_int_equal(decode_record(&d, &x, sizeof(x)), 0);
+	assert_int_equal(s.last.kind, TR_EXIT);
+	assert_int_equal(s.last.exit_status, 7);
+	assert_int_equal(s.last.exit_signal, 0);
+	/* a second exit of the same pid (racing threads) prints nothing */
+	assert_int_equal(decode_record(&d, &x, sizeof(x)), 0);
+	assert_int_equal(s.n, 2);
+	decoder_free(&d);
+}
+
+static void test_decode_rejects_malformed(void **state)
+{
+	struct decoder d;
+	struct seen s = {0};
+	char buf[1024];
+	struct event_proc *e = (void *)buf;
+	size_t n;
+
+	(void)state;
+	decoder_init(&d, 64, sink, &s);
+	n = proc_record(buf, EV_EXEC, 20, 10, "/x", "/", "x\0", 2);
+	assert_int_equal(decode_record(&d, buf, 8), -1); /* shorter than a header */
+	assert_int_equal(decode_record(&d, buf, n - 1), -1); /* size says more */
+	e->args_len = 60000; /* lengths beyond the record */
+	assert_int_equal(decode_record(&d, buf, n), -1);
+	e->args_len = 2;
+	e->hdr.type = 99;
+	assert_int_equal(decode_record(&d, buf, n), -1);
+	e->hdr.type = EV_EXIT;
+	e->hdr.size = 20; /* an exit shorter than its struct */
+	assert_int_equal(decode_record(&d, buf, n), -1);
+	assert_int_equal(s.n, 0);
+	assert_int_equal(d.malformed, 5);
+	decoder_free(&d);
+}
+
+static void test_decode_unterminated_strings(void **state)
+{
+	struct decoder d;
+	struct seen s = {0};
+	char buf[1024];
+	size_t n;
+
+	(void)state;
+	decoder_init(&d, 64, sink, &s);
+	/* argv cut by the kernel: the last string has no NUL */
+	n = proc_record(buf, EV_EXEC, 30, 1, "/x", "/", "x\0abc", 5);
+	assert_int_equal(decode_record(&d, buf, n), 0);
+	assert_string_equal(s.last.proc->args, "abc");
+	assert_int_equal(s.last.proc->argc, 1);
+	decoder_free(&d);
+}
+
+static void test_exec_id_is_tetragon_form(void **state)
+{
+	char id[64];
+
+	(void)state;
+	make_exec_id(id, "node", 123, 45);
+	assert_string_equal(id, "bm9kZToxMjM6NDU="); /* base64("node:123:45") */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_put_get_parent),
+		cmocka_unit_test(test_parent_outlives_its_exit),
+		cmocka_unit_test(test_bounded_under_churn),
+		cmocka_unit_test(test_relink_after_scan),
+		cmocka_unit_test(test_decode_exec_exit),
+		cmocka_unit_test(test_decode_rejects_malformed),
+		cmocka_unit_test(test_decode_unterminated_strings),
+		cmocka_unit_test(test_exec_id_is_tetragon_form),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* tracer.c - command line and main loop: parse -> setup -> run -> teardown. */
+#include <argp.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bpf/loader.h"
+#include "config.h"
+#include "output/decode.h"
+#include "output/format.h"
+
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_RUNTIME = 1,
+	EXIT_USAGE = 2,
+};
+
+/* Long-only options get keys above the ASCII range. */
+enum {
+	OPT_BUFFER = 0x100,
+	OPT_HELP,
+	OPT_USAGE,
+	OPT_VERSION,
+};
+
+struct options {
+	enum out_format format;
+	uint64_t count; /* 0: unlimited */
+	bool line_buffered;
+	bool quiet;
+	int verbose;
+	uint32_t ringbuf_kib;
+};
+
+const char *argp_program_version = "tracer " TRACER_VERSION;
+const char *argp_program_bug_address = NULL;
+
+static const char doc[] =
+	"tracer -- trace process execution and security events with eBPF.\n"
+	"\n"
+	"With no arguments, prints every process exec and exit on this machine,\n"
+	"host and containers alike, until Ctrl-C.\n"
+	"\n"
+	"EXAMPLES:\n"
+	"  tracer                        # exec and exit, compact lines\n"
+	"  tracer -o json | jq .         # Tetragon-style JSON, one object per line\n"
+	"  tracer -o csv -c 100 > x.csv  # the next 100 events as CSV\n"
+	"\vExit status: 0 on success, 1 on a runtime error, 2 on a usage error.";
+
+static const struct argp_option opts[] = {
+	{"output", 'o', "FORMAT", 0, "Output format: compact (default), json or csv", 0},
+	{"count", 'c', "N", 0, "Exit after printing N events", 0},
+	{"line-buffered", 'l', NULL, 0, "Flush every event line at once (default on a terminal)", 0},
+	{"quiet", 'q', NULL, 0, "Print no events, only the start and end lines on stderr", 0},
+	{"verbose", 'v', NULL, 0, "More detail on stderr (repeat for libbpf's messages)", 0},
+	{"buffer-size", OPT_BUFFER, "KiB", 0, "Ring buffer size in KiB (power of two, default 4096)", 0},
+	{"help", OPT_HELP, NULL, 0, "Give this help list", -1},
+	{"usage", OPT_USAGE, NULL, 0, "Give a short usage message", -1},
+	{"version", OPT_VERSION, NULL, 0, "Print the program version", -1},
+	{0},
+};
+
+/* Parses an unsigned decimal in [min, max]; -1 on anything else. */
+static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static void usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "tracer: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, " (see tracer --help)\n");
+	exit(EXIT_USAGE);
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct options *o = state->input;
+	uint64_t v;
+
+	switch (key) {
+	case 'o':
+		if (out_format_parse(arg, &o->format))
+			usage_error("unknown output format \"%s\": use compact, json or csv", arg);
+		break;
+	case 'c':
+		if (parse_u64(arg, 1, UINT64_MAX, &o->count))
+			usage_error("-c needs a positive count, not \"%s\"", arg);
+		break;
+	case 'l':
+		o->line_buffered = true;
+		break;
+	case 'q':
+		o->quiet = true;
+		break;
+	case 'v':
+		o->verbose++;
+		break;
+	case OPT_BUFFER:
+		if (parse_u64(arg, 4, 1 << 20, &v) || (v & (v - 1)))
+			usage_error("--buffer-size needs a power of two in KiB (4 to 1048576), not \"%s\"",
+				    arg);
+		o->ringbuf_kib = v;
+		break;
+	case OPT_HELP: /* argp_state_help() is silent under ARGP_NO_ERRS */
+		argp_help(state->root_argp, stdout, ARGP_HELP_STD_HELP & ~ARGP_HELP_EXIT_OK, "tracer");
+		exit(EXIT_OK);
+	case OPT_USAGE:
+		argp_help(state->root_argp, stdout, ARGP_HELP_USAGE, "tracer");
+		exit(EXIT_OK);
+	case OPT_VERSION:
+		printf("%s\n", argp_program_version);
+		exit(EXIT_OK);
+	case ARGP_KEY_ARG:
+		usage_error("unexpected argument \"%s\"", arg);
+		break;
+	case ARGP_KEY_ERROR:
+		/* argp found an unknown option; say so in one line. */
+		usage_error("unknown or malformed option \"%s\"",
+			    state->next > 0 && state->next <= state->argc ? state->argv[state->next - 1]
+									   : "?");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp argp = {opts, parse_opt, NULL, doc, NULL, NULL, NULL};
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = {.sa_handler = on_signal}; /* no SA_RESTART: poll returns */
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN); /* a closed pipe shows as a write error */
+}
+
+struct run {
+	struct options *opt;
+	struct formatter fmt;
+	struct decoder dec;
+	uint64_t printed;
+	bool done; /* -c reached or output closed */
+};
+
+static void sink(void *ctx, const struct tr_event *ev)
+{
+	struct run *r = ctx;
+
+	if (r->done)
+		return;
+	if (!r->opt->quiet)
+		formatter_event(&r->fmt, ev);
+	r->printed++;
+	if (r->opt->count && r->printed >= r->opt->count)
+		r->done = true;
+}
+
+static int on_record(void *ctx, const void *data, size_t size)
+{
+	struct run *r = ctx;
+
+	decode_record(&r->dec, data, size);
+	return r->done || stop_requested ? -EINTR : 0;
+}
+
+static int setup(struct run *r, struct loader *l)
+{
+	struct loader_opts lo = {
+		.ringbuf_bytes = r->opt->ringbuf_kib << 10,
+		.wakeup_bytes = (r->opt->ringbuf_kib << 10) / 16,
+		.verbose = r->opt->verbose > 1,
+	};
+	char err[256];
+	int rc;
+
+	if (decoder_init(&r->dec, 65536, sink, r) ||
+	    formatter_init(&r->fmt, r->opt->format, stdout, &r->dec.host)) {
+		fprintf(stderr, "tracer: out of memory\n");
+		return -ENOMEM;
+	}
+	rc = loader_start(l, &lo, on_record, r, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "tracer: %s\n", err);
+		return rc;
+	}
+	rc = loader_scan(l);
+	if (rc) {
+		fprintf(stderr, "tracer: cannot scan running processes: %s\n", strerror(-rc));
+		return rc;
+	}
+	proc_cache_relink(r->dec.cache);
+	return 0;
+}
+
+static int run_loop(struct run *r, struct loader *l)
+{
+	while (!stop_requested && !r->done) {
+		int rc = loader_poll(l, 50);
+
+		if (rc < 0 && rc != -EINTR) {
+			fprintf(stderr, "tracer: reading the ring buffer: %s\n", strerror(-rc));
+			return EXIT_RUNTIME;
+		}
+		if (fflush(stdout) && errno == EPIPE)
+			break;
+		if (ferror(stdout)) {
+			fprintf(stderr, "tracer: writing output: %s\n", strerror(errno));
+			return EXIT_RUNTIME;
+		}
+	}
+	if (!r->done)
+		loader_poll(l, 0); /* print what was queued before the signal */
+	fflush(stdout);
+	return EXIT_OK;
+}
+
+static void report_end(struct run *r, struct loader *l)
+{
+	uint64_t lost = loader_drops(l, NULL);
+
+	fprintf(stderr, "tracer: %llu events printed, %llu lost", (unsigned long long)r->printed,
+		(unsigned long long)lost);
+	if (r->dec.malformed)
+		fprintf(stderr, ", %llu malformed", (unsigned long long)r->dec.malformed);
+	fprintf(stderr, "\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct options opt = {.format = OUT_COMPACT, .ringbuf_kib = 4096};
+	struct run r = {.opt = &opt};
+	struct loader l = {0};
+	int rc;
+
+	argp_err_exit_status = EXIT_USAGE;
+	if (argp_parse(&argp, argc, argv, ARGP_NO_ERRS | ARGP_NO_HELP, NULL, &opt))
+		return EXIT_USAGE;
+	/* An explicit buffer also spares stdio its fstat() at the first event. */
+	setvbuf(stdout, NULL, opt.line_buffered || isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF,
+		 1 << 16);
+	install_signals();
+	if (setup(&r, &l)) {
+		rc = EXIT_RUNTIME;
+		goto cleanup;
+	}
+	fprintf(stderr, "tracer: listening for exec and exit (tp_btf sched_process_*), %s output\n",
+		opt.format == OUT_JSON ? "json" : opt.format == OUT_CSV ? "csv" : "compact");
+	rc = run_loop(&r, &l);
+	report_end(&r, &l);
+cleanup:
+	loader_stop(&l);
+	formatter_free(&r.fmt);
+	decoder_free(&r.dec);
+	return rc;
+}
