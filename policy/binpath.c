@@ -1,0 +1,79 @@
+/* binpath.c - path values that also match their resolved form on this host (/bin -> usr/bin). */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy/policy.h"
+
+/* realpath() of the longest existing leading part of path, rest appended. */
+static bool resolve(const char *root, const char *path, char *out, size_t n)
+{
+	char cand[PATH_MAX], real[PATH_MAX];
+	size_t rl = strlen(root), len = strlen(path), k;
+	const char *rest;
+
+	if (path[0] != '/' || rl + len >= sizeof(cand) || memchr(path, 0, len))
+		return false;
+	for (k = len; k > 0; k--) {
+		if (k != len && path[k] != '/')
+			continue;
+		snprintf(cand, sizeof(cand), "%s%.*s", root, (int)k, path);
+		if (!realpath(cand, real))
+			continue;
+		if (strncmp(real, root, rl))
+			return false;
+		rest = path + k;
+		if (!strcmp(real + rl, "/") || !real[rl])
+			snprintf(out, n, "%s", *rest ? rest : "/");
+		else
+			snprintf(out, n, "%s%s", real + rl, rest);
+		if (len > 1 && path[len - 1] == '/' && out[strlen(out) - 1] != '/' &&
+		    strlen(out) + 1 < n)
+			strcat(out, "/");
+		return strcmp(out, path) != 0;
+	}
+	return false;
+}
+
+void binpath_expand(struct policy_set *ps, struct pol_value *v, const char *root)
+{
+	char out[PATH_MAX];
+
+	if (v->kind == VK_STR && !v->expanded && resolve(root ? root : "", v->str, out, sizeof(out)))
+		v->expanded = ps_strdup(ps, out);
+}
+
+static bool path_match(const struct pol_match *m)
+{
+	const struct arg_type_info *t;
+
+	switch (m->kind) {
+	case MK_BINARIES:
+	case MK_PARENT_BINARIES:
+		return m->op == OP_IN || m->op == OP_NOT_IN || m->op == OP_PREFIX ||
+		       m->op == OP_NOT_PREFIX;
+	case MK_ARGS:
+		t = arg_type_at(m->arg_type);
+		return t->cls == AC_FILE && (m->op == OP_EQUAL || m->op == OP_NOT_EQUAL ||
+					     m->op == OP_PREFIX || m->op == OP_NOT_PREFIX);
+	default:
+		return false;
+	}
+}
+
+void policy_expand_binaries(struct policy_set *ps, struct policy *p, const char *root)
+{
+	int h, s, m, v;
+
+	for (h = 0; h < p->nhooks; h++)
+		for (s = 0; s < p->hooks[h].nsel; s++) {
+			struct pol_selector *sel = &p->hooks[h].sel[s];
+
+			for (m = 0; m < sel->nm; m++) {
+				if (!path_match(&sel->m[m]))
+					continue;
+				for (v = 0; v < sel->m[m].nvals; v++)
+					binpath_expand(ps, &sel->m[m].vals[v], root);
+			}
+		}
+}

@@ -1,0 +1,321 @@
+/* flags.c - -p/-e/--pid/--binary/... flags: an argp child that builds the same model as YAML. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpf/probe.h"
+#include "policy/flags.h"
+#include "policy/plan.h"
+
+enum {
+	OPT_PID = 0x200, OPT_BINARY, OPT_HOST, OPT_CONTAINER, OPT_PATH_PREFIX,
+	OPT_DADDR, OPT_DPORT, OPT_MONITOR, OPT_CHECK, OPT_PRINT_POLICY,
+};
+
+static const struct argp_option opts[] = {
+	{ "policy", 'p', "FILE|DIR", 0, "Load a TracingPolicy file, or every *.yaml/*.yml of DIR (repeatable)", 0 },
+	{ "events", 'e', "LIST", 0, "Event families: exec,exit,connect,open,dup,mount", 0 },
+	{ "pid", OPT_PID, "PID", 0, "Only this process (repeatable)", 0 },
+	{ "binary", OPT_BINARY, "PATH", 0, "Only processes running PATH (repeatable)", 0 },
+	{ "host", OPT_HOST, NULL, 0, "Only host processes (host pid namespace)", 0 },
+	{ "container", OPT_CONTAINER, NULL, 0, "Only container processes", 0 },
+	{ "path-prefix", OPT_PATH_PREFIX, "PREFIX", 0, "open: only paths starting with PREFIX (repeatable)", 0 },
+	{ "daddr", OPT_DADDR, "CIDR", 0, "connect: only to this address or CIDR (repeatable)", 0 },
+	{ "dport", OPT_DPORT, "PORT", 0, "connect: only to this port or MIN:MAX (repeatable)", 0 },
+	{ "monitor", OPT_MONITOR, NULL, 0, "Report enforcement actions (Sigkill, Signal, Override) instead of acting", 0 },
+	{ "check", OPT_CHECK, NULL, 0, "Check the policy on this kernel, print the plan, exit", 0 },
+	{ "print-policy", OPT_PRINT_POLICY, NULL, 0, "Print the loaded policy as TracingPolicy YAML, exit", 0 },
+	{ 0 },
+};
+
+static const char *const event_names[] = { "exec", "exit", "connect", "open", "dup", "mount" };
+#define NEVENTS (int)(sizeof(event_names) / sizeof(event_names[0]))
+
+static error_t flag_error(struct policy_opts *o, struct argp_state *st, const char *fmt,
+			  const char *arg)
+{
+	snprintf(o->error, sizeof(o->error), fmt, arg);
+	argp_error(st, "%s", o->error);
+	return EINVAL;
+}
+
+static error_t parse_events(struct policy_opts *o, struct argp_state *st, char *arg)
+{
+	char *save = NULL, *tok, buf[256];
+	const char *hint;
+	int i;
+
+	for (tok = strtok_r(arg, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < NEVENTS && strcmp(tok, event_names[i]); i++)
+			;
+		if (i < NEVENTS) {
+			o->events |= 1u << i;
+			continue;
+		}
+		hint = diag_suggest(tok, event_names, NEVENTS);
+		snprintf(buf, sizeof(buf), "unknown event family \"%.64s\"%s%s%s", tok,
+			 hint ? " (did you mean \"" : "", hint ? hint : "", hint ? "\"?)" : "");
+		return flag_error(o, st, "%s", buf);
+	}
+	return 0;
+}
+
+static error_t add(struct policy_opts *o, struct argp_state *st, const char **v, int *n,
+		   const char *arg, const char *flag)
+{
+	if (*n >= POLICY_OPTS_MAX)
+		return flag_error(o, st, "too many %s flags", flag);
+	v[(*n)++] = arg;
+	return 0;
+}
+
+static error_t parse_pid(struct policy_opts *o, struct argp_state *st, const char *arg)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || *end || !*arg || *arg == '-' || v > 0xffffffffu)
+		return flag_error(o, st, "invalid --pid \"%.64s\"", arg);
+	if (o->npids >= POLICY_OPTS_MAX)
+		return flag_error(o, st, "too many %s flags", "--pid");
+	o->pids[o->npids++] = (uint32_t)v;
+	return 0;
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *st)
+{
+	struct policy_opts *o = st->input;
+
+	switch (key) {
+	case 'p': return add(o, st, o->paths, &o->npaths, arg, "-p");
+	case 'e': return parse_events(o, st, arg);
+	case OPT_PID: return parse_pid(o, st, arg);
+	case OPT_BINARY: return add(o, st, o->binaries, &o->nbinaries, arg, "--binary");
+	case OPT_PATH_PREFIX: return add(o, st, o->prefixes, &o->nprefixes, arg, "--path-prefix");
+	case OPT_DADDR: return add(o, st, o->daddrs, &o->ndaddrs, arg, "--daddr");
+	case OPT_DPORT: return add(o, st, o->dports, &o->ndports, arg, "--dport");
+	case OPT_HOST: o->host = true; return 0;
+	case OPT_CONTAINER: o->container = true; return 0;
+	case OPT_MONITOR: o->monitor = true; return 0;
+	case OPT_CHECK: o->check = true; return 0;
+	case OPT_PRINT_POLICY: o->print_policy = true; return 0;
+	default: return ARGP_ERR_UNKNOWN;
+	}
+}
+
+const struct argp policy_argp = { opts, parse_opt, NULL, NULL, NULL, NULL, NULL };
+
+/* ---- flags -> model ---- */
+
+struct fb {
+	struct policy_set *ps;
+	struct policy *p;
+	struct policy_opts *o;
+};
+
+static struct pol_match *new_match(struct fb *b, struct pol_selector *s, enum match_kind k,
+				   int op, const char *flag, const char *const *vals, int n)
+{
+	struct pol_match *m = &s->m[s->nm++];
+	int i;
+
+	m->kind = k;
+	m->op = op;
+	m->pos = (struct srcpos){ flag, 0, 0 };
+	m->vals = ps_alloc(b->ps, (n ? n : 1) * sizeof(*m->vals));
+	m->nvals = n;
+	for (i = 0; i < n; i++) {
+		m->vals[i].pos = m->pos;
+		m->vals[i].str = ps_strdup(b->ps, vals[i]);
+		m->vals[i].len = strlen(vals[i]);
+	}
+	return m;
+}
+
+/* The selectors every flag hook shares: --pid, --binary, --host/--container. */
+static void common_matches(struct fb *b, struct pol_selector *s)
+{
+	static const char *const host_ns[] = { "host_ns" };
+	const char *pids[POLICY_OPTS_MAX];
+	int i;
+
+	if (b->o->npids) {
+		for (i = 0; i < b->o->npids; i++)
+			pids[i] = ps_printf(b->ps, "%u", b->o->pids[i]);
+		new_match(b, s, MK_PIDS, OP_IN, "--pid", pids, b->o->npids);
+	}
+	if (b->o->nbinaries)
+		new_match(b, s, MK_BINARIES, OP_IN, "--binary", b->o->binaries, b->o->nbinaries);
+	if (b->o->host || b->o->container)
+		new_match(b, s, MK_NAMESPACES, b->o->host ? OP_IN : OP_NOT_IN,
+			  b->o->host ? "--host" : "--container", host_ns, 1)->ns = NS_T_PID;
+}
+
+static struct pol_hook *new_hook(struct fb *b, const char *call, bool syscall)
+{
+	struct pol_hook *h = &b->p->hooks[b->p->nhooks++];
+	struct pol_selector *s;
+
+	h->kind = HOOK_KPROBE;
+	h->pol = b->p;
+	h->call = call;
+	h->syscall = syscall;
+	h->ret_action = -1;
+	h->pos = (struct srcpos){ "-e", 0, 0 };
+	h->args = ps_alloc(b->ps, POL_MAX_ARGS * sizeof(*h->args));
+	h->sel = s = ps_alloc(b->ps, sizeof(*h->sel));
+	h->nsel = 1;
+	s->m = ps_alloc(b->ps, 8 * sizeof(*s->m));
+	s->act = ps_alloc(b->ps, sizeof(*s->act));
+	s->nact = 1;
+	s->act[0].type = ACT_POST;
+	common_matches(b, s);
+	return h;
+}
+
+static void add_arg(struct fb *b, struct pol_hook *h, uint32_t index, const char *type)
+{
+	struct pol_arg *a = &h->args[h->nargs++];
+
+	(void)b;
+	a->index = index;
+	a->type = arg_type_id(arg_type_lookup(type));
+	a->pos = h->pos;
+}
+
+static void build_hooks(struct fb *b)
+{
+	struct policy_opts *o = b->o;
+	struct pol_hook *h;
+
+	if (o->events & EVF_CONNECT) {
+		h = new_hook(b, "tcp_connect", false);
+		add_arg(b, h, 0, "sock");
+		if (o->ndaddrs)
+			new_match(b, h->sel, MK_ARGS, OP_DADDR, "--daddr", o->daddrs, o->ndaddrs);
+		if (o->ndports)
+			new_match(b, h->sel, MK_ARGS, OP_DPORT, "--dport", o->dports, o->ndports);
+	}
+	if (o->events & EVF_OPEN) {
+		h = new_hook(b, "security_file_open", false);
+		add_arg(b, h, 0, "file");
+		if (o->nprefixes)
+			new_match(b, h->sel, MK_ARGS, OP_PREFIX, "--path-prefix", o->prefixes,
+				  o->nprefixes);
+	}
+	if (o->events & EVF_DUP) {
+		add_arg(b, h = new_hook(b, "sys_dup2", true), 0, "int");
+		add_arg(b, h, 1, "int");
+		add_arg(b, h = new_hook(b, "sys_dup3", true), 0, "int");
+		add_arg(b, h, 1, "int");
+		add_arg(b, h, 2, "int");
+	}
+	if (o->events & EVF_MOUNT) {
+		add_arg(b, h = new_hook(b, "security_sb_mount", false), 0, "string");
+		add_arg(b, h, 1, "path");
+		add_arg(b, h, 2, "string");
+	}
+}
+
+/* --daddr without -e implies connect, and so on; with -e they must fit. */
+static int imply_events(struct policy_opts *o, struct diag *d)
+{
+	static const struct { const char *flag; unsigned ev; } need[] = {
+		{ "--daddr", EVF_CONNECT }, { "--dport", EVF_CONNECT },
+		{ "--path-prefix", EVF_OPEN },
+	};
+	int n[] = { o->ndaddrs, o->ndports, o->nprefixes };
+	bool explicit = o->events != 0;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		if (!n[i] || (o->events & need[i].ev))
+			continue;
+		if (explicit) {
+			struct srcpos p = { need[i].flag, 0, 0 };
+
+			diag_error(d, &p, "applies to -e %s, which is not selected",
+				   need[i].ev == EVF_CONNECT ? "connect" : "open");
+			return -1;
+		}
+		o->events |= need[i].ev;
+	}
+	if (o->host && o->container) {
+		struct srcpos p = { "--host", 0, 0 };
+
+		diag_error(d, &p, "--host and --container exclude each other");
+		return -1;
+	}
+	return 0;
+}
+
+static int flags_policy(struct policy_set *ps, struct policy_opts *o, struct diag *d)
+{
+	struct fb b = { ps, NULL, o };
+
+	if (imply_events(o, d))
+		return -1;
+	if (!(o->events & (EVF_CONNECT | EVF_OPEN | EVF_DUP | EVF_MOUNT)))
+		return 0;
+	b.p = ps_add_policy(ps);
+	b.p->name = "command-line";
+	b.p->file = "command line";
+	b.p->pos = (struct srcpos){ "-e", 0, 0 };
+	b.p->hooks = ps_alloc(ps, 5 * sizeof(*b.p->hooks));
+	build_hooks(&b);
+	return policy_validate(ps, b.p, d);
+}
+
+int policy_opts_finish(struct policy_opts *o, struct policy_set **out, FILE *err)
+{
+	struct policy_set *ps = policy_set_new();
+	struct diag d = { .errors = 0 };
+	int i;
+
+	*out = NULL;
+	for (i = 0; i < o->npaths && !d.errors; i++)
+		policy_load_path(ps, o->paths[i], &d);
+	if (!d.errors)
+		flags_policy(ps, o, &d);
+	if (d.errors) {
+		fprintf(err, "tracer: %s\n", d.msg);
+		policy_set_free(ps);
+		return 2;
+	}
+	for (i = 0; i < ps->npols; i++)
+		policy_expand_binaries(ps, ps->pols[i], "");
+	*out = ps;
+	return 0;
+}
+
+int policy_check_main(struct policy_opts *o, FILE *out, FILE *err)
+{
+	struct kernel_features kf;
+	struct policy_set *ps;
+	struct plan *pl = NULL;
+	struct diag d = { .errors = 0 };
+	int rc = policy_opts_finish(o, &ps, err);
+
+	if (rc)
+		return rc;
+	if (o->print_policy && !o->check) {
+		rc = policy_print_yaml(out, ps) ? 1 : 0;
+		policy_set_free(ps);
+		return rc;
+	}
+	probe_kernel(&kf, PROBE_MOUNT_TRACEFS);
+	if (plan_build(ps, &kf, o->monitor, &pl, &d)) {
+		fprintf(err, "tracer: %s\n", d.msg);
+		rc = 2;
+	} else {
+		rc = plan_print_check(out, pl) ? 1 : 0;
+		if (o->print_policy)
+			rc |= policy_print_yaml(out, ps) ? 1 : 0;
+	}
+	plan_free(pl);
+	probe_free(&kf);
+	policy_set_free(ps);
+	return rc;
+}

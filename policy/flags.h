@@ -1,0 +1,51 @@
+/* flags.h - policy command-line flags (an argp child) and loading files + flags into one model. */
+#ifndef TRACER_FLAGS_H
+#define TRACER_FLAGS_H
+
+#include <argp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "policy/policy.h"
+
+#define POLICY_OPTS_MAX 32
+
+struct policy_opts {
+	const char *paths[POLICY_OPTS_MAX];	/* -p FILE|DIR, in order */
+	int npaths;
+	unsigned events;			/* EVF_* from -e */
+	uint32_t pids[POLICY_OPTS_MAX];
+	int npids;
+	const char *binaries[POLICY_OPTS_MAX];
+	int nbinaries;
+	const char *prefixes[POLICY_OPTS_MAX];
+	int nprefixes;
+	const char *daddrs[POLICY_OPTS_MAX];
+	int ndaddrs;
+	const char *dports[POLICY_OPTS_MAX];
+	int ndports;
+	bool host, container;
+	bool monitor, check, print_policy;
+	char error[256];			/* a flag error found while parsing */
+};
+
+enum {
+	EVF_EXEC = 1 << 0,	/* built-in process events */
+	EVF_EXIT = 1 << 1,
+	EVF_CONNECT = 1 << 2,	/* kprobe tcp_connect (sock) */
+	EVF_OPEN = 1 << 3,	/* kprobe security_file_open (file) */
+	EVF_DUP = 1 << 4,	/* kprobes sys_dup2, sys_dup3 */
+	EVF_MOUNT = 1 << 5,	/* kprobe security_sb_mount */
+};
+
+/* Child parser: struct argp_child { &policy_argp, 0, "Policy:", 0 } with the
+ * parent setting state->child_inputs[i] = &opts in ARGP_KEY_INIT. */
+extern const struct argp policy_argp;
+
+/* Files then flags into one checked model; 0, or 2 with one line on err. */
+int policy_opts_finish(struct policy_opts *o, struct policy_set **out, FILE *err);
+/* --check / --print-policy end to end: finish, probe, plan, print; exit code. */
+int policy_check_main(struct policy_opts *o, FILE *out, FILE *err);
+
+#endif /* TRACER_FLAGS_H */

@@ -1,0 +1,45 @@
+/* plan.h - the checked model planned onto this kernel: per hook a mechanism and arg recipe. */
+#ifndef TRACER_PLAN_H
+#define TRACER_PLAN_H
+
+#include <stdio.h>
+
+#include "bpf/ladder.h"
+#include "bpf/probe.h"
+#include "policy/policy.h"
+
+struct plan_arg {
+	const struct pol_arg *arg;
+	struct arg_recipe rc;
+};
+
+struct plan_hook {
+	const struct pol_hook *h;
+	struct ladder_req rq;
+	struct ladder_result lr;
+	bool skipped;		/* not found, ignore.callNotFound */
+	bool monitor;		/* enforcement actions only reported */
+	struct plan_arg args[POL_MAX_ARGS];
+	int nargs;
+	bool has_ret;
+	struct arg_recipe ret;
+};
+
+struct plan {
+	const struct policy_set *ps;
+	const struct kernel_features *kf;
+	bool monitor;
+	struct plan_hook *hooks;
+	int nhooks;
+};
+
+/* 0, or -1 with the first refusal in d ("file:line:col: why"). */
+int plan_build(const struct policy_set *ps, const struct kernel_features *kf, bool monitor,
+	       struct plan **out, struct diag *d);
+void plan_free(struct plan *p);
+/* --check text: per policy and hook the mechanism and why, expansions, selectors. */
+int plan_print_check(FILE *out, const struct plan *p);
+/* One line per hook for the start-up banner: "sys_execve: tracepoint syscalls:..." */
+void plan_print_banner(FILE *out, const struct plan *p);
+
+#endif /* TRACER_PLAN_H */

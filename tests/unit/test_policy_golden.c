@@ -1,0 +1,229 @@
+/* test_policy_golden.c - --check and --print-policy text of tests/policy/golden/NAME.yaml against goldens,
+ * planned on a fixed fake kernel (this project's test machine: no kprobes, no fentry/LSM, tp_btf yes).
+ * UPDATE_GOLDEN=1 rewrites the .check and .print files. */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "policy/plan.h"
+
+#define DIR_ POLICY_TEST_DIR "/golden"
+
+static bool fake_func(const struct kernel_features *kf, const char *name)
+{
+	(void)kf;
+	return strncmp(name, "missing", 7) != 0;
+}
+
+static bool fake_btf_tp(const struct kernel_features *kf, const char *event)
+{
+	static const char *const tps[] = {
+		"sys_enter", "sys_exit", "inet_sock_set_state", "sched_process_exec",
+		"sched_process_exit",
+	};
+	size_t i;
+
+	(void)kf;
+	for (i = 0; i < sizeof(tps) / sizeof(tps[0]); i++)
+		if (!strcmp(tps[i], event))
+			return true;
+	return false;
+}
+
+static int fake_tp(const struct kernel_features *kf, const char *subsys, const char *event)
+{
+	(void)kf;
+	(void)event;
+	return !strcmp(subsys, "syscalls") || !strcmp(subsys, "sched") ||
+	       !strcmp(subsys, "raw_syscalls") || !strcmp(subsys, "sock");
+}
+
+static bool fake_field(const struct kernel_features *kf, const char *event, unsigned idx,
+		       char *name, size_t n)
+{
+	(void)kf;
+	if (strcmp(event, "sys_enter") || idx < 4 || idx > 5)
+		return false;
+	snprintf(name, n, "%s", idx == 4 ? "id" : "args");
+	return true;
+}
+
+static void fake_kernel(struct kernel_features *kf)
+{
+	static const enum feat_state st[F_COUNT] = {
+		[F_BTF] = FEAT_YES, [F_KPROBE_LOAD] = FEAT_YES, [F_KPROBE_ATTACH] = FEAT_NO,
+		[F_OVERRIDE] = FEAT_YES, [F_FENTRY] = FEAT_NO, [F_FEXIT] = FEAT_NO,
+		[F_LSM] = FEAT_NO, [F_TP_BTF] = FEAT_YES, [F_RAW_TP] = FEAT_YES,
+		[F_TRACEPOINT] = FEAT_YES, [F_TRACEFS] = FEAT_YES, [F_UPROBE] = FEAT_YES,
+	};
+	int i;
+
+	memset(kf, 0, sizeof(*kf));
+	for (i = 0; i < F_COUNT; i++) {
+		kf->f[i] = st[i];
+		snprintf(kf->why[i], sizeof(kf->why[i]), "%s", st[i] == FEAT_YES ? "yes" :
+			 i == F_KPROBE_ATTACH ? "no kprobe PMU (CONFIG_KPROBES off)" :
+			 "load refused (EPERM)");
+	}
+	kf->fake = true;
+	kf->has_func = fake_func;
+	kf->has_btf_tp = fake_btf_tp;
+	kf->has_tp = fake_tp;
+	kf->tp_field = fake_field;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	*len = 0;
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = calloc(1, n + 1);
+	*len = fread(buf, 1, n, f);
+	fclose(f);
+	return buf;
+}
+
+static int compare(const char *path, const char *got)
+{
+	size_t len;
+	char *want;
+	int ok;
+	FILE *f;
+
+	if (getenv("UPDATE_GOLDEN")) {
+		f = fopen(path, "w");
+		fputs(got, f);
+		fclose(f);
+		return 1;
+	}
+	want = slurp(path, &len);
+	ok = want && !strcmp(want, got);
+	if (!ok)
+		fprintf(stderr, "golden mismatch: %s\n--- got:\n%s", path, got);
+	free(want);
+	return ok;
+}
+
+/* Render the --check text (or the refusal) and the --print-policy text of one file. */
+static int golden_one(const char *name, const struct kernel_features *kf)
+{
+	char path[1024], *text, *chk = NULL, *prt = NULL;
+	struct policy_set *ps = policy_set_new();
+	struct diag d = { .errors = 0 };
+	struct plan *pl = NULL;
+	size_t len, cl = 0, pl_len = 0;
+	FILE *c = open_memstream(&chk, &cl), *p = open_memstream(&prt, &pl_len);
+	int ok, i;
+
+	snprintf(path, sizeof(path), "%s/%s", DIR_, name);
+	text = slurp(path, &len);
+	if (policy_load_buffer(ps, name, (unsigned char *)text, len, &d) == 0) {
+		for (i = 0; i < ps->npols; i++)
+			policy_expand_binaries(ps, ps->pols[i], POLICY_TEST_DIR "/root");
+		policy_print_yaml(p, ps);
+		if (plan_build(ps, kf, false, &pl, &d))
+			fprintf(c, "refused: %s\n", d.msg);
+		else
+			plan_print_check(c, pl);
+	} else {
+		fprintf(c, "error: %s\n", d.msg);
+	}
+	fclose(c);
+	fclose(p);
+	snprintf(path, sizeof(path), "%s/%.*s.check", DIR_, (int)strlen(name) - 5, name);
+	ok = compare(path, chk);
+	snprintf(path, sizeof(path), "%s/%.*s.print", DIR_, (int)strlen(name) - 5, name);
+	ok &= compare(path, prt);
+	plan_free(pl);
+	policy_set_free(ps);
+	free(text);
+	free(chk);
+	free(prt);
+	return ok;
+}
+
+static void test_golden(void **state)
+{
+	struct kernel_features kf;
+	struct dirent **ents;
+	int i, n, good = 0, total = 0;
+
+	(void)state;
+	fake_kernel(&kf);
+	n = scandir(DIR_, &ents, NULL, alphasort);
+	assert_true(n > 0);
+	for (i = 0; i < n; i++) {
+		size_t l = strlen(ents[i]->d_name);
+
+		if (l > 5 && !strcmp(ents[i]->d_name + l - 5, ".yaml")) {
+			total++;
+			good += golden_one(ents[i]->d_name, &kf);
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	assert_true(total > 0);
+	assert_int_equal(good, total);
+}
+
+/* The printed YAML of every golden parses back to the same text. */
+static void test_print_roundtrip(void **state)
+{
+	char path[1024], *text, *a = NULL, *b = NULL;
+	struct dirent **ents;
+	size_t len, al, bl;
+	int i, n;
+
+	(void)state;
+	n = scandir(DIR_, &ents, NULL, alphasort);
+	for (i = 0; i < n; i++) {
+		struct policy_set *ps = policy_set_new(), *ps2 = policy_set_new();
+		struct diag d = { .errors = 0 };
+		size_t l = strlen(ents[i]->d_name);
+		FILE *f;
+
+		if (l > 5 && !strcmp(ents[i]->d_name + l - 5, ".yaml")) {
+			snprintf(path, sizeof(path), "%s/%s", DIR_, ents[i]->d_name);
+			text = slurp(path, &len);
+			if (!policy_load_buffer(ps, "a.yaml", (unsigned char *)text, len, &d)) {
+				f = open_memstream(&a, &al);
+				policy_print_yaml(f, ps);
+				fclose(f);
+				assert_int_equal(policy_load_buffer(ps2, "b.yaml", (unsigned char *)a, al, &d), 0);
+				f = open_memstream(&b, &bl);
+				policy_print_yaml(f, ps2);
+				fclose(f);
+				assert_string_equal(a, b);
+				free(a);
+				free(b);
+			}
+			free(text);
+		}
+		policy_set_free(ps);
+		policy_set_free(ps2);
+		free(ents[i]);
+	}
+	free(ents);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_golden),
+		cmocka_unit_test(test_print_roundtrip),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
