@@ -44,6 +44,52 @@ bool ob_u64(struct obuf *o, uint64_t v, int width)
 	return ob_put(o, tmp + i, sizeof(tmp) - i);
 }
 
+bool ob_i64(struct obuf *o, int64_t v)
+{
+	if (v < 0 && !ob_putc(o, '-'))
+		return false;
+	return ob_u64(o, v < 0 ? -(uint64_t)v : (uint64_t)v, 0);
+}
+
+bool ob_hex(struct obuf *o, uint64_t v, int width)
+{
+	char tmp[16];
+	int i = sizeof(tmp);
+
+	do {
+		tmp[--i] = hexdig[v & 15];
+		v >>= 4;
+	} while (v && i > 0);
+	while ((int)sizeof(tmp) - i < width && i > 0)
+		tmp[--i] = '0';
+	return ob_put(o, tmp + i, sizeof(tmp) - i);
+}
+
+bool ob_base64(struct obuf *o, const void *s, size_t n)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *p = s;
+	uint32_t v;
+	char q[4];
+	size_t i;
+
+	for (i = 0; i < n; i += 3) {
+		v = (uint32_t)p[i] << 16;
+		if (i + 1 < n)
+			v |= (uint32_t)p[i + 1] << 8;
+		if (i + 2 < n)
+			v |= p[i + 2];
+		q[0] = b64[v >> 18 & 63];
+		q[1] = b64[v >> 12 & 63];
+		q[2] = i + 1 < n ? b64[v >> 6 & 63] : '=';
+		q[3] = i + 2 < n ? b64[v & 63] : '=';
+		if (!ob_put(o, q, 4))
+			return false;
+	}
+	return true;
+}
+
 size_t utf8_seq_len(const unsigned char *s, size_t n, uint32_t *cp)
 {
 	unsigned char c = s[0], lo = 0x80, hi = 0xbf;

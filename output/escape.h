@@ -64,6 +64,12 @@ static inline bool ob_puts(struct obuf *o, const char *s)
 void ob_force(struct obuf *o, const void *s, size_t n);
 /* Unsigned decimal; with width > 0, zero-padded to that many digits. */
 bool ob_u64(struct obuf *o, uint64_t v, int width);
+/* Signed decimal. */
+bool ob_i64(struct obuf *o, int64_t v);
+/* Lower-case hex, zero-padded to width digits. */
+bool ob_hex(struct obuf *o, uint64_t v, int width);
+/* RFC 4648 base64 (with padding) of s[0..n); cut at a 4-character unit. */
+bool ob_base64(struct obuf *o, const void *s, size_t n);
 
 enum esc_mode {
 	ESC_TEXT,

@@ -34,7 +34,39 @@ struct proc_rec {
 enum tr_kind {
 	TR_EXEC = 1,
 	TR_EXIT,
+	TR_KPROBE, /* process_kprobe: a kprobes: hook (whatever served it) */
+	TR_TRACEPOINT, /* process_tracepoint */
+	TR_LSM, /* process_lsm */
+	TR_UPROBE, /* process_uprobe */
 	TR_KIND_MAX,
+};
+
+/* What a policy hook is, for printing: fixed when the policy is compiled. */
+struct tr_hook_info {
+	enum tr_kind kind; /* TR_KPROBE .. TR_UPROBE */
+	const char *policy_name;
+	const char *function_name; /* Tetragon's: "__x64_sys_openat", "tcp_connect" */
+	const char *subsys, *event; /* TR_TRACEPOINT; TR_UPROBE: binary path, symbol */
+	const char *message; /* NULL: none */
+	const char *const *tags;
+	int ntags;
+	int nargs;
+	const char *arg_type[HOOK_MAX_ARGS]; /* the policy's type name: "file", "sock" */
+	const char *arg_label[HOOK_MAX_ARGS]; /* NULL: none */
+	bool has_ret; /* a return value is reported */
+	const char *ret_type; /* its type name, e.g. "int" */
+};
+
+/* One decoded argument of a policy event. */
+struct tr_arg {
+	uint8_t kind; /* enum arg_kind (bpf/events.h): how it was read */
+	uint8_t flags; /* ARG_F_* */
+	int64_t ival; /* AK_INT, AK_UINT, AK_CAP; a cut AK_BUF_USER: the size
+			 asked for (Tetragon's orig_size), 0 if unknown */
+	const char *str; /* strings, paths, buffers: raw bytes, not NUL-ended */
+	uint32_t len;
+	struct sock_info sock; /* AK_SOCK, AK_SOCKADDR_USER, AK_FD with ARG_F_SOCK */
+	struct event_creds cred; /* AK_CRED */
 };
 
 /* Process-wide context every formatter needs, set once at start-up. */
@@ -51,6 +83,13 @@ struct tr_event {
 	/* TR_EXIT */
 	uint32_t exit_status; /* exit code when exit_signal == 0 */
 	uint32_t exit_signal; /* terminating signal number, 0 if none */
+	/* TR_KPROBE .. TR_UPROBE */
+	const struct tr_hook_info *hook;
+	const struct tr_arg *args; /* hook->nargs of them */
+	int nargs;
+	int64_t ret; /* when hook->has_ret */
+	uint8_t action; /* enum hook_action (bpf/events.h) */
+	bool monitor; /* an enforcement action only reported (--monitor) */
 };
 
 #endif /* TRACER_OUTPUT_EVENT_H */

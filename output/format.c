@@ -6,6 +6,11 @@
  * its slot in the compact line. An event is flattened once into a list of
  * (row, record) visits; each format walks that list. So a field is added
  * in one place and the three formats cannot drift apart.
+ *
+ * Policy events (process_kprobe, _tracepoint, _lsm, _uprobe) add rows for
+ * the hook (function, args, return, action, policy): their arguments print
+ * under Tetragon's keys for the policy's type name (format_args.c), and their
+ * compact line is chosen by the hooked function (hook_rules[]).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -14,6 +19,7 @@
 
 #include "output/escape.h"
 #include "output/format.h"
+#include "output/format_args.h"
 #include "output/format_names.h"
 #include "output/jsonw.h"
 
@@ -59,6 +65,10 @@ enum compact_slot {
 	CS_BINARY,
 	CS_ARGS,
 	CS_EXIT,
+	CS_DETAIL, /* policy events: what the hook saw */
+	CS_RET,
+	CS_ACTION,
+	CS_POLICY,
 	CS_COUNT,
 };
 
@@ -78,6 +88,15 @@ enum ftype {
 	FT_NS,	   /* namespace slot off: inum and is_host */
 	FT_CAPS,   /* u64 capability set at off */
 	FT_SIGNAL, /* tr_event exit signal (compact: signal or status) */
+	/* policy events; hook strings are read from ev->hook */
+	FT_HSTR,    /* const char * at off in tr_hook_info; JSON: absent when NULL */
+	FT_HFUNC,   /* the hook as one text: function, subsys:event, path:symbol */
+	FT_HARGS,   /* the arguments (compact: the hook's detail) */
+	FT_RET,	    /* the return value, when the hook reports one */
+	FT_ACTION,  /* the selector's action */
+	FT_MONITOR, /* JSON "monitor": true when the action was only reported */
+	FT_TAGS,    /* the policy's tags (JSON) */
+	FT_POLICY,  /* the policy name (compact: [name]) */
 };
 
 struct field {
@@ -96,6 +115,7 @@ struct field {
 #define P(m) offsetof(struct proc_rec, m)
 #define CR(m) (offsetof(struct proc_rec, creds) + offsetof(struct event_creds, m))
 #define E(m) offsetof(struct tr_event, m)
+#define H(m) offsetof(struct tr_hook_info, m)
 #define NS(k, slot, c) ROW(k, FT_NS, slot, COL_##c, 0, 0)
 #define U32(k, o, c) ROW(k, FT_U32, o, c, 0, 0)
 
@@ -163,9 +183,76 @@ static const struct field exit_fields[] = {
 	ROW("time", FT_TIME, E(time_ns), COL_TIME, 0, CS_TIME),
 };
 
+/* Policy events, each in Tetragon's field order (its protobuf numbering). */
+#define HOOK_HEAD                                                                \
+	ROW(NULL, FT_KIND, 0, COL_EVENT, 0, CS_KIND),                            \
+	ROW("process", FT_PROC, 0, 0, 0, 0),                                     \
+	ROW("parent", FT_PROC, 1, 0, 0, 0)
+#define HOOK_TAIL                                                                \
+	ROW(NULL, FT_END, 0, 0, 0, 0),                                           \
+	ROW("node_name", FT_NODE, 0, COL_NODE, 0, 0),                            \
+	ROW("time", FT_TIME, E(time_ns), COL_TIME, 0, CS_TIME)
+#define ARGS_ROW ROW("args", FT_HARGS, 0, COL_ARGS, 0, CS_DETAIL)
+#define ACTION_ROWS                                                              \
+	ROW("action", FT_ACTION, 0, COL_ACTION, 0, CS_ACTION),                   \
+	ROW("monitor", FT_MONITOR, 0, 0, 0, 0)
+#define POLICY_ROW ROW("policy_name", FT_POLICY, H(policy_name), COL_POLICY, 0, CS_POLICY)
+#define MESSAGE_ROW ROW("message", FT_HSTR, H(message), 0, 0, 0)
+#define TAGS_ROW ROW("tags", FT_TAGS, 0, 0, 0, 0)
+
+static const struct field kprobe_fields[] = {
+	HOOK_HEAD,
+	ROW("function_name", FT_HSTR, H(function_name), COL_FUNCTION, 0, 0),
+	ARGS_ROW,
+	ROW("return", FT_RET, 0, COL_RETURN, 0, CS_RET),
+	ACTION_ROWS,
+	POLICY_ROW,
+	MESSAGE_ROW,
+	TAGS_ROW,
+	HOOK_TAIL,
+};
+
+static const struct field tracepoint_fields[] = {
+	HOOK_HEAD,
+	ROW("subsys", FT_HSTR, H(subsys), 0, 0, 0),
+	ROW("event", FT_HSTR, H(event), 0, 0, 0),
+	ROW(NULL, FT_HFUNC, 0, COL_FUNCTION, 0, 0),
+	ARGS_ROW,
+	POLICY_ROW,
+	ACTION_ROWS,
+	MESSAGE_ROW,
+	TAGS_ROW,
+	HOOK_TAIL,
+};
+
+static const struct field lsm_fields[] = {
+	HOOK_HEAD,
+	ROW("function_name", FT_HSTR, H(function_name), COL_FUNCTION, 0, 0),
+	POLICY_ROW,
+	MESSAGE_ROW,
+	ARGS_ROW,
+	ACTION_ROWS,
+	TAGS_ROW,
+	HOOK_TAIL,
+};
+
+/* tr_hook_info keeps a uprobe's binary in subsys and its symbol in event. */
+static const struct field uprobe_fields[] = {
+	HOOK_HEAD,
+	ROW("path", FT_HSTR, H(subsys), 0, 0, 0),
+	ROW("symbol", FT_HSTR, H(event), 0, 0, 0),
+	ROW(NULL, FT_HFUNC, 0, COL_FUNCTION, 0, 0),
+	POLICY_ROW,
+	MESSAGE_ROW,
+	ARGS_ROW,
+	TAGS_ROW,
+	ACTION_ROWS,
+	HOOK_TAIL,
+};
+
 struct kind_desc {
 	const char *name; /* JSON top-level key and CSV "event" */
-	const char *label; /* compact: emoji and word, one width */
+	const char *label; /* compact: emoji and word, one width (NULL: by hook) */
 	const struct field *fields;
 	size_t nfields;
 };
@@ -175,6 +262,11 @@ static const struct kind_desc kinds[TR_KIND_MAX] = {
 		      ARRAY_SIZE(exec_fields) },
 	[TR_EXIT] = { "process_exit", "\xf0\x9f\x92\xa5 exit   ", exit_fields,
 		      ARRAY_SIZE(exit_fields) },
+	[TR_KPROBE] = { "process_kprobe", NULL, kprobe_fields, ARRAY_SIZE(kprobe_fields) },
+	[TR_TRACEPOINT] = { "process_tracepoint", NULL, tracepoint_fields,
+			    ARRAY_SIZE(tracepoint_fields) },
+	[TR_LSM] = { "process_lsm", NULL, lsm_fields, ARRAY_SIZE(lsm_fields) },
+	[TR_UPROBE] = { "process_uprobe", NULL, uprobe_fields, ARRAY_SIZE(uprobe_fields) },
 };
 /* clang-format on */
 
@@ -191,6 +283,10 @@ struct visit {
 #define MAX_VISITS (MAX_KIND_FIELDS + 2 * (ARRAY_SIZE(proc_fields) + 2))
 _Static_assert(ARRAY_SIZE(exec_fields) <= MAX_KIND_FIELDS, "exec table");
 _Static_assert(ARRAY_SIZE(exit_fields) <= MAX_KIND_FIELDS, "exit table");
+_Static_assert(ARRAY_SIZE(kprobe_fields) <= MAX_KIND_FIELDS, "kprobe table");
+_Static_assert(ARRAY_SIZE(tracepoint_fields) <= MAX_KIND_FIELDS, "tracepoint table");
+_Static_assert(ARRAY_SIZE(lsm_fields) <= MAX_KIND_FIELDS, "lsm table");
+_Static_assert(ARRAY_SIZE(uprobe_fields) <= MAX_KIND_FIELDS, "uprobe table");
 _Static_assert(COL_COUNT < 256, "csv columns fit in a uint8_t");
 
 /* The event being printed and where it goes. */
@@ -199,6 +295,9 @@ struct fctx {
 	const struct tr_event *ev;
 	const struct tr_host *host;
 	const struct kind_desc *kd;
+	const struct tr_hook_info *hook; /* policy events (never NULL); else NULL */
+	uint8_t rule;			 /* enum hook_rule: the compact label and detail */
+	const char *word;		 /* the compact label's word */
 	struct visit v[MAX_VISITS];
 	size_t nv;
 };
@@ -336,23 +435,6 @@ static void put_caps(struct obuf *o, uint64_t set)
 	}
 }
 
-/* Quoted: empty, or holding a space, control, quote or backslash, or "..."
- * (which would read as the truncation marker). */
-static bool arg_needs_quotes(const char *a, size_t n)
-{
-	size_t i;
-
-	if (!n || (n == 3 && !memcmp(a, "...", 3)))
-		return true;
-	for (i = 0; i < n; i++) {
-		unsigned char c = a[i];
-
-		if (c <= ' ' || c == 0x7f || c == '\'' || c == '"' || c == '\\')
-			return true;
-	}
-	return false;
-}
-
 static void put_arg(struct obuf *o, const char *a, size_t n, enum esc_mode mode, unsigned int flags)
 {
 	if (mode == ESC_JSON)
@@ -392,6 +474,385 @@ static bool args_csv_quotes(const struct proc_rec *p)
 	return p->args && (memchr(p->args, ',', p->args_len) || memchr(p->args, '"', p->args_len));
 }
 
+/* --- policy events: arguments (format_args.c renders each) -------------- */
+
+static int arg_views(const struct fctx *c, struct argview *v)
+{
+	const struct tr_hook_info *h = c->hook;
+	int i, n = 0, max = c->ev->nargs < HOOK_MAX_ARGS ? c->ev->nargs : HOOK_MAX_ARGS;
+
+	for (i = 0; c->ev->args && i < max; i++) {
+		arg_view(&v[n], &c->ev->args[i], i < h->nargs ? h->arg_type[i] : NULL,
+			 i < h->nargs ? h->arg_label[i] : NULL);
+		if (v[n].key) /* printed */
+			n++;
+	}
+	return n;
+}
+
+/* The return value as an argument of the hook's return type. */
+static void ret_view(const struct fctx *c, struct argview *v, struct tr_arg *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->kind = AK_INT;
+	a->ival = c->ev->ret;
+	arg_view(v, a, c->hook->ret_type ? c->hook->ret_type : "int", NULL);
+}
+
+/* CSV: "file:/etc/passwd; sock:tcp 10.0.0.1:34567 -> 1.2.3.4:443". */
+static void args_text(const struct fctx *c, unsigned int flags)
+{
+	struct argview v[HOOK_MAX_ARGS];
+	int i, n = arg_views(c, v);
+
+	for (i = 0; i < n; i++) {
+		if (i)
+			ob_puts(c->o, "; ");
+		esc_put(c->o, v[i].name, strlen(v[i].name), ESC_TEXT, flags | ESC_F_SPACE);
+		ob_putc(c->o, ':');
+		arg_text(c->o, &v[i], flags);
+	}
+}
+
+/* --- policy events: the compact line ------------------------------------- */
+
+/* What a compact line shows for a hooked function, after the process:
+ *
+ *   R_CONNECT, R_SOCK_CLOSE  the first socket: tcp SADDR:SPORT -> DADDR:DPORT
+ *   R_SENDMSG                the first socket, then "N bytes" (last number)
+ *   R_OPEN, R_CLOSE          the first path or string
+ *   R_READ, R_WRITE          the first path or string, then "N bytes"
+ *   R_MOUNT                  every path and string, in order
+ *   R_CRED                   every number, in order
+ *   anything else            the function (subsys:event; path symbol), then
+ *                            every value in order
+ */
+enum hook_rule {
+	R_GENERIC_SYSCALL,
+	R_GENERIC_KPROBE,
+	R_TRACEPOINT,
+	R_LSM,
+	R_UPROBE,
+	R_CONNECT,
+	R_SOCK_CLOSE,
+	R_SENDMSG,
+	R_OPEN,
+	R_CLOSE,
+	R_READ,
+	R_WRITE,
+	R_MOUNT,
+	R_CRED,
+};
+
+/* clang-format off */
+static const struct {
+	const char *emoji, *word;
+} rule_labels[] = {
+	[R_GENERIC_SYSCALL] = { "\xf0\x9f\x94\x8d", "syscall" },	/* 🔍 */
+	[R_GENERIC_KPROBE] = { "\xf0\x9f\x94\x8d", "kprobe" },
+	[R_TRACEPOINT] = { "\xf0\x9f\x94\x8d", "tracepoint" },
+	[R_LSM] = { "\xf0\x9f\x94\x92", "lsm" },			/* 🔒 */
+	[R_UPROBE] = { "\xf0\x9f\x94\x97", "uprobe" },			/* 🔗 */
+	[R_CONNECT] = { "\xf0\x9f\x94\x8c", "connect" },		/* 🔌 */
+	[R_SOCK_CLOSE] = { "\xf0\x9f\xa7\xb9", "close" },		/* 🧹 */
+	[R_SENDMSG] = { "\xf0\x9f\x93\xa4", "sendmsg" },		/* 📤 */
+	[R_OPEN] = { "\xf0\x9f\x93\xac", "open" },			/* 📬 */
+	[R_CLOSE] = { "\xf0\x9f\x93\xaa", "close" },			/* 📪 */
+	[R_READ] = { "\xf0\x9f\x93\x9a", "read" },			/* 📚 */
+	[R_WRITE] = { "\xf0\x9f\x93\x9d", "write" },			/* 📝 */
+	[R_MOUNT] = { "\xf0\x9f\x92\xbe", "mount" },			/* 💾 */
+	[R_CRED] = { "\xf0\x9f\x94\x91", NULL },			/* 🔑 */
+};
+
+/* By function name, syscalls without their arch prefix; kprobes and LSM
+ * hooks alike (an LSM hook is named without "security_"). */
+static const struct {
+	const char *fn;
+	uint8_t rule;
+} hook_rules[] = {
+	{ "tcp_connect", R_CONNECT },	      { "tcp_v4_connect", R_CONNECT },
+	{ "tcp_v6_connect", R_CONNECT },      { "sys_connect", R_CONNECT },
+	{ "security_socket_connect", R_CONNECT }, { "socket_connect", R_CONNECT },
+	{ "tcp_close", R_SOCK_CLOSE },	      { "tcp_sendmsg", R_SENDMSG },
+	{ "udp_sendmsg", R_SENDMSG },	      { "security_socket_sendmsg", R_SENDMSG },
+	{ "socket_sendmsg", R_SENDMSG },
+	{ "security_file_open", R_OPEN },     { "file_open", R_OPEN },
+	{ "fd_install", R_OPEN },	      { "sys_open", R_OPEN },
+	{ "sys_openat", R_OPEN },	      { "sys_openat2", R_OPEN },
+	{ "sys_creat", R_OPEN },	      { "sys_close", R_CLOSE },
+	{ "sys_read", R_READ },		      { "sys_write", R_WRITE },
+	{ "security_sb_mount", R_MOUNT },     { "sb_mount", R_MOUNT },
+	{ "sys_mount", R_MOUNT },
+	{ "sys_setuid", R_CRED },	      { "sys_setgid", R_CRED },
+	{ "sys_setreuid", R_CRED },	      { "sys_setregid", R_CRED },
+	{ "sys_setresuid", R_CRED },	      { "sys_setresgid", R_CRED },
+	{ "sys_setfsuid", R_CRED },	      { "sys_setfsgid", R_CRED },
+};
+/* clang-format on */
+
+/* "__x64_sys_openat" -> "sys_openat"; other names unchanged. */
+static const char *cut_arch_prefix(const char *fn)
+{
+	const char *p;
+
+	if (!strncmp(fn, "__", 2) && (p = strstr(fn + 2, "_sys_")))
+		return p + 1;
+	return fn;
+}
+
+static void pick_rule(struct fctx *c)
+{
+	const char *fn = cut_arch_prefix(c->hook->function_name ? c->hook->function_name : "");
+	size_t i;
+
+	c->rule = c->ev->kind == TR_TRACEPOINT ? R_TRACEPOINT
+		  : c->ev->kind == TR_UPROBE   ? R_UPROBE
+		  : c->ev->kind == TR_LSM      ? R_LSM
+		  : !strncmp(fn, "sys_", 4)    ? R_GENERIC_SYSCALL
+					       : R_GENERIC_KPROBE;
+	c->word = rule_labels[c->rule].word;
+	if (c->rule == R_TRACEPOINT || c->rule == R_UPROBE)
+		return;
+	for (i = 0; i < ARRAY_SIZE(hook_rules); i++) {
+		if (strcmp(fn, hook_rules[i].fn))
+			continue;
+		c->rule = hook_rules[i].rule;
+		c->word = rule_labels[c->rule].word ? rule_labels[c->rule].word
+						    : hook_rules[i].fn + 4; /* "setuid" */
+		return;
+	}
+}
+
+/* "📬 open   ": the word padded to seven columns, as tetra does. */
+static void hook_label(const struct fctx *c)
+{
+	size_t n = strlen(c->word);
+
+	ob_puts(c->o, rule_labels[c->rule].emoji);
+	ob_putc(c->o, ' ');
+	ob_puts(c->o, c->word);
+	while (n++ < 7)
+		ob_putc(c->o, ' ');
+}
+
+static int first_of(const struct argview *v, int n, int from, uint8_t cls)
+{
+	int i;
+
+	for (i = from; i < n; i++)
+		if (v[i].cls == cls)
+			return i;
+	return -1;
+}
+
+static int last_of(const struct argview *v, int n, int from, uint8_t cls)
+{
+	int i;
+
+	for (i = n - 1; i >= from; i--)
+		if (v[i].cls == cls)
+			return i;
+	return -1;
+}
+
+static void sep(struct obuf *o, bool *first)
+{
+	if (!*first)
+		ob_putc(o, ' ');
+	*first = false;
+}
+
+/* Every value of class cls (VC_NONE: every value), space separated. */
+static void values_text(struct obuf *o, const struct argview *v, int n, uint8_t cls, bool *first)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (cls != VC_NONE && v[i].cls != cls)
+			continue;
+		sep(o, first);
+		arg_text(o, &v[i], 0);
+	}
+}
+
+static void hook_str_token(struct obuf *o, const char *s, bool *first)
+{
+	sep(o, first);
+	put_val(o, s ? s : "", s ? strlen(s) : 0, 0);
+}
+
+/* The value at i, then "N bytes" from the last number after it. */
+static bool value_and_size(struct obuf *o, const struct argview *v, int n, int i)
+{
+	int j;
+
+	if (i < 0)
+		return false;
+	arg_text(o, &v[i], 0);
+	j = last_of(v, n, i + 1, VC_NUM);
+	if (j >= 0) {
+		ob_putc(o, ' ');
+		arg_text(o, &v[j], 0);
+		ob_puts(o, " bytes");
+	}
+	return true;
+}
+
+static bool rule_detail(const struct fctx *c, const struct argview *v, int n)
+{
+	struct obuf *o = c->o;
+	bool first = true;
+	int i;
+
+	switch (c->rule) {
+	case R_CONNECT:
+	case R_SOCK_CLOSE:
+	case R_OPEN:
+	case R_CLOSE:
+		i = first_of(v, n, 0,
+			     c->rule == R_CONNECT || c->rule == R_SOCK_CLOSE ? VC_SOCK : VC_STR);
+		if (i >= 0)
+			arg_text(o, &v[i], 0);
+		return i >= 0;
+	case R_SENDMSG:
+		return value_and_size(o, v, n, first_of(v, n, 0, VC_SOCK));
+	case R_READ:
+	case R_WRITE:
+		return value_and_size(o, v, n, first_of(v, n, 0, VC_STR));
+	case R_MOUNT:
+	case R_CRED:
+		if (first_of(v, n, 0, c->rule == R_MOUNT ? VC_STR : VC_NUM) < 0)
+			return false;
+		values_text(o, v, n, c->rule == R_MOUNT ? VC_STR : VC_NUM, &first);
+		return true;
+	case R_TRACEPOINT:
+		sep(o, &first);
+		esc_put(o, c->hook->subsys ? c->hook->subsys : "",
+			c->hook->subsys ? strlen(c->hook->subsys) : 0, ESC_TEXT, ESC_F_SPACE);
+		ob_putc(o, ':');
+		esc_put(o, c->hook->event ? c->hook->event : "",
+			c->hook->event ? strlen(c->hook->event) : 0, ESC_TEXT, ESC_F_SPACE);
+		break;
+	case R_UPROBE:
+		hook_str_token(o, c->hook->subsys, &first);
+		hook_str_token(o, c->hook->event, &first);
+		break;
+	default:
+		hook_str_token(o, c->hook->function_name, &first);
+		break;
+	}
+	values_text(o, v, n, VC_NONE, &first);
+	return true;
+}
+
+static void compact_detail(const struct fctx *c)
+{
+	struct argview v[HOOK_MAX_ARGS];
+	int n = arg_views(c, v);
+	bool first = true;
+
+	if (!rule_detail(c, v, n))
+		values_text(c->o, v, n, VC_NONE, &first);
+}
+
+/* Post is the rule and says nothing; enforcement is flagged, and one only
+ * reported (--monitor) says so: "🚫 SIGKILL", "👀 SIGKILL (monitor)". */
+static void compact_action(const struct fctx *c)
+{
+	const char *name = action_name(c->ev->action) + strlen("KPROBE_ACTION_");
+	uint8_t a = c->ev->action;
+
+	if (a == HA_POST && !c->ev->monitor)
+		return;
+	if (a == HA_SIGKILL || a == HA_SIGNAL || a == HA_OVERRIDE)
+		ob_puts(c->o, c->ev->monitor ? "\xf0\x9f\x91\x80 " : "\xf0\x9f\x9a\xab ");
+	ob_puts(c->o, name);
+	if (c->ev->monitor)
+		ob_puts(c->o, " (monitor)");
+}
+
+static const char *hook_str(const struct fctx *c, const struct visit *v)
+{
+	const char *s;
+
+	memcpy(&s, (const char *)c->hook + v->fl->off, sizeof(s));
+	return s;
+}
+
+/* The text of a policy-event row, for compact (its slot) or CSV (its cell). */
+static void hook_text(const struct fctx *c, const struct visit *v, unsigned int flags, bool compact)
+{
+	struct argview rv;
+	struct tr_arg ra;
+	const char *s;
+
+	switch (v->fl->type) {
+	case FT_HSTR:
+	case FT_POLICY:
+		s = hook_str(c, v);
+		if (!s)
+			break;
+		compact = compact && v->fl->type == FT_POLICY; /* the only slot */
+		if (compact)
+			ob_putc(c->o, '[');
+		esc_put(c->o, s, strlen(s), ESC_TEXT, flags | (compact ? ESC_F_SPACE : 0));
+		if (compact)
+			ob_putc(c->o, ']');
+		break;
+	case FT_HFUNC: /* CSV only */
+		s = c->ev->kind == TR_TRACEPOINT || c->ev->kind == TR_UPROBE
+			? c->hook->subsys
+			: c->hook->function_name;
+		esc_put(c->o, s ? s : "", s ? strlen(s) : 0, ESC_TEXT, flags);
+		if (c->ev->kind == TR_TRACEPOINT || c->ev->kind == TR_UPROBE) {
+			ob_putc(c->o, ':');
+			s = c->hook->event;
+			esc_put(c->o, s ? s : "", s ? strlen(s) : 0, ESC_TEXT, flags);
+		}
+		break;
+	case FT_HARGS:
+		if (compact)
+			compact_detail(c);
+		else
+			args_text(c, flags);
+		break;
+	case FT_RET:
+		if (!c->hook->has_ret)
+			break;
+		ret_view(c, &rv, &ra);
+		if (compact)
+			ob_puts(c->o, "= ");
+		arg_text(c->o, &rv, flags);
+		break;
+	case FT_ACTION:
+		if (compact) {
+			compact_action(c);
+			break;
+		}
+		ob_puts(c->o, action_name(c->ev->action));
+		if (c->ev->monitor)
+			ob_puts(c->o, " monitor");
+		break;
+	}
+}
+
+/* CSV: render, and quote (re-render with "" doubling) only when needed. */
+static void csv_hook_cell(const struct fctx *c, const struct visit *v)
+{
+	size_t mark = c->o->len;
+	bool full = c->o->full;
+
+	hook_text(c, v, 0, false);
+	if (!csv_needs_quotes(c->o->p + mark, c->o->len - mark))
+		return;
+	c->o->len = mark;
+	c->o->full = full;
+	if (!ob_putc(c->o, '"'))
+		return;
+	hook_text(c, v, ESC_F_CSVQ, false);
+	ob_force(c->o, "\"", 1);
+}
+
 /* The plain-text form shared by compact and CSV. */
 static void text_value(const struct fctx *c, const struct visit *v, unsigned int flags,
 		       bool compact)
@@ -404,7 +865,10 @@ static void text_value(const struct fctx *c, const struct visit *v, unsigned int
 
 	switch (v->fl->type) {
 	case FT_KIND:
-		ob_puts(o, compact ? c->kd->label : c->kd->name);
+		if (compact && c->hook)
+			hook_label(c);
+		else
+			ob_puts(o, compact ? c->kd->label : c->kd->name);
 		break;
 	case FT_TIME:
 		put_time(o, get_u64(v));
@@ -444,26 +908,13 @@ static void text_value(const struct fctx *c, const struct visit *v, unsigned int
 		else if (compact)
 			ob_u64(o, c->ev->exit_status, 0);
 		break;
+	default:
+		hook_text(c, v, flags, compact);
+		break;
 	}
 }
 
 /* --- JSON --------------------------------------------------------------- */
-
-static void json_caps(struct jsonw *w, const char *key, uint64_t set)
-{
-	char buf[16];
-	const char *s;
-	uint32_t i;
-
-	jw_open(w, key, '[');
-	for (i = 0; i < 64; i++) {
-		if (!(set >> i & 1))
-			continue;
-		s = cap_name(i, buf, sizeof(buf));
-		jw_str(w, NULL, s, strlen(s));
-	}
-	jw_close(w);
-}
 
 static void json_text(struct jsonw *w, const struct fctx *c, const struct visit *v)
 {
@@ -471,6 +922,53 @@ static void json_text(struct jsonw *w, const struct fctx *c, const struct visit 
 		return;
 	text_value(c, v, 0, false);
 	jw_str_close(w);
+}
+
+static void json_hook(struct jsonw *w, const struct fctx *c, const struct visit *v)
+{
+	struct argview av[HOOK_MAX_ARGS], rv;
+	const struct tr_hook_info *h = c->hook;
+	struct tr_arg ra;
+	const char *s;
+	int i, n;
+
+	switch (v->fl->type) {
+	case FT_HSTR:
+	case FT_POLICY:
+		s = hook_str(c, v);
+		if (s)
+			jw_str_cstr(w, v->fl->key, s);
+		break;
+	case FT_HARGS:
+		n = arg_views(c, av);
+		jw_open(w, v->fl->key, '[');
+		for (i = 0; i < n; i++)
+			json_arg(w, NULL, &av[i]);
+		jw_close(w);
+		break;
+	case FT_RET:
+		if (!h->has_ret)
+			break;
+		ret_view(c, &rv, &ra);
+		json_arg(w, v->fl->key, &rv);
+		break;
+	case FT_ACTION:
+		jw_str_cstr(w, v->fl->key, action_name(c->ev->action));
+		break;
+	case FT_MONITOR:
+		if (c->ev->monitor)
+			jw_bool(w, v->fl->key, true);
+		break;
+	case FT_TAGS:
+		if (h->ntags <= 0 || !h->tags)
+			break;
+		jw_open(w, v->fl->key, '[');
+		for (i = 0; i < h->ntags; i++)
+			if (h->tags[i])
+				jw_str_cstr(w, NULL, h->tags[i]);
+		jw_close(w);
+		break;
+	}
 }
 
 static void json_value(struct jsonw *w, const struct fctx *c, const struct visit *v)
@@ -519,6 +1017,16 @@ static void json_value(struct jsonw *w, const struct fctx *c, const struct visit
 			json_text(w, c, v);
 		break;
 	case FT_SCOPE:
+	case FT_HFUNC:
+		break;
+	case FT_HSTR:
+	case FT_POLICY:
+	case FT_HARGS:
+	case FT_RET:
+	case FT_ACTION:
+	case FT_MONITOR:
+	case FT_TAGS:
+		json_hook(w, c, v);
 		break;
 	default: /* FT_TIME, FT_FLAGS: trusted text */
 		json_text(w, c, v);
@@ -540,7 +1048,13 @@ static void json_line(struct fctx *c)
 
 /* --- CSV ---------------------------------------------------------------- */
 
-/* "time,event,...,return\n": each name is prefixed by a comma; skip the first. */
+/* "time,event,...,return\n": each name is prefixed by a comma; skip the first.
+ *
+ * Policy events fill policy_name, function_name (a tracepoint's
+ * "subsys:event", a uprobe's "path:symbol"), action (Tetragon's name, then
+ * " monitor" when only reported), return, and args: "NAME:VALUE" joined by
+ * "; ", NAME the arg's label or else its type name, VALUE as in compact
+ * lines, e.g. "file:/etc/passwd; sock:tcp 10.0.0.1:34567 -> 1.2.3.4:443". */
 #define COL_HDR(id, name) "," name
 static const char csv_header[] = CSV_COLUMNS(COL_HDR) "\n";
 #undef COL_HDR
@@ -565,6 +1079,10 @@ static bool csv_quoted(const struct fctx *c, const struct visit *v)
 
 static void csv_cell(const struct fctx *c, const struct visit *v)
 {
+	if (v->fl->type >= FT_HSTR) {
+		csv_hook_cell(c, v);
+		return;
+	}
 	if (!csv_quoted(c, v)) {
 		text_value(c, v, 0, false);
 		return;
@@ -614,6 +1132,23 @@ static void csv_line(struct fctx *c)
  * ambiguous, " ..." when cut), absent when there are none. EXIT, on exits
  * only, is the signal name when a signal killed the process, else the exit
  * status. Nothing in a token is a raw control byte (escape.h).
+ *
+ * Policy events print no ARGUMENTS and no EXIT, but after BINARY:
+ *
+ *   TIME KIND SCOPE PID BINARY DETAIL... [= RETURN] [ACTION] [POLICY]
+ *
+ *   ... 📬 open    host 4242 /usr/bin/cat /etc/shadow [sensitive-files]
+ *   ... 🔌 connect container 77 /usr/bin/nc tcp 10.0.0.1:34567 -> 1.2.3.4:443 [revshell]
+ *   ... 💾 mount   container 77 /bin/mount tmpfs /mnt tmpfs 🚫 SIGKILL [escape]
+ *
+ * KIND and DETAIL come from the hooked function (enum hook_rule). Each
+ * value is one token, quoted where ambiguous as arguments are, except a
+ * socket ("tcp SADDR:SPORT -> DADDR:DPORT", IPv6 in brackets) and a cred
+ * ("uid=U euid=E gid=G egid=EG"). A cut string or path is followed by
+ * "...", an unreadable value is "?". RETURN is "= N" when the hook reports
+ * one. ACTION is absent for Post, "🚫 NAME" for Sigkill, Signal and
+ * Override, "👀 NAME (monitor)" when --monitor only reported it, else the
+ * bare name (UNTRACKSOCK). POLICY is the policy name in brackets.
  */
 static void compact_line(struct fctx *c)
 {
@@ -624,8 +1159,8 @@ static void compact_line(struct fctx *c)
 		if (c->v[i].fl->slot && !c->v[i].parent)
 			slots[c->v[i].fl->slot] = &c->v[i];
 	for (i = 1; i < CS_COUNT; i++) {
-		if (!slots[i])
-			continue;
+		if (!slots[i] || (i == CS_ARGS && c->hook))
+			continue; /* policy events: no process arguments, as tetra */
 		mark = c->o->len;
 		if (i > 1)
 			ob_putc(c->o, ' ');
@@ -667,6 +1202,9 @@ int formatter_init(struct formatter *f, enum out_format fmt, FILE *out, const st
 	return 0;
 }
 
+/* A policy event whose hook is unknown still prints (generic, unnamed). */
+static const struct tr_hook_info no_hook;
+
 void formatter_event(struct formatter *f, const struct tr_event *ev)
 {
 	struct obuf o;
@@ -679,6 +1217,11 @@ void formatter_event(struct formatter *f, const struct tr_event *ev)
 	c.ev = ev;
 	c.host = f->host;
 	c.kd = &kinds[ev->kind];
+	c.hook = NULL;
+	if (ev->kind >= TR_KPROBE) {
+		c.hook = ev->hook ? ev->hook : &no_hook;
+		pick_rule(&c);
+	}
 	c.nv = 0;
 	flatten(&c, c.kd->fields, c.kd->nfields, ev, false);
 	if (f->format == OUT_CSV && !f->header_done) {

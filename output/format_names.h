@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* format_names.h - value->name tables (signals, capabilities, process flags). */
+/* format_names.h - value->name tables (signals, capabilities, process flags,
+ * policy actions, socket families, types, protocols and states). */
 #ifndef TRACER_OUTPUT_FORMAT_NAMES_H
 #define TRACER_OUTPUT_FORMAT_NAMES_H
 
@@ -27,5 +28,21 @@ const char *cap_name(uint32_t cap, char *buf, size_t len);
 /* PROC_F_* bit -> Tetragon flag word ("execve", "procFS", "clone", ...),
  * in the order they are printed. */
 extern const struct tok proc_flag_names[];
+
+/* enum hook_action -> "KPROBE_ACTION_POST" ...; "KPROBE_ACTION_UNKNOWN". */
+const char *action_name(uint32_t action);
+/* Tetragon's socket names ("AF_INET", "SOCK_STREAM", "IPPROTO_TCP",
+ * "TCP_SYN_SENT"); the decimal number when there is none. Re-entrant. */
+const char *af_name(uint32_t family, char *buf, size_t len);
+const char *sock_type_name(uint32_t type, char *buf, size_t len);
+const char *ipproto_name(uint32_t proto, char *buf, size_t len);
+const char *tcp_state_name(uint32_t state, char *buf, size_t len);
+/* An address as text, like inet_ntop() (RFC 5952 for IPv6) but without
+ * locale or syscalls: addr is 4 (AF_INET) or 16 (AF_INET6) bytes in network
+ * order; "" for other families. buf: IP_TEXT_LEN bytes. */
+#define IP_TEXT_LEN 48
+const char *ip_text(uint32_t family, const uint8_t *addr, char *buf, size_t len);
+/* linux/securebits.h bit -> Tetragon's SecureBitsType name. */
+extern const struct tok securebit_names[];
 
 #endif /* TRACER_OUTPUT_FORMAT_NAMES_H */

@@ -90,6 +90,34 @@ void jw_u64(struct jsonw *w, const char *key, uint64_t v)
 	jw_done(w, mark);
 }
 
+void jw_i64(struct jsonw *w, const char *key, int64_t v)
+{
+	size_t mark = jw_member(w, key);
+
+	ob_i64(w->o, v);
+	jw_done(w, mark);
+}
+
+void jw_u64_str(struct jsonw *w, const char *key, uint64_t v)
+{
+	size_t mark = jw_member(w, key);
+
+	ob_putc(w->o, '"');
+	ob_u64(w->o, v, 0);
+	ob_putc(w->o, '"');
+	jw_done(w, mark);
+}
+
+void jw_i64_str(struct jsonw *w, const char *key, int64_t v)
+{
+	size_t mark = jw_member(w, key);
+
+	ob_putc(w->o, '"');
+	ob_i64(w->o, v);
+	ob_putc(w->o, '"');
+	jw_done(w, mark);
+}
+
 void jw_bool(struct jsonw *w, const char *key, bool v)
 {
 	size_t mark = jw_member(w, key);
@@ -128,4 +156,9 @@ void jw_str(struct jsonw *w, const char *key, const char *s, size_t n)
 		return;
 	esc_put(w->o, s, n, ESC_JSON, 0);
 	jw_str_close(w);
+}
+
+void jw_str_cstr(struct jsonw *w, const char *key, const char *s)
+{
+	jw_str(w, key, s ? s : "", s ? strlen(s) : 0);
 }

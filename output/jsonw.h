@@ -33,9 +33,15 @@ void jw_close(struct jsonw *w);
 void jw_finish(struct jsonw *w);
 
 void jw_u64(struct jsonw *w, const char *key, uint64_t v);
+void jw_i64(struct jsonw *w, const char *key, int64_t v);
+/* 64-bit integers as protojson (Tetragon's export) writes them: strings. */
+void jw_u64_str(struct jsonw *w, const char *key, uint64_t v);
+void jw_i64_str(struct jsonw *w, const char *key, int64_t v);
 void jw_bool(struct jsonw *w, const char *key, bool v);
 /* A string member; the bytes are untrusted and escaped (escape.h). */
 void jw_str(struct jsonw *w, const char *key, const char *s, size_t n);
+/* The same for a NUL-terminated string (NULL: ""). */
+void jw_str_cstr(struct jsonw *w, const char *key, const char *s);
 /* A string built in pieces: open, then esc_put(w->o, ..., ESC_JSON, ...)
  * or jw_str_raw() for trusted text, then close. */
 bool jw_str_open(struct jsonw *w, const char *key);

@@ -110,6 +110,209 @@ static const struct proc_rec fx_evil = {
 	{ .kind = k, .time_ns = t, .proc = p, .parent = par, \
 	  .exit_status = st, .exit_signal = sig }
 
+
+/* ---- policy events ------------------------------------------------------ */
+
+#define STR(s) .str = s, .len = sizeof(s) - 1
+#define V4(a, b, c, d) { a, b, c, d }
+#define SOCK4(st, sa, sp, da, dp)                                     \
+	{ .family = 2, .type = 1, .protocol = 6, .state = st,          \
+	  .saddr = sa, .sport = sp, .daddr = da, .dport = dp }
+
+static const char *const fx_tags[] = { "observability.filesystem", "secrets" };
+
+/* security_file_open(file): the seed policy's shape. */
+static const struct tr_hook_info hk_file_open = {
+	.kind = TR_KPROBE, .policy_name = "sensitive-files",
+	.function_name = "security_file_open",
+	.message = "Sensitive file opened", .tags = fx_tags, .ntags = 2,
+	.nargs = 1, .arg_type = { "file" },
+};
+static const struct tr_arg ax_passwd[] = {
+	{ .kind = AK_FILE, STR("/etc/passwd") },
+};
+/* The same hook served by an openat exit after a failed open: the path as
+ * passed, made absolute (AK_PATH_USER), still a file_arg. */
+static const struct tr_arg ax_failed_open[] = {
+	{ .kind = AK_PATH_USER, STR("/home/user/no such file") },
+};
+
+/* A syscall with a hostile path, a return value and flags. */
+static const struct tr_hook_info hk_openat = {
+	.kind = TR_KPROBE, .policy_name = "openat-watch",
+	.function_name = "__x64_sys_openat",
+	.nargs = 3, .arg_type = { "int", "string", "int" },
+	.arg_label = { NULL, "filename", NULL },
+	.has_ret = true, .ret_type = "int",
+};
+static const struct tr_arg ax_openat_evil[] = {
+	{ .kind = AK_INT, .ival = -100 },
+	{ .kind = AK_STR_USER,
+	  STR("/tmp/x\n2026-11-29T00:00:00Z \xf0\x9f\x9a\x80 process host 1 /bin/FORGED"
+	      "\x1b[2J; file:/etc/shadow,'q\"\xff\xe2\x80\xae") },
+	{ .kind = AK_INT, .ival = 0x241 },
+};
+/* A string cut at ARG_STR_MAX. */
+static const struct tr_arg ax_openat_cut[] = {
+	{ .kind = AK_INT, .ival = -100 },
+	{ .kind = AK_STR_USER, .flags = ARG_F_TRUNC, STR("/very/long/name/cut-her") },
+	{ .kind = AK_INT, .ival = 0 },
+};
+
+/* tcp_connect(sock), IPv4 and IPv6. */
+static const struct tr_hook_info hk_tcp_connect = {
+	.kind = TR_KPROBE, .policy_name = "reverse-shell",
+	.function_name = "tcp_connect",
+	.nargs = 1, .arg_type = { "sock" },
+};
+static const struct tr_arg ax_sock4[] = {
+	{ .kind = AK_SOCK,
+	  .sock = SOCK4(2, V4(10, 0, 0, 1), 34567, V4(1, 2, 3, 4), 443) },
+};
+static const struct tr_arg ax_sock6[] = {
+	{ .kind = AK_SOCK,
+	  .sock = { .family = 10, .type = 1, .protocol = 6, .state = 2,
+		    .saddr = { 0x20, 0x01, 0x0d, 0xb8, [15] = 5 }, .sport = 40000,
+		    .daddr = { 0x20, 0x01, 0x0d, 0xb8, [8] = 0, [9] = 1, [15] = 1 },
+		    .dport = 6443 } },
+};
+
+/* tcp_close(sock): an IPv4-mapped IPv6 socket. */
+static const struct tr_hook_info hk_tcp_close = {
+	.kind = TR_KPROBE, .policy_name = "tcp-lifecycle",
+	.function_name = "tcp_close",
+	.nargs = 1, .arg_type = { "sock" },
+};
+static const struct tr_arg ax_sock_mapped[] = {
+	{ .kind = AK_SOCK,
+	  .sock = { .family = 10, .type = 1, .protocol = 6, .state = 7,
+		    .saddr = { [10] = 0xff, [11] = 0xff, 127, 0, 0, 1 }, .sport = 8080,
+		    .daddr = { [15] = 1 }, .dport = 51000 } },
+};
+
+/* connect(fd, sockaddr, addrlen): an fd that is a socket, a sockaddr. */
+static const struct tr_hook_info hk_sys_connect = {
+	.kind = TR_KPROBE, .policy_name = "k8s-api-access",
+	.function_name = "__x64_sys_connect",
+	.nargs = 3, .arg_type = { "fd", "sockaddr", "int" },
+	.arg_label = { "sock fd", "dest", NULL },
+	.has_ret = true, .ret_type = "int",
+};
+static const struct tr_arg ax_connect[] = {
+	{ .kind = AK_FD, .flags = ARG_F_SOCK,
+	  .sock = SOCK4(2, V4(10, 0, 0, 7), 51515, V4(10, 96, 0, 1), 6443) },
+	{ .kind = AK_SOCKADDR_USER,
+	  .sock = { .family = 2, .daddr = V4(10, 96, 0, 1), .dport = 6443 } },
+	{ .kind = AK_INT, .ival = 16 },
+};
+
+/* security_sb_mount(dev_name, path, type) in a container, enforced. */
+static const struct tr_hook_info hk_mount = {
+	.kind = TR_KPROBE, .policy_name = "container-escape-mount",
+	.function_name = "security_sb_mount",
+	.nargs = 3, .arg_type = { "string", "path", "string" },
+};
+static const struct tr_arg ax_mount[] = {
+	{ .kind = AK_STR_USER, STR("tmpfs") },
+	{ .kind = AK_PATH_USER, STR("/tmp/my mnt") },
+	{ .kind = AK_STR_USER, STR("tmpfs") },
+};
+
+/* commit_creds(cred), only reported (--monitor). */
+static const struct tr_hook_info hk_creds = {
+	.kind = TR_KPROBE, .policy_name = "privileges-raise",
+	.function_name = "commit_creds",
+	.nargs = 1, .arg_type = { "cred" },
+};
+static const struct tr_arg ax_creds[] = {
+	{ .kind = AK_CRED,
+	  .cred = { .uid = 1000, .euid = 0, .suid = 0, .fsuid = 0, .gid = 1000,
+		    .egid = 0, .sgid = 0, .fsgid = 0, .securebits = 0x14,
+		    .cap_permitted = 1ull << 21, .cap_effective = 1ull << 21 } },
+};
+
+/* cap_capable(..., cap): a capability, a label, a return value. */
+static const struct tr_hook_info hk_capable = {
+	.kind = TR_KPROBE, .policy_name = "caps",
+	.function_name = "cap_capable",
+	.nargs = 2, .arg_type = { "capability", "uint32" },
+	.arg_label = { "cap", NULL },
+	.has_ret = true, .ret_type = "int",
+};
+static const struct tr_arg ax_capable[] = {
+	{ .kind = AK_INT, .ival = 21 },
+	{ .kind = AK_UINT, .ival = 0xffffffffll },
+};
+
+/* write(fd, buf, count): a file from an fd, a cut buffer, a size. */
+static const struct tr_hook_info hk_write = {
+	.kind = TR_KPROBE, .policy_name = "log-tamper",
+	.function_name = "__x64_sys_write",
+	.nargs = 3, .arg_type = { "fd", "char_buf", "size_t" },
+};
+static const struct tr_arg ax_write[] = {
+	{ .kind = AK_FD, STR("/var/log/auth.log") },
+	{ .kind = AK_BUF_USER, .flags = ARG_F_TRUNC, .ival = 65536,
+	  STR("root\x00pw\n") },
+	{ .kind = AK_UINT, .ival = 65536 },
+};
+
+/* setuid(uid), killed; and an argument the kernel could not read. */
+static const struct tr_hook_info hk_setuid = {
+	.kind = TR_KPROBE, .policy_name = "no-setuid",
+	.function_name = "__x64_sys_setuid",
+	.nargs = 1, .arg_type = { "int" },
+};
+static const struct tr_arg ax_setuid[] = { { .kind = AK_INT, .ival = 0 } };
+static const struct tr_hook_info hk_execve = {
+	.kind = TR_KPROBE, .policy_name = "host-suspicious-commands",
+	.function_name = "__x64_sys_execve",
+	.nargs = 2, .arg_type = { "string", "int64" },
+};
+static const struct tr_arg ax_execve_failed[] = {
+	{ .kind = AK_STR_USER, .flags = ARG_F_FAILED },
+	{ .kind = AK_INT, .ival = -9000000000ll },
+};
+
+/* A tracepoint, an LSM hook with a path cut by the dentry walk, a uprobe. */
+static const struct tr_hook_info hk_tp = {
+	.kind = TR_TRACEPOINT, .policy_name = "ptrace-watch",
+	.subsys = "syscalls", .event = "sys_enter_ptrace",
+	.nargs = 2, .arg_type = { "int64", "int" },
+};
+static const struct tr_arg ax_tp[] = {
+	{ .kind = AK_INT, .ival = 16 },
+	{ .kind = AK_INT, .ival = 4242 },
+};
+static const struct tr_hook_info hk_lsm = {
+	.kind = TR_LSM, .policy_name = "lsm-file-open",
+	.function_name = "file_open",
+	.nargs = 1, .arg_type = { "file" },
+};
+static const struct tr_arg ax_lsm_cut[] = {
+	{ .kind = AK_FILE, .flags = ARG_F_TRUNC, STR("deep/er/than/sixty-four/levels") },
+};
+static const struct tr_hook_info hk_uprobe = {
+	.kind = TR_UPROBE, .policy_name = "bash-readline",
+	.function_name = "readline", .subsys = "/bin/bash", .event = "readline",
+};
+static const struct tr_hook_info hk_binprm = {
+	.kind = TR_LSM, .policy_name = "evil policy\n\x1b[31m",
+	.function_name = "bprm_check_security",
+	.nargs = 1, .arg_type = { "linux_binprm" },
+};
+static const struct tr_arg ax_binprm[] = {
+	{ .kind = AK_BINPRM, STR("/tmp/a b/evil") },
+};
+
+#define FX_HOOK(t, p, par, h, a, r, act, mon)                              \
+	{ .kind = (h)->kind, .time_ns = t, .proc = p, .parent = par,      \
+	  .hook = h, .args = a, .nargs = sizeof(a) / sizeof(a[0]),        \
+	  .ret = r, .action = act, .monitor = mon }
+#define FX_HOOK0(t, p, par, h, act)                                      \
+	{ .kind = (h)->kind, .time_ns = t, .proc = p, .parent = par,      \
+	  .hook = h, .action = act }
+
 static const struct tr_event fx_events[] = {
 	FX_EVENT(TR_EXEC, T0 + 123456789, &fx_true, &fx_shell, 0, 0),
 	FX_EVENT(TR_EXIT, T0 + 125000000, &fx_true, &fx_shell, 0, 0),
@@ -119,6 +322,25 @@ static const struct tr_event fx_events[] = {
 	FX_EVENT(TR_EXIT, T0 + 2500000000, &fx_ct, NULL, 0, 9),
 	FX_EVENT(TR_EXIT, T0 + 2600000000, &fx_ct, NULL, 0, 64),
 	FX_EVENT(TR_EXEC, T0 + 3000000000, &fx_evil, &fx_shell, 0, 0),
+	/* policy events, from [8] */
+	FX_HOOK(T0 + 4000000000, &fx_true, &fx_shell, &hk_file_open, ax_passwd, 0, HA_POST, false),
+	FX_HOOK(T0 + 4100000000, &fx_true, &fx_shell, &hk_file_open, ax_failed_open, 0, HA_POST, false),
+	FX_HOOK(T0 + 4200000000, &fx_evil, &fx_shell, &hk_openat, ax_openat_evil, 3, HA_POST, false),
+	FX_HOOK(T0 + 4300000000, &fx_true, &fx_shell, &hk_openat, ax_openat_cut, -36, HA_POST, false),
+	FX_HOOK(T0 + 4400000000, &fx_ct, NULL, &hk_tcp_connect, ax_sock4, 0, HA_POST, false),
+	FX_HOOK(T0 + 4500000000, &fx_ct, NULL, &hk_tcp_connect, ax_sock6, 0, HA_POST, false),
+	FX_HOOK(T0 + 4600000000, &fx_true, &fx_shell, &hk_tcp_close, ax_sock_mapped, 0, HA_UNTRACKSOCK, false),
+	FX_HOOK(T0 + 4700000000, &fx_ct, NULL, &hk_sys_connect, ax_connect, -115, HA_POST, false),
+	FX_HOOK(T0 + 4800000000, &fx_ct, NULL, &hk_mount, ax_mount, 0, HA_SIGKILL, false),
+	FX_HOOK(T0 + 4900000000, &fx_true, &fx_shell, &hk_creds, ax_creds, 0, HA_SIGKILL, true),
+	FX_HOOK(T0 + 5000000000, &fx_true, &fx_shell, &hk_capable, ax_capable, -1, HA_POST, false),
+	FX_HOOK(T0 + 5100000000, &fx_init, NULL, &hk_write, ax_write, 0, HA_OVERRIDE, false),
+	FX_HOOK(T0 + 5200000000, &fx_true, &fx_shell, &hk_setuid, ax_setuid, 0, HA_SIGNAL, false),
+	FX_HOOK(T0 + 5300000000, &fx_true, &fx_shell, &hk_execve, ax_execve_failed, 0, HA_POST, false),
+	FX_HOOK(T0 + 5400000000, &fx_ct, NULL, &hk_tp, ax_tp, 0, HA_POST, false),
+	FX_HOOK(T0 + 5500000000, &fx_ct, NULL, &hk_lsm, ax_lsm_cut, 0, HA_POST, false),
+	FX_HOOK0(T0 + 5600000000, &fx_shell, NULL, &hk_uprobe, HA_POST),
+	FX_HOOK(T0 + 5700000000, &fx_true, &fx_shell, &hk_binprm, ax_binprm, 0, HA_POST, false),
 };
 
 /* clang-format on */

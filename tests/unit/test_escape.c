@@ -5,10 +5,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
 
 #include <cmocka.h>
 
+#include "bpf/events.h"
 #include "output/escape.h"
 #include "output/format_names.h"
 #include "output/jsonw.h"
@@ -189,6 +193,79 @@ static void test_ob_u64(void **state)
 	assert_string_equal(buf, "0 007 18446744073709551615");
 }
 
+static void test_ob_numbers(void **state)
+{
+	char buf[512];
+	struct obuf o;
+
+	(void)state;
+	ob_init(&o, buf, sizeof(buf));
+	ob_i64(&o, 0);
+	ob_putc(&o, ' ');
+	ob_i64(&o, -36);
+	ob_putc(&o, ' ');
+	ob_i64(&o, INT64_MIN);
+	ob_putc(&o, ' ');
+	ob_i64(&o, INT64_MAX);
+	ob_putc(&o, ' ');
+	ob_hex(&o, 0x1ffffffffffull, 16);
+	ob_putc(&o, ' ');
+	ob_hex(&o, UINT64_MAX, 16);
+	ob_putc(&o, ' ');
+	ob_hex(&o, 0, 1);
+	ob_force(&o, "", 1);
+	assert_string_equal(buf, "0 -36 -9223372036854775808 9223372036854775807 "
+				 "000001ffffffffff ffffffffffffffff 0");
+}
+
+/* RFC 4648 section 10 test vectors, and a cut at a 4-character unit. */
+static void test_ob_base64(void **state)
+{
+	static const char *const want[] = {"",	       "Zg==",	   "Zm8=",    "Zm9v",
+					   "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"};
+	char buf[512];
+	struct obuf o;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 7; i++) {
+		ob_init(&o, buf, sizeof(buf));
+		assert_true(ob_base64(&o, "foobar", i));
+		ob_force(&o, "", 1);
+		assert_string_equal(buf, want[i]);
+	}
+	ob_init(&o, buf, sizeof(buf));
+	assert_true(ob_base64(&o, "\x00\xff\xfe", 3));
+	ob_force(&o, "", 1);
+	assert_string_equal(buf, "AP/+");
+	ob_init(&o, buf, sizeof(buf));
+	o.lim = 6;
+	assert_false(ob_base64(&o, "foobar", 6));
+	ob_force(&o, "", 1);
+	assert_string_equal(buf, "Zm9v");
+}
+
+static void test_jsonw_numbers(void **state)
+{
+	char buf[512];
+	struct obuf o;
+	struct jsonw w;
+
+	(void)state;
+	ob_init(&o, buf, sizeof(buf));
+	jw_init(&w, &o);
+	jw_open(&w, NULL, '{');
+	jw_i64(&w, "i", -1);
+	jw_u64_str(&w, "u", UINT64_MAX);
+	jw_i64_str(&w, "l", INT64_MIN);
+	jw_str_cstr(&w, "s", NULL);
+	jw_str_cstr(&w, "t", "a\"b");
+	jw_finish(&w);
+	ob_force(&o, "", 1);
+	assert_string_equal(buf, "{\"i\":-1,\"u\":\"18446744073709551615\","
+				 "\"l\":\"-9223372036854775808\",\"s\":\"\",\"t\":\"a\\\"b\"}");
+}
+
 static const char *jw_run(char *buf, size_t lim)
 {
 	struct obuf o;
@@ -245,6 +322,59 @@ static void test_names(void **state)
 	assert_string_equal(cap_name(39, buf, sizeof(buf)), "CAP_BPF");
 	assert_string_equal(cap_name(40, buf, sizeof(buf)), "CAP_CHECKPOINT_RESTORE");
 	assert_string_equal(cap_name(41, buf, sizeof(buf)), "CAP_41");
+	assert_string_equal(action_name(HA_POST), "KPROBE_ACTION_POST");
+	assert_string_equal(action_name(HA_COPYFD), "KPROBE_ACTION_COPYFD");
+	assert_string_equal(action_name(0), "KPROBE_ACTION_UNKNOWN");
+	assert_string_equal(action_name(200), "KPROBE_ACTION_UNKNOWN");
+	assert_string_equal(af_name(AF_INET6, buf, sizeof(buf)), "AF_INET6");
+	assert_string_equal(af_name(99, buf, sizeof(buf)), "99");
+	assert_string_equal(sock_type_name(2, buf, sizeof(buf)), "SOCK_DGRAM");
+	assert_string_equal(ipproto_name(17, buf, sizeof(buf)), "IPPROTO_UDP");
+	assert_string_equal(ipproto_name(1000, buf, sizeof(buf)), "1000");
+	assert_string_equal(tcp_state_name(2, buf, sizeof(buf)), "TCP_SYN_SENT");
+	assert_string_equal(tcp_state_name(0, buf, sizeof(buf)), "0");
+}
+
+static void ip6_case(const char *text)
+{
+	char buf[IP_TEXT_LEN];
+	uint8_t a[16];
+
+	assert_int_equal(inet_pton(AF_INET6, text, a), 1);
+	assert_string_equal(ip_text(AF_INET6, a, buf, sizeof(buf)), text);
+}
+
+/* RFC 5952 forms, and agreement with glibc's inet_ntop() wherever glibc
+ * does not use its (deprecated) IPv4-compatible ::a.b.c.d form. */
+static void test_ip_text(void **state)
+{
+	char buf[IP_TEXT_LEN], want[INET6_ADDRSTRLEN];
+	static const uint8_t v4[4] = {192, 168, 0, 255};
+	uint8_t a[16];
+	int i, j;
+
+	(void)state;
+	assert_string_equal(ip_text(AF_INET, v4, buf, sizeof(buf)), "192.168.0.255");
+	assert_string_equal(ip_text(AF_UNIX, v4, buf, sizeof(buf)), "");
+	ip6_case("::");
+	ip6_case("::1");
+	ip6_case("1::");
+	ip6_case("2001:db8::1");
+	ip6_case("2001:db8:0:1:1:1:1:1"); /* one zero group stays */
+	ip6_case("2001:db8::1:0:0:1");	  /* first of two equal runs */
+	ip6_case("2001:0:0:1::1");	  /* the longest run */
+	ip6_case("::ffff:10.0.0.1");
+	ip6_case("fe80::abcd:ef01:2345:6789");
+	ip6_case("1:2:3:4:5:6:7:8");
+	srand(42);
+	for (i = 0; i < 20000; i++) {
+		for (j = 0; j < 16; j++)
+			a[j] = rand() % 3 ? 0 : rand();
+		if (!memcmp(a, "\0\0\0\0\0\0\0\0\0\0\0\0", 12))
+			continue;
+		assert_non_null(inet_ntop(AF_INET6, a, want, sizeof(want)));
+		assert_string_equal(ip_text(AF_INET6, a, buf, sizeof(buf)), want);
+	}
 }
 
 int main(void)
@@ -258,6 +388,10 @@ int main(void)
 	    cmocka_unit_test(test_ob_u64),
 	    cmocka_unit_test(test_jsonw),
 	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_ob_numbers),
+	    cmocka_unit_test(test_ob_base64),
+	    cmocka_unit_test(test_jsonw_numbers),
+	    cmocka_unit_test(test_ip_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

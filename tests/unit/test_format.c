@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <cmocka.h>
 
@@ -436,6 +437,190 @@ static void test_forged_lines(void **state)
 	}
 }
 
+/* --- policy events ------------------------------------------------------ */
+
+#define FX_OPENAT_EVIL 10 /* fx_events[]: the hostile openat */
+#define FX_EVIL_POLICY 25 /* fx_events[]: the hostile policy name */
+
+/* Hostile strings in a policy event stay on one line in every format. */
+static void test_hook_forged_lines(void **state)
+{
+	const size_t idx[] = {FX_OPENAT_EVIL, FX_EVIL_POLICY};
+	size_t len, i;
+	char *out, *line;
+	int fmt;
+
+	(void)state;
+	assert_ptr_equal(fx_events[FX_OPENAT_EVIL].hook, &hk_openat);
+	assert_ptr_equal(fx_events[FX_EVIL_POLICY].hook, &hk_binprm);
+	for (i = 0; i < ARRAY_SIZE(idx); i++) {
+		for (fmt = OUT_COMPACT; fmt <= OUT_CSV; fmt++) {
+			out = format_all(fmt, &fx_events[idx[i]], 1, 0, &len);
+			check_output(fmt, out, len, 1);
+			line = out;
+			if (fmt == OUT_CSV)
+				line = strchr(out, '\n') + 1;
+			assert_ptr_equal(strchr(line, '\n'), out + len - 1);
+			assert_non_null(strstr(line, i ? "evil" : "FORGED"));
+			assert_null(memchr(out, 0x1b, len));
+			free(out);
+		}
+	}
+}
+
+/* Five 4 KiB arguments of escape bytes, a 4 KiB buffer: long, never broken. */
+static void test_hook_huge(void **state)
+{
+	static char big[ARG_STR_MAX];
+	static const struct tr_hook_info h = {
+	    .kind = TR_KPROBE,
+	    .policy_name = "huge",
+	    .function_name = "__x64_sys_openat",
+	    .nargs = 5,
+	    .arg_type = {"string", "file", "path", "char_buf", "string"},
+	    .has_ret = true,
+	    .ret_type = "long"};
+	struct tr_arg a[5];
+	struct tr_event ev = fx_events[FX_OPENAT_EVIL];
+	size_t len, cap;
+	char *out;
+	int fmt, i;
+
+	(void)state;
+	memset(big, 0x1b, sizeof(big));
+	for (i = 0; i < 5; i++)
+		a[i] = (struct tr_arg){.kind = i == 3 ? AK_BUF_USER : AK_STR_USER,
+				       .flags = ARG_F_TRUNC,
+				       .str = big,
+				       .len = sizeof(big)};
+	a[1].kind = AK_FILE;
+	a[2].kind = AK_PATH;
+	ev.hook = &h;
+	ev.args = a;
+	ev.nargs = 5;
+	ev.proc = huge_proc();
+	for (fmt = OUT_COMPACT; fmt <= OUT_CSV; fmt++) {
+		out = format_all(fmt, &ev, 1, 0, &len);
+		check_output(fmt, out, len, 1);
+		free(out);
+		for (cap = 257; cap < 3000; cap += 7) {
+			out = format_all(fmt, &ev, 1, cap, &len);
+			check_output(fmt, out, len, 1);
+			free(out);
+		}
+	}
+}
+
+/* Every policy fixture, at any line size: cut, never broken. */
+static void test_hook_truncation_sweep(void **state)
+{
+	size_t cap, len;
+	char *out;
+	int fmt;
+
+	(void)state;
+	for (fmt = OUT_COMPACT; fmt <= OUT_CSV; fmt++) {
+		for (cap = 257; cap < 4000; cap += cap < 1500 ? 3 : 41) {
+			out = format_all(fmt, &fx_events[8], NFX - 8, cap, &len);
+			check_output(fmt, out, len, NFX - 8);
+			free(out);
+		}
+	}
+}
+
+static char *one_line(enum out_format fmt, const struct tr_event *ev)
+{
+	size_t len;
+	char *out = format_all(fmt, ev, 1, 0, &len);
+
+	check_output(fmt, out, len, 1);
+	return out;
+}
+
+/* The type name picks the key unless the kernel read something else. */
+static void test_hook_arg_shapes(void **state)
+{
+	static const struct tr_hook_info h = {.kind = TR_KPROBE,
+					      .policy_name = "p",
+					      .function_name = "some_func",
+					      .nargs = 5,
+					      .arg_type = {"int", "fd", "nop", NULL, "sock"}};
+	const struct tr_arg a[6] = {
+	    {.kind = AK_FILE, .str = "/f", .len = 2}, /* int, but a file was read */
+	    {.kind = AK_FD,
+	     .flags = ARG_F_SOCK,
+	     .sock = {.family = AF_UNIX, .type = 1}}, /* fd that is a unix socket */
+	    {.kind = AK_NONE},			      /* nop: not printed */
+	    {.kind = AK_UINT, .ival = 7},	      /* no type name: by kind */
+	    {.kind = AK_SOCKADDR_USER,
+	     .sock = {.family = AF_INET, .daddr = {1, 2, 3, 4}, .dport = 53}},
+	    {.kind = 200}, /* beyond hook->nargs and unknown: not printed */
+	};
+	struct tr_event ev = fx_events[8];
+	char *out;
+
+	(void)state;
+	ev.hook = &h;
+	ev.args = a;
+	ev.nargs = 6;
+	out = one_line(OUT_JSON, &ev);
+	assert_non_null(strstr(out,
+			       "\"args\":[{\"file_arg\":{\"path\":\"/f\"}},"
+			       "{\"sock_arg\":{\"family\":\"AF_UNIX\",\"type\":\"SOCK_STREAM\"}},"
+			       "{\"size_arg\":\"7\"},"
+			       "{\"sock_arg\":{\"family\":\"AF_INET\",\"saddr\":\"0.0.0.0\","
+			       "\"daddr\":\"1.2.3.4\",\"sport\":0,\"dport\":53}}]"));
+	free(out);
+	out = one_line(OUT_COMPACT, &ev);
+	assert_non_null(strstr(out, " \xf0\x9f\x94\x8d kprobe  host 4242 /usr/bin/true some_func "
+				    "/f unix 7 0.0.0.0:0 -> 1.2.3.4:53 [p]\n"));
+	free(out);
+	out = one_line(OUT_CSV, &ev);
+	assert_non_null(strstr(out, ",p,some_func,KPROBE_ACTION_POST,"
+				    "int:/f; fd:unix; size_t:7; sock:0.0.0.0:0 -> 1.2.3.4:53,\n"));
+	free(out);
+}
+
+/* A value "?" or "..." is quoted: those bare words mean unreadable and cut. */
+static void test_hook_markers(void **state)
+{
+	static const struct tr_hook_info h = {.kind = TR_KPROBE,
+					      .function_name = "__x64_sys_mount",
+					      .nargs = 3,
+					      .arg_type = {"string", "string", "string"}};
+	const struct tr_arg a[3] = {
+	    {.kind = AK_STR_USER, .str = "?", .len = 1},
+	    {.kind = AK_STR_USER, .str = "...", .len = 3},
+	    {.kind = AK_STR_USER, .flags = ARG_F_FAILED},
+	};
+	struct tr_event ev = fx_events[8];
+	char *out;
+
+	(void)state;
+	ev.hook = &h;
+	ev.args = a;
+	ev.nargs = 3;
+	out = one_line(OUT_COMPACT, &ev);
+	assert_non_null(
+	    strstr(out, " \xf0\x9f\x92\xbe mount   host 4242 /usr/bin/true '?' '...' ?\n"));
+	free(out);
+}
+
+/* A policy event without its hook (a decoding bug) still prints. */
+static void test_hook_missing(void **state)
+{
+	struct tr_event ev = fx_events[8];
+	int fmt;
+	char *out;
+
+	(void)state;
+	ev.hook = NULL;
+	for (fmt = OUT_COMPACT; fmt <= OUT_CSV; fmt++) {
+		out = one_line(fmt, &ev);
+		free(out);
+	}
+}
+
 static void test_format_parse(void **state)
 {
 	enum out_format f;
@@ -457,7 +642,10 @@ int main(void)
 	    cmocka_unit_test(test_golden_compact),   cmocka_unit_test(test_golden_json),
 	    cmocka_unit_test(test_golden_csv),	     cmocka_unit_test(test_huge_event),
 	    cmocka_unit_test(test_truncation_sweep), cmocka_unit_test(test_forged_lines),
-	    cmocka_unit_test(test_format_parse),
+	    cmocka_unit_test(test_format_parse),     cmocka_unit_test(test_hook_forged_lines),
+	    cmocka_unit_test(test_hook_huge),	     cmocka_unit_test(test_hook_truncation_sweep),
+	    cmocka_unit_test(test_hook_arg_shapes),  cmocka_unit_test(test_hook_markers),
+	    cmocka_unit_test(test_hook_missing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
