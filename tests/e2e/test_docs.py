@@ -1,0 +1,197 @@
+"""--help, the manual page and the bash completion say the same thing.
+
+No root needed (NEEDS_ROOT below): runs `tracer --help`, reads man/tracer.8
+and completion/tracer.bash, renders the manual with groff and drives the
+completion function in bash."""
+import json
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import BIN, ROOT
+
+NEEDS_ROOT = False  # conftest.py: runs as any user
+
+MAN = os.path.join(ROOT, "man", "tracer.8")
+COMPLETION = os.path.join(ROOT, "completion", "tracer.bash")
+GOLDEN = os.path.join(ROOT, "tests", "golden")
+
+
+def help_text():
+    r = subprocess.run([BIN, "--help"], capture_output=True, text=True, timeout=10)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+def help_longs():
+    return set(re.findall(r"(?<![\w-])--([a-z][a-z0-9-]+)", help_text()))
+
+
+def help_shorts():
+    return set(re.findall(r"^\s+-([a-zA-Z]),", help_text(), re.M))
+
+
+def man_source():
+    with open(MAN, encoding="utf-8") as f:
+        return f.read()
+
+
+def man_plain():
+    """The manual's words: comments dropped, font escapes removed, \\- as -."""
+    text = "\n".join(l for l in man_source().splitlines() if not l.startswith('.\\"'))
+    text = re.sub(r"\\f[BIRP]|\\f\(..|\\&|\\\*\[[\w-]+\]", "", text)
+    text = re.sub(r"\\\(..", " ", text)  # \(dq, \(em, ...
+    return text.replace("\\-", "-").replace("\\e", "\\")
+
+
+def completion_source():
+    with open(COMPLETION, encoding="utf-8") as f:
+        return f.read()
+
+
+def completion_var(name):
+    m = re.search(r"^%s=\"([^\"]*)\"" % name, completion_source(), re.M)
+    assert m, f"{name} not found in {COMPLETION}"
+    return m.group(1).split()
+
+
+def completion_longs():
+    return {o[2:] for o in completion_var("_tracer_opts_arg") + completion_var("_tracer_opts_flag")}
+
+
+def complete(*words):
+    """What _tracer offers for the command line words (the last is the one
+    being completed), one candidate a line."""
+    script = (
+        f"source {COMPLETION}\n"
+        'COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}\n'
+        "_tracer\n"
+        'printf "%s\\n" "${COMPREPLY[@]}"\n'
+    )
+    r = subprocess.run(["bash", "--norc", "--noprofile", "-c", script, "bash", *words],
+                       capture_output=True, text=True, timeout=10)
+    assert r.returncode == 0, r.stderr
+    return [l for l in r.stdout.splitlines() if l]
+
+
+def test_help_lists_options():
+    longs = help_longs()
+    assert {"output", "count", "help", "version"} <= longs, longs
+
+
+def test_every_long_option_is_in_the_manual():
+    plain = man_plain()
+    missing = sorted(o for o in help_longs() if "--" + o not in plain)
+    assert not missing, f"in --help, not in man/tracer.8: {missing}"
+
+
+def test_every_short_option_is_in_the_manual():
+    plain = man_plain()
+    missing = sorted(o for o in help_shorts() if not re.search(r"(?<![\w-])-%s\b" % o, plain))
+    assert not missing, f"in --help, not in man/tracer.8: {missing}"
+
+
+def test_the_manual_documents_no_option_tracer_lacks():
+    """Options in OPTIONS (.TP/.B lines) must exist; the planned ones stay in
+    comments until they do."""
+    src = man_source()
+    section = src[src.index(".SH OPTIONS"):src.index('.SH "OUTPUT FORMATS"')]
+    tags = re.findall(r"^\.(?:BR?|TP)\s+\\-\\-([a-z][a-z0-9\\-]*)", section, re.M)
+    documented = {t.replace("\\-", "-").rstrip("-") for t in tags}
+    extra = sorted(documented - help_longs())
+    assert not extra, f"man/tracer.8 documents options --help lacks: {extra}"
+
+
+def test_completion_has_every_long_option_and_no_other():
+    h, c = help_longs(), completion_longs()
+    assert not sorted(h - c), f"in --help, not in the completion: {sorted(h - c)}"
+    assert not sorted(c - h), f"in the completion, not in --help: {sorted(c - h)}"
+
+
+def test_completion_has_every_short_option():
+    m = re.search(r"compgen -W \"\$_tracer_opts_arg \$_tracer_opts_flag([^\"]*)\"",
+                  completion_source())
+    assert m, "the option list of the completion not found"
+    shorts = set(m.group(1).split())
+    missing = sorted(o for o in help_shorts() if "-" + o not in shorts)
+    assert not missing, f"in --help, not in the completion: {missing}"
+
+
+def test_completion_values_match_help():
+    text = help_text()
+    formats = re.search(r"Output format: (.*)", text).group(1)
+    assert set(completion_var("_tracer_formats")) == set(re.findall(r"\b(compact|json|csv)\b", formats))
+    events = re.search(r"Event families: ([a-z,]+)", text).group(1).split(",")
+    assert completion_var("_tracer_events") == events
+    plain = man_plain()
+    for e in events:
+        assert re.search(r"^\.[BT][A-Z]*\s+%s\b" % e, man_source(), re.M) or e in plain
+
+
+def test_completion_completes():
+    if not shutil.which("bash"):
+        pytest.skip("no bash")
+    assert complete("tracer", "--outp") == ["--output"]
+    assert set(complete("tracer", "--")) == {"--" + o for o in completion_longs()}
+    assert complete("tracer", "-o", "j") == ["json"]
+    assert sorted(complete("tracer", "--output", "")) == ["compact", "csv", "json"]
+    assert sorted(complete("tracer", "--output=c")) == ["--output=compact", "--output=csv"]
+    assert sorted(complete("tracer", "--output", "=", "c")) == ["compact", "csv"]
+    assert complete("tracer", "-e", "exec,co") == ["exec,connect"]
+    assert "exit" not in complete("tracer", "-e", "exit,")
+    assert complete("tracer", "-c", "") == []
+
+
+def test_manual_sections():
+    src = man_source()
+    for sec in ["NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", '"OUTPUT FORMATS"', "POLICIES",
+                "HOOKS", '"EXIT STATUS"', "EXAMPLES", "OVERHEAD", '"SEE ALSO"']:
+        assert re.search(r"^\.SH %s\s*$" % re.escape(sec), src, re.M), sec
+
+
+def test_manual_renders_without_warnings():
+    if not shutil.which("groff"):
+        pytest.skip("no groff")
+    r = subprocess.run(["groff", "-man", "-ww", "-z", MAN], capture_output=True, text=True)
+    assert r.returncode == 0 and not r.stderr.strip(), r.stderr[:500]
+
+
+def json_keys(obj, out):
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            out.add(k)
+            json_keys(v, out)
+    elif isinstance(obj, list):
+        for v in obj:
+            json_keys(v, out)
+    return out
+
+
+def test_manual_documents_every_output_field():
+    """Every JSON key and CSV column the golden files hold is named."""
+    plain = man_plain()
+    keys = set()
+    with open(os.path.join(GOLDEN, "events.json"), encoding="utf-8") as f:
+        for line in f:
+            json_keys(json.loads(line), keys)
+    with open(os.path.join(GOLDEN, "events.csv"), encoding="utf-8") as f:
+        keys |= set(f.readline().strip().split(","))
+    missing = sorted(k for k in keys if not re.search(r"(?<![\w])%s(?![\w])" % re.escape(k), plain))
+    assert not missing, f"output fields not in man/tracer.8: {missing}"
+
+
+def test_manual_version_is_the_program_version():
+    r = subprocess.run([BIN, "--version"], capture_output=True, text=True, timeout=10)
+    version = r.stdout.split()[-1]
+    th = re.search(r"^\.TH .*$", man_source(), re.M).group(0)
+    assert f'"tracer {version}"' in th, (th, version)
+
+
+def test_completion_is_registered():
+    r = subprocess.run(["bash", "--norc", "--noprofile", "-c",
+                        f"source {COMPLETION} && complete -p tracer"],
+                       capture_output=True, text=True, timeout=10)
+    assert r.returncode == 0 and "-F _tracer" in r.stdout, r.stderr
