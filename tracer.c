@@ -10,10 +10,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bpf/hooks.h"
 #include "bpf/loader.h"
+#include "bpf/probe.h"
 #include "config.h"
 #include "output/decode.h"
 #include "output/format.h"
+#include "policy/compile.h"
+#include "policy/flags.h"
+#include "policy/plan.h"
 
 enum exit_code {
 	EXIT_OK = 0,
@@ -36,6 +41,7 @@ struct options {
 	bool quiet;
 	int verbose;
 	uint32_t ringbuf_kib;
+	struct policy_opts pol; /* -p, -e, --check, ... (policy/flags.c) */
 };
 
 const char *argp_program_version = "tracer " TRACER_VERSION;
@@ -131,7 +137,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_ARG:
 		usage_error("unexpected argument \"%s\"", arg);
 		break;
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &o->pol;
+		break;
 	case ARGP_KEY_ERROR:
+		if (o->pol.error[0]) /* a policy flag said what was wrong */
+			usage_error("%s", o->pol.error);
 		/* argp found an unknown option; say so in one line. */
 		usage_error("unknown or malformed option \"%s\"",
 			    state->next > 0 && state->next <= state->argc ? state->argv[state->next - 1]
@@ -143,7 +154,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp argp = {opts, parse_opt, NULL, doc, NULL, NULL, NULL};
+static const struct argp_child children[] = {
+	{&policy_argp, 0, "Policies and filters:", 0},
+	{0},
+};
+
+static const struct argp argp = {opts, parse_opt, NULL, doc, children, NULL, NULL};
 
 static volatile sig_atomic_t stop_requested;
 
@@ -167,6 +183,11 @@ struct run {
 	struct options *opt;
 	struct formatter fmt;
 	struct decoder dec;
+	struct policy_set *ps;
+	struct kernel_features kf;
+	struct plan *plan;
+	struct compiled *comp;
+	struct hook_set hooks;
 	uint64_t printed;
 	bool done; /* -c reached or output closed */
 };
@@ -192,18 +213,59 @@ static int on_record(void *ctx, const void *data, size_t size)
 	return r->done || stop_requested ? -EINTR : 0;
 }
 
+static bool has_policy(const struct policy_opts *p)
+{
+	return p->npaths || (p->events & ~(unsigned)(EVF_EXEC | EVF_EXIT)) || p->nprefixes ||
+	       p->ndaddrs || p->ndports;
+}
+
+/* Policies and flags -> model -> plan on this kernel -> kernel config.
+ * Returns 0, or the exit code of a policy error (reported already). */
+static int build_policy(struct run *r)
+{
+	struct diag d = {0};
+
+	if (!has_policy(&r->opt->pol))
+		return 0;
+	if (policy_opts_finish(&r->opt->pol, &r->ps, stderr))
+		return EXIT_USAGE;
+	probe_kernel(&r->kf, PROBE_MOUNT_TRACEFS);
+	if (plan_build(r->ps, &r->kf, r->opt->pol.monitor, &r->plan, &d) ||
+	    compile_plan(r->plan, &r->comp, &d)) {
+		fprintf(stderr, "tracer: %s\n", d.msg);
+		return EXIT_USAGE;
+	}
+	r->dec.hooks = r->comp->infos;
+	r->dec.nhooks = r->comp->ninfos;
+	return 0;
+}
+
+/* -e: which kinds print (policy events always do). */
+static uint32_t kinds_mask(const struct policy_opts *p)
+{
+	uint32_t all = ~0u, m = all & ~((1u << TR_EXEC) | (1u << TR_EXIT));
+
+	if (!p->events)
+		return all;
+	if (p->events & EVF_EXEC)
+		m |= 1u << TR_EXEC;
+	if (p->events & EVF_EXIT)
+		m |= 1u << TR_EXIT;
+	return m;
+}
+
 static int setup(struct run *r, struct loader *l)
 {
 	struct loader_opts lo = {
 		.ringbuf_bytes = r->opt->ringbuf_kib << 10,
 		.wakeup_bytes = (r->opt->ringbuf_kib << 10) / 16,
 		.verbose = r->opt->verbose > 1,
+		.track_bins = r->comp && r->comp->track_bins,
 	};
-	char err[256];
+	char err[512];
 	int rc;
 
-	if (decoder_init(&r->dec, 65536, sink, r) ||
-	    formatter_init(&r->fmt, r->opt->format, stdout, &r->dec.host)) {
+	if (formatter_init(&r->fmt, r->opt->format, stdout, &r->dec.host)) {
 		fprintf(stderr, "tracer: out of memory\n");
 		return -ENOMEM;
 	}
@@ -218,6 +280,13 @@ static int setup(struct run *r, struct loader *l)
 		return rc;
 	}
 	proc_cache_relink(r->dec.cache);
+	if (r->comp) {
+		rc = hooks_start(&r->hooks, l, r->comp, r->dec.host.ns, err, sizeof(err));
+		if (rc) {
+			fprintf(stderr, "tracer: %s\n", err);
+			return rc;
+		}
+	}
 	return 0;
 }
 
@@ -243,6 +312,25 @@ static int run_loop(struct run *r, struct loader *l)
 	return EXIT_OK;
 }
 
+/* tcpdump's habit: one line on stderr once every hook is attached. */
+static void report_listening(struct run *r)
+{
+	const char *fmt = r->opt->format == OUT_JSON ? "json" :
+			  r->opt->format == OUT_CSV ? "csv" : "compact";
+
+	if (r->comp)
+		fprintf(stderr, "tracer: listening for exec, exit and %d policy hook%s "
+			"(%d program instance%s), %s output\n", r->comp->ninfos,
+			r->comp->ninfos == 1 ? "" : "s", r->comp->nhooks,
+			r->comp->nhooks == 1 ? "" : "s", fmt);
+	else
+		fprintf(stderr, "tracer: listening for exec and exit (tp_btf sched_process_*), "
+			"%s output\n", fmt);
+	if (r->plan && r->opt->verbose)
+		plan_print_banner(stderr, r->plan);
+	fflush(stderr);
+}
+
 static void report_end(struct run *r, struct loader *l)
 {
 	uint64_t lost = loader_drops(l, NULL);
@@ -264,20 +352,34 @@ int main(int argc, char **argv)
 	argp_err_exit_status = EXIT_USAGE;
 	if (argp_parse(&argp, argc, argv, ARGP_NO_ERRS | ARGP_NO_HELP, NULL, &opt))
 		return EXIT_USAGE;
+	if (opt.pol.check || opt.pol.print_policy)
+		return policy_check_main(&opt.pol, stdout, stderr);
 	/* An explicit buffer also spares stdio its fstat() at the first event. */
 	setvbuf(stdout, NULL, opt.line_buffered || isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF,
 		 1 << 16);
 	install_signals();
+	if (decoder_init(&r.dec, 65536, sink, &r)) {
+		fprintf(stderr, "tracer: out of memory\n");
+		return EXIT_RUNTIME;
+	}
+	r.dec.kinds = kinds_mask(&opt.pol);
+	rc = build_policy(&r);
+	if (rc)
+		goto cleanup;
 	if (setup(&r, &l)) {
 		rc = EXIT_RUNTIME;
 		goto cleanup;
 	}
-	fprintf(stderr, "tracer: listening for exec and exit (tp_btf sched_process_*), %s output\n",
-		opt.format == OUT_JSON ? "json" : opt.format == OUT_CSV ? "csv" : "compact");
+	report_listening(&r);
 	rc = run_loop(&r, &l);
 	report_end(&r, &l);
 cleanup:
+	hooks_stop(&r.hooks);
 	loader_stop(&l);
+	compiled_free(r.comp);
+	plan_free(r.plan);
+	policy_set_free(r.ps);
+	probe_free(&r.kf);
 	formatter_free(&r.fmt);
 	decoder_free(&r.dec);
 	return rc;

@@ -122,19 +122,20 @@ _Static_assert(sizeof(struct event_fork) == 32, "event_fork layout");
 #define HOOK_MAX_SELECTORS 5
 #define SEL_MAX_FILTERS 5 /* matchArgs per selector */
 #define FILTER_MAX_VALUES 8 /* inline integer values (pairs for ranges) */
+#define HOOK_MAX_SYSCALLS 8 /* syscalls one instance serves (equivalents) */
 #define STR_KEY_LEN 256 /* bytes of a string compared in the kernel */
 #define LPM_STR_LEN 248 /* prefix/postfix bytes (LPM data is at most 256) */
 #define ARG_STR_MAX 4096 /* bytes of a string/path argument kept */
 
 /* Where an argument comes from on the chosen mechanism. */
-enum arg_src {
-	SRC_NONE,
-	SRC_SYSCALL, /* args[index] of a syscalls:sys_enter_* tracepoint */
-	SRC_RETVAL, /* the syscall's or function's return value */
-	SRC_RET_FD, /* the fd the syscall returned, resolved in the fd table */
-	SRC_TP_SOCK, /* the sock of sock:inet_sock_set_state */
-	SRC_REG, /* function argument index (kprobe/fentry/uprobe regs) */
-	SRC_TP_ARG, /* argument index of a BTF tracepoint */
+enum karg_src {
+	KSRC_NONE,
+	KSRC_SYSCALL, /* args[index] of a syscalls:sys_enter_* tracepoint */
+	KSRC_RETVAL, /* the syscall's or function's return value */
+	KSRC_RET_FD, /* the fd the syscall returned, resolved in the fd table */
+	KSRC_TP_SOCK, /* the sock of sock:inet_sock_set_state */
+	KSRC_REG, /* function argument index (kprobe/fentry/uprobe regs) */
+	KSRC_TP_ARG, /* argument index of a BTF tracepoint */
 };
 
 /* How an argument is read and encoded. */
@@ -157,8 +158,8 @@ enum arg_kind {
 	AK_KIND_MAX,
 };
 
-struct arg_recipe {
-	__u8 src; /* enum arg_src */
+struct karg_recipe {
+	__u8 src; /* enum karg_src */
 	__u8 kind; /* enum arg_kind */
 	__u8 index; /* syscall/function/tracepoint argument index */
 	__u8 size_index; /* AK_BUF_USER: index of the length argument */
@@ -167,34 +168,34 @@ struct arg_recipe {
 
 /* Filter operators as the kernel evaluates them. */
 enum filt_op {
-	F_NONE,
-	F_EQ, /* ints: any value equal; strings: exact match (set) */
-	F_NEQ,
-	F_PREFIX, /* strings (LPM set) */
-	F_NOT_PREFIX,
-	F_POSTFIX, /* strings (reversed LPM set) */
-	F_NOT_POSTFIX,
-	F_GT,
-	F_LT,
-	F_MASK, /* any bit in common */
-	F_RANGE, /* in any [lo, hi] pair */
-	F_NOT_RANGE,
-	F_SADDR, /* sock: CIDR set */
-	F_DADDR,
-	F_NOT_SADDR,
-	F_NOT_DADDR,
-	F_SPORT, /* sock: [lo, hi] pairs */
-	F_DPORT,
-	F_NOT_SPORT,
-	F_NOT_DPORT,
-	F_SPORT_PRIV, /* port < 1024 */
-	F_DPORT_PRIV,
-	F_NOT_SPORT_PRIV,
-	F_NOT_DPORT_PRIV,
-	F_PROTOCOL, /* sock: equal to any value */
-	F_FAMILY,
-	F_STATE,
-	F_OP_MAX,
+	FOP_NONE,
+	FOP_EQ, /* ints: any value equal; strings: exact match (set) */
+	FOP_NEQ,
+	FOP_PREFIX, /* strings (LPM set) */
+	FOP_NOT_PREFIX,
+	FOP_POSTFIX, /* strings (reversed LPM set) */
+	FOP_NOT_POSTFIX,
+	FOP_GT,
+	FOP_LT,
+	FOP_MASK, /* any bit in common */
+	FOP_RANGE, /* in any [lo, hi] pair */
+	FOP_NOT_RANGE,
+	FOP_SADDR, /* sock: CIDR set */
+	FOP_DADDR,
+	FOP_NOT_SADDR,
+	FOP_NOT_DADDR,
+	FOP_SPORT, /* sock: [lo, hi] pairs */
+	FOP_DPORT,
+	FOP_NOT_SPORT,
+	FOP_NOT_DPORT,
+	FOP_SPORT_PRIV, /* port < 1024 */
+	FOP_DPORT_PRIV,
+	FOP_NOT_SPORT_PRIV,
+	FOP_NOT_DPORT_PRIV,
+	FOP_PROTOCOL, /* sock: equal to any value */
+	FOP_FAMILY,
+	FOP_STATE,
+	FOP_OP_MAX,
 };
 
 struct filter_cfg {
@@ -247,14 +248,18 @@ struct hook_cfg {
 	__u32 hook_id; /* index into user space's hook table */
 	__u8 nargs;
 	__u8 nsel;
-	__u8 sock_state; /* SRC_TP_SOCK: the new state that fires (TCP_*) */
+	__u8 sock_state; /* KSRC_TP_SOCK: the new state that fires (TCP_*) */
 	__u8 need_exit; /* sys_enter stores args; sys_exit finishes */
 	__u8 uses_binary; /* a selector matches on binaries */
 	__u8 has_ret;
 	__u8 syscall_regs; /* kprobe on a syscall wrapper: args in an inner pt_regs */
 	__u8 pad;
-	struct arg_recipe args[HOOK_MAX_ARGS];
+	struct karg_recipe args[HOOK_MAX_ARGS];
 	struct selector_cfg sel[HOOK_MAX_SELECTORS];
+	/* An instance on several syscalls: where each keeps its file name
+	 * (the path of a failed open), by syscall number; 0xff: none. */
+	__s32 sc_nr[HOOK_MAX_SYSCALLS];
+	__u8 sc_fname[HOOK_MAX_SYSCALLS];
 };
 
 /* String set key: the map holds set_id + the bytes (zero padded). */

@@ -56,6 +56,8 @@ int loader_start(struct loader *l, const struct loader_opts *o, record_fn fn, vo
 		return fail(err, errlen, -errno, "cannot open the process BPF object");
 	bpf_map__set_max_entries(l->proc->maps.events, o->ringbuf_bytes);
 	l->proc->rodata->wakeup_bytes = o->wakeup_bytes;
+	l->proc->rodata->track_bins = o->track_bins;
+	l->track_bins = o->track_bins;
 	rc = process_bpf__load(l->proc);
 	if (rc)
 		return fail(err, errlen, rc,
@@ -69,6 +71,20 @@ int loader_start(struct loader *l, const struct loader_opts *o, record_fn fn, vo
 	return 0;
 }
 
+/* Seeds proc_bins with a process that predates us (its resolved exe). */
+static void bins_scan(struct loader *l, const struct event_proc *e)
+{
+	const char *bin = (const char *)(e + 1);
+	struct proc_bin pb = {.ppid = e->ppid, .exec_ktime = e->start_ktime};
+	size_t n = strnlen(bin, e->binary_len);
+
+	if (!n || n >= sizeof(pb.bin) || e->hdr.size < sizeof(*e) + e->binary_len)
+		return;
+	memcpy(pb.bin, bin, n);
+	pb.len = n;
+	bpf_map_update_elem(bpf_map__fd(l->proc->maps.proc_bins), &e->pid, &pb, BPF_ANY);
+}
+
 /* Parses the iterator's output: whole records back to back. */
 static int scan_parse(struct loader *l, const char *buf, size_t len)
 {
@@ -79,6 +95,8 @@ static int scan_parse(struct loader *l, const char *buf, size_t len)
 
 		if (h->size < sizeof(*h) || h->size > len - off)
 			return -EPROTO;
+		if (l->track_bins && h->type == EV_SCAN && h->size >= sizeof(struct event_proc))
+			bins_scan(l, (const void *)h);
 		l->on_record(l->ctx, h, h->size);
 		off += h->size;
 	}

@@ -19,12 +19,14 @@ struct loader {
 	struct ring_buffer *rb;
 	record_fn on_record;
 	void *ctx;
+	int track_bins; /* keep proc_bins for matchBinaries */
 };
 
 struct loader_opts {
 	uint32_t ringbuf_bytes; /* power of two, >= page size */
 	uint32_t wakeup_bytes; /* wake the reader when this much waits */
 	int verbose; /* libbpf's messages on stderr */
+	int track_bins; /* a policy matches binaries: keep proc_bins */
 };
 
 /* Loads and attaches the always-on process hooks. On failure returns a

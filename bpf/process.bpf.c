@@ -13,6 +13,35 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 #define DATA_MASK (PATH_MAX_LEN - 1)
 
+/* Keep proc_bins (pid -> resolved executable) for matchBinaries; set by
+ * the loader only when a loaded policy needs it: it costs a path walk per
+ * exec. */
+const volatile bool track_bins = false;
+
+/* Records the resolved executable of the task that just exec'd. */
+static __always_inline void bins_exec(struct scratch *s, struct task_struct *t,
+				      struct linux_binprm *bprm)
+{
+	struct fs_struct *fs = BPF_CORE_READ(t, fs);
+	struct file *f = BPF_CORE_READ(bprm, file);
+	struct proc_bin *pb = (void *)s->rec; /* the record is already sent */
+	__u32 pid = BPF_CORE_READ(t, tgid), len;
+	int trunc = 0, pos;
+
+	if (!fs || !f)
+		return;
+	__builtin_memset(pb, 0, sizeof(*pb));
+	pos = path_resolve(s->path, &f->f_path, &fs->root, &trunc);
+	len = (PATH_MAX_LEN - 1 - pos) & DATA_MASK;
+	if (len >= STR_KEY_LEN)
+		len = STR_KEY_LEN - 1; /* too long to match; keep it unmatched */
+	bpf_probe_read_kernel(pb->bin, len & (STR_KEY_LEN - 1), s->path + (pos & DATA_MASK));
+	pb->len = len;
+	pb->ppid = BPF_CORE_READ(t, real_parent, tgid);
+	pb->exec_ktime = bpf_ktime_get_boot_ns();
+	bpf_map_update_elem(&proc_bins, &pid, pb, BPF_ANY);
+}
+
 /* Appends the task's cwd (resolved to its own root) at rec + off. */
 static __always_inline __u32 put_cwd(struct scratch *s, struct task_struct *t,
 				     __u32 off, struct event_proc *e)
@@ -108,6 +137,8 @@ int BPF_PROG(on_exec, struct task_struct *t, pid_t old_pid, struct linux_binprm 
 	header_init(&e->hdr, EV_EXEC, rec_size(e));
 	e->start_ktime = e->hdr.ktime;
 	emit(e, e->hdr.size, EV_EXEC);
+	if (track_bins)
+		bins_exec(s, t, bprm);
 	return 0;
 }
 
@@ -126,7 +157,22 @@ int BPF_PROG(on_exit, struct task_struct *t)
 	e.exit_code = BPF_CORE_READ(t, exit_code);
 	if (bpf_ringbuf_output(&events, &e, sizeof(e), submit_flags()))
 		count_drop(EV_EXIT);
+	if (track_bins)
+		bpf_map_delete_elem(&proc_bins, &e.pid);
 	return 0;
+}
+
+/* A fork child runs its parent's executable until it execs. */
+static __always_inline void bins_fork(__u32 ppid, __u32 pid)
+{
+	struct proc_bin *pb = bpf_map_lookup_elem(&proc_bins, &ppid);
+	struct scratch *s;
+
+	if (!pb || !(s = scratch_get()))
+		return;
+	__builtin_memcpy(s->rec, pb, sizeof(*pb));
+	((struct proc_bin *)s->rec)->ppid = ppid;
+	bpf_map_update_elem(&proc_bins, &pid, s->rec, BPF_ANY);
 }
 
 /* A new process (not a thread): user space clones its parent's record so
@@ -144,6 +190,8 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	e.start_ktime = e.hdr.ktime;
 	if (bpf_ringbuf_output(&events, &e, sizeof(e), submit_flags()))
 		count_drop(EV_FORK);
+	if (track_bins)
+		bins_fork(e.ppid, e.pid);
 	return 0;
 }
 

@@ -232,6 +232,77 @@ static int on_exit_rec(struct decoder *d, const struct event_exit *e)
 	return 0;
 }
 
+/* Decodes the encoded arguments after an event_hook, bounds checked. */
+static int hook_args(struct decoder *d, const struct event_hook *e, size_t size, int nargs)
+{
+	const char *p = (const char *)(e + 1), *end = (const char *)e + size;
+	int i;
+
+	for (i = 0; i < nargs; i++) {
+		const struct arg_hdr *ah = (const void *)p;
+		struct tr_arg *a = &d->args[i];
+
+		if (end - p < (long)sizeof(*ah) || ah->len > end - p - sizeof(*ah))
+			return -1;
+		memset(a, 0, sizeof(*a));
+		a->kind = ah->kind;
+		a->flags = ah->flags;
+		a->str = p + sizeof(*ah);
+		a->len = ah->len;
+		if ((a->kind == AK_INT || a->kind == AK_UINT || a->kind == AK_CAP) && a->len >= 8)
+			memcpy(&a->ival, a->str, 8);
+		else if (a->len >= sizeof(a->sock) &&
+			 (a->kind == AK_SOCK || a->kind == AK_SOCKADDR_USER ||
+			  (a->kind == AK_FD && (a->flags & ARG_F_SOCK))))
+			memcpy(&a->sock, a->str, sizeof(a->sock));
+		else if (a->kind == AK_CRED && a->len >= sizeof(a->cred))
+			memcpy(&a->cred, a->str, sizeof(a->cred));
+		p += sizeof(*ah) + ((ah->len + 7) & ~7u);
+		if (p > end)
+			p = end;
+	}
+	return 0;
+}
+
+/* The process of a policy event; a stub when we never learned it. */
+static const struct proc_rec *hook_proc(struct decoder *d, uint32_t pid, uint32_t tid)
+{
+	const struct proc_rec *p = proc_cache_get(d->cache, pid);
+
+	if (p)
+		return p;
+	memset(&d->stub, 0, sizeof(d->stub));
+	d->stub.pid = pid;
+	d->stub.tid = tid;
+	d->stub.binary = d->stub.cwd = d->stub.args = "";
+	make_exec_id(d->stub.exec_id, d->node_name, 0, pid);
+	return &d->stub;
+}
+
+static int on_hook(struct decoder *d, const struct event_hook *e, size_t size)
+{
+	struct tr_event ev = {0};
+	const struct tr_hook_info *hi;
+
+	if (size < sizeof(*e) || e->hook_id >= (uint32_t)d->nhooks)
+		return -1;
+	hi = &d->hooks[e->hook_id];
+	if (e->nargs > HOOK_MAX_ARGS || hook_args(d, e, size, e->nargs))
+		return -1;
+	ev.kind = hi->kind;
+	ev.time_ns = wall(d, e->hdr.ktime);
+	ev.proc = hook_proc(d, e->pid, e->tid);
+	ev.parent = ev.proc == &d->stub ? NULL : proc_cache_parent(ev.proc);
+	ev.hook = hi;
+	ev.args = d->args;
+	ev.nargs = e->nargs;
+	ev.ret = e->ret;
+	ev.action = e->action;
+	ev.monitor = e->monitor;
+	emit(d, &ev);
+	return 0;
+}
+
 int decode_record(struct decoder *d, const void *data, size_t size)
 {
 	const struct event_header *h = data;
@@ -251,6 +322,9 @@ int decode_record(struct decoder *d, const void *data, size_t size)
 		break;
 	case EV_EXIT:
 		r = size >= sizeof(struct event_exit) ? on_exit_rec(d, data) : -1;
+		break;
+	case EV_HOOK:
+		r = on_hook(d, data, size);
 		break;
 	case EV_HOST:
 		if (size >= sizeof(struct event_proc)) {

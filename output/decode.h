@@ -23,6 +23,10 @@ struct decoder {
 	uint64_t malformed; /* records that failed validation */
 	uint64_t orphan_exits; /* exits of processes we never knew */
 	char path[2 * 4096 + 2]; /* binary made absolute */
+	const struct tr_hook_info *hooks; /* by event_hook.hook_id */
+	int nhooks;
+	struct tr_arg args[HOOK_MAX_ARGS]; /* the policy event being decoded */
+	struct proc_rec stub; /* a process we never learned (lost events) */
 };
 
 int decoder_init(struct decoder *d, uint32_t max_procs, event_sink sink, void *ctx);

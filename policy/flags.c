@@ -5,6 +5,7 @@
 
 #include "bpf/probe.h"
 #include "policy/flags.h"
+#include "policy/compile.h"
 #include "policy/plan.h"
 
 enum {
@@ -295,6 +296,7 @@ int policy_check_main(struct policy_opts *o, FILE *out, FILE *err)
 	struct kernel_features kf;
 	struct policy_set *ps;
 	struct plan *pl = NULL;
+	struct compiled *cp = NULL;
 	struct diag d = { .errors = 0 };
 	int rc = policy_opts_finish(o, &ps, err);
 
@@ -306,7 +308,8 @@ int policy_check_main(struct policy_opts *o, FILE *out, FILE *err)
 		return rc;
 	}
 	probe_kernel(&kf, PROBE_MOUNT_TRACEFS);
-	if (plan_build(ps, &kf, o->monitor, &pl, &d)) {
+	/* compiling too: a plan the kernel side cannot run is refused here */
+	if (plan_build(ps, &kf, o->monitor, &pl, &d) || compile_plan(pl, &cp, &d)) {
 		fprintf(err, "tracer: %s\n", d.msg);
 		rc = 2;
 	} else {
@@ -314,6 +317,7 @@ int policy_check_main(struct policy_opts *o, FILE *out, FILE *err)
 		if (o->print_policy)
 			rc |= policy_print_yaml(out, ps) ? 1 : 0;
 	}
+	compiled_free(cp);
 	plan_free(pl);
 	probe_free(&kf);
 	policy_set_free(ps);

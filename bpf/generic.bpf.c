@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* generic.bpf.c - one program per attach mechanism, shared by every policy
+ * hook. The loader opens this object once per hook, writes the hook's
+ * recipe and selectors into rodata (struct hook_cfg), enables only the
+ * program of the chosen mechanism, and reuses the shared maps.
+ */
+#include "bpf/lib/args.h"
+#include "bpf/lib/filter.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+#define IPPROTO_TCP 6
+
+static __always_inline bool rate_limited(int s)
+{
+	__u64 key, now, *last;
+
+	if (!cfg.sel[s].rate_ms)
+		return false;
+	key = (__u64)cfg.hook_id << 40 | (__u64)s << 32 | (bpf_get_current_pid_tgid() >> 32);
+	now = bpf_ktime_get_boot_ns();
+	last = bpf_map_lookup_elem(&rate, &key);
+	if (last && now - *last < cfg.sel[s].rate_ms * 1000000ull)
+		return true;
+	bpf_map_update_elem(&rate, &key, &now, BPF_ANY);
+	return false;
+}
+
+/* Runs the selector's action; posts the event unless it says NoPost. */
+static __always_inline void act(struct hook_heap *h, int s)
+{
+	struct event_hook *e = (void *)h->rec;
+	__u8 action = cfg.nsel ? cfg.sel[s].action : HA_POST;
+	bool monitor = cfg.nsel && cfg.sel[s].monitor;
+
+	if (action == HA_SIGKILL && !monitor)
+		bpf_send_signal(9);
+	if (action == HA_SIGNAL && !monitor)
+		bpf_send_signal(cfg.sel[s].signal);
+	if (cfg.nsel && (!cfg.sel[s].post || rate_limited(s)))
+		return;
+	header_init(&e->hdr, EV_HOOK, h->off);
+	e->pid = bpf_get_current_pid_tgid() >> 32;
+	e->tid = (__u32)bpf_get_current_pid_tgid();
+	e->hook_id = cfg.hook_id;
+	e->sel = s;
+	e->action = action;
+	e->nargs = cfg.nargs;
+	e->monitor = monitor;
+	e->ret = h->ret;
+	if (bpf_ringbuf_output(&events, h->rec, h->off & HOOK_REC_MASK, submit_flags()))
+		count_drop(EV_HOOK);
+}
+
+/* Reads the arguments and evaluates the selectors of one hit. */
+static __always_inline int hook_run(struct hook_heap *h, __u32 mask)
+{
+	int i, s;
+
+	h->off = sizeof(struct event_hook);
+#pragma unroll
+	for (i = 0; i < HOOK_MAX_ARGS; i++)
+		if (i < cfg.nargs)
+			read_arg(h, i);
+	s = selector_pick(h, mask);
+	if (s >= 0)
+		act(h, s);
+	h->tp_ptr = NULL; /* the heap outlives this hit: leave nothing behind */
+	h->tp_state = 0;
+	return 0;
+}
+
+static __always_inline __u64 pending_key(void)
+{
+	return (__u64)cfg.hook_id << 32 | (__u32)bpf_get_current_pid_tgid();
+}
+
+/* syscalls:sys_enter_<name>: the arguments as the caller passed them.
+ * Hooks that need the result keep them until sys_exit. */
+SEC("tracepoint")
+int sys_enter_hook(struct trace_event_raw_sys_enter *ctx)
+{
+	struct hook_heap *h = heap_get();
+	__u64 key = pending_key();
+	__u32 mask;
+
+	if (!h)
+		return 0;
+	mask = selector_candidates(h);
+	if (!mask)
+		return 0;
+	bpf_probe_read_kernel(h->raw, 6 * sizeof(h->raw[0]), ctx->args);
+	h->nr = (int)ctx->id; /* __syscall_nr is an int; the rest is padding */
+	if (cfg.need_exit) {
+		bpf_map_update_elem(&pending, &key, h->raw, BPF_ANY);
+		return 0;
+	}
+	h->ret = 0;
+	return hook_run(h, mask);
+}
+
+/* syscalls:sys_exit_<name>: finishes what sys_enter_hook kept. */
+SEC("tracepoint")
+int sys_exit_hook(struct trace_event_raw_sys_exit *ctx)
+{
+	struct hook_heap *h = heap_get();
+	__u64 key = pending_key();
+	struct pending *p = bpf_map_lookup_elem(&pending, &key);
+
+	if (!h || !p)
+		return 0;
+	__builtin_memcpy(h->raw, p->raw, sizeof(p->raw));
+	bpf_map_delete_elem(&pending, &key);
+	h->ret = ctx->ret;
+	h->nr = (int)ctx->id; /* __syscall_nr is an int; the rest is padding */
+	return hook_run(h, selector_candidates(h));
+}
+
+/* tcp_connect and tcp_close stand-in: sock:inet_sock_set_state, on the
+ * move into cfg.sock_state (SYN_SENT: connect() started; CLOSE: gone).
+ * It runs in the connecting task's context for SYN_SENT. */
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(sock_state_hook, struct sock *sk, int oldstate, int newstate)
+{
+	struct hook_heap *h;
+	__u32 mask;
+
+	if (newstate != cfg.sock_state || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+		return 0;
+	h = heap_get();
+	if (!h)
+		return 0;
+	mask = selector_candidates(h);
+	if (!mask)
+		return 0;
+	h->tp_ptr = sk;
+	h->raw[0] = (__u64)sk; /* the tracepoint's arguments, by index */
+	h->raw[1] = oldstate;
+	h->raw[2] = newstate;
+	h->tp_state = newstate;
+	h->ret = 0;
+	return hook_run(h, mask);
+}
+
+static __always_inline void regs_args(struct hook_heap *h, struct pt_regs *regs)
+{
+	if (cfg.syscall_regs) /* __x64_sys_*(const struct pt_regs *) */
+		regs = (struct pt_regs *)PT_REGS_PARM1_CORE(regs);
+	if (cfg.syscall_regs) {
+		h->raw[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
+		h->raw[1] = PT_REGS_PARM2_CORE_SYSCALL(regs);
+		h->raw[2] = PT_REGS_PARM3_CORE_SYSCALL(regs);
+		h->raw[3] = PT_REGS_PARM4_CORE_SYSCALL(regs);
+		h->raw[4] = PT_REGS_PARM5_CORE_SYSCALL(regs);
+	} else {
+		h->raw[0] = PT_REGS_PARM1(regs);
+		h->raw[1] = PT_REGS_PARM2(regs);
+		h->raw[2] = PT_REGS_PARM3(regs);
+		h->raw[3] = PT_REGS_PARM4(regs);
+		h->raw[4] = PT_REGS_PARM5(regs);
+	}
+}
+
+/* kprobe on a kernel function: its arguments from the registers. */
+SEC("kprobe")
+int kprobe_hook(struct pt_regs *ctx)
+{
+	struct hook_heap *h = heap_get();
+	__u64 key = pending_key();
+	__u32 mask;
+
+	if (!h)
+		return 0;
+	mask = selector_candidates(h);
+	if (!mask)
+		return 0;
+	regs_args(h, ctx);
+	if (cfg.need_exit) {
+		bpf_map_update_elem(&pending, &key, h->raw, BPF_ANY);
+		return 0;
+	}
+	h->ret = 0;
+	return hook_run(h, mask);
+}
+
+/* kretprobe: the return value, with the arguments kept at entry. */
+SEC("kretprobe")
+int kretprobe_hook(struct pt_regs *ctx)
+{
+	struct hook_heap *h = heap_get();
+	__u64 key = pending_key();
+	struct pending *p = bpf_map_lookup_elem(&pending, &key);
+
+	if (!h || !p)
+		return 0;
+	__builtin_memcpy(h->raw, p->raw, sizeof(p->raw));
+	bpf_map_delete_elem(&pending, &key);
+	h->ret = PT_REGS_RC(ctx);
+	return hook_run(h, selector_candidates(h));
+}
+
+/* uprobe on a user function: arguments from the registers. */
+SEC("uprobe")
+int uprobe_hook(struct pt_regs *ctx)
+{
+	struct hook_heap *h = heap_get();
+	__u32 mask;
+
+	if (!h)
+		return 0;
+	mask = selector_candidates(h);
+	if (!mask)
+		return 0;
+	regs_args(h, ctx);
+	h->ret = 0;
+	return hook_run(h, mask);
+}
+
+/* A BTF tracepoint of a `tracepoints:` policy: raw arguments by index. */
+SEC("raw_tp")
+int raw_tp_hook(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct hook_heap *h = heap_get();
+	__u32 mask;
+
+	if (!h)
+		return 0;
+	mask = selector_candidates(h);
+	if (!mask)
+		return 0;
+	bpf_probe_read_kernel(h->raw, 6 * sizeof(h->raw[0]), ctx->args);
+	h->ret = 0;
+	return hook_run(h, mask);
+}

@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* hooks.c - open -> set rodata (struct hook_cfg) and share maps -> load ->
+ * fill sets -> attach, once per compiled hook instance.
+ *
+ * The first instance creates the maps every hook shares (value sets, heap,
+ * host namespaces, pending args, rate limits); the ring buffer, drop
+ * counters and proc_bins come from the always-loaded process object.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bpf/hooks.h"
+#include "bpf/loader.h"
+#include "generic.skel.h"
+#include "policy/compile.h"
+#include "process.skel.h"
+
+static int fail(char *err, size_t n, int rc, const char *what, const char *target)
+{
+	snprintf(err, n, "%s %s: %s", what, target, strerror(rc < 0 ? -rc : rc));
+	return rc < 0 ? rc : -rc;
+}
+
+/* Classic tracepoints need tracefs; it is not mounted at boot here. */
+static void ensure_tracefs(void)
+{
+	if (access("/sys/kernel/tracing/events", F_OK) &&
+	    access("/sys/kernel/debug/tracing/events", F_OK))
+		mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL);
+}
+
+#define SHARE(obj, first, name) bpf_map__reuse_fd((obj)->maps.name, bpf_map__fd((first)->maps.name))
+
+static int share_maps(struct generic_bpf *o, struct loader *l, struct generic_bpf *first)
+{
+	int rc = bpf_map__reuse_fd(o->maps.events, bpf_map__fd(l->proc->maps.events));
+
+	rc = rc ?: bpf_map__reuse_fd(o->maps.drops, bpf_map__fd(l->proc->maps.drops));
+	rc = rc ?: bpf_map__reuse_fd(o->maps.proc_bins, bpf_map__fd(l->proc->maps.proc_bins));
+	rc = rc ?: bpf_map__reuse_fd(o->maps.scratch_map, bpf_map__fd(l->proc->maps.scratch_map));
+	if (!first || rc)
+		return rc;
+	rc = SHARE(o, first, hook_heap) ?: SHARE(o, first, host_ns) ?: SHARE(o, first, str_set);
+	rc = rc ?: SHARE(o, first, prefix_set) ?: SHARE(o, first, postfix_set);
+	return rc ?: SHARE(o, first, cidr_set) ?: SHARE(o, first, pending) ?: SHARE(o, first, rate);
+}
+
+/* Only the chosen mechanism's programs load. */
+static void select_programs(struct generic_bpf *o, const struct compiled_hook *ch)
+{
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, o->obj) {
+		const char *n = bpf_program__name(p);
+
+		bpf_program__set_autoload(p, !strcmp(n, ch->prog) ||
+						     (ch->exit_prog && !strcmp(n, ch->exit_prog)));
+	}
+}
+
+static int fill_sets(struct generic_bpf *o, const struct compiled *c,
+		     const uint32_t host_ns[NS_COUNT])
+{
+	uint8_t one = 1;
+	uint32_t zero = 0;
+	int i, rc = bpf_map_update_elem(bpf_map__fd(o->maps.host_ns), &zero, host_ns, BPF_ANY);
+
+	for (i = 0; i < c->nsets && !rc; i++) {
+		const struct set_entry *e = &c->sets[i];
+		struct bpf_map *m = e->map == SET_STR ? o->maps.str_set :
+				    e->map == SET_PREFIX ? o->maps.prefix_set :
+				    e->map == SET_POSTFIX ? o->maps.postfix_set : o->maps.cidr_set;
+
+		rc = bpf_map_update_elem(bpf_map__fd(m), &e->key, &one, BPF_ANY);
+	}
+	return rc ? -errno : 0;
+}
+
+static struct bpf_link *attach_one(struct bpf_program *p, const char *target, const char *symbol,
+				   bool ret)
+{
+	char sys[64];
+	const char *colon = strchr(target, ':');
+
+	switch (bpf_program__type(p)) {
+	case BPF_PROG_TYPE_TRACEPOINT:
+		if (!colon || colon - target >= (long)sizeof(sys))
+			return NULL;
+		snprintf(sys, sizeof(sys), "%.*s", (int)(colon - target), target);
+		return bpf_program__attach_tracepoint(p, sys, colon + 1);
+	case BPF_PROG_TYPE_RAW_TRACEPOINT:
+		return bpf_program__attach_raw_tracepoint(p, target);
+	case BPF_PROG_TYPE_KPROBE:
+		if (symbol && *symbol) {
+			LIBBPF_OPTS(bpf_uprobe_opts, uo, .func_name = symbol, .retprobe = ret);
+
+			return bpf_program__attach_uprobe_opts(p, -1, target, 0, &uo);
+		}
+		return bpf_program__attach_kprobe(p, ret, target);
+	default:
+		return bpf_program__attach(p);
+	}
+}
+
+static int add_link(struct hook_set *hs, struct bpf_link *lk)
+{
+	struct bpf_link **n = realloc(hs->links, (hs->nlinks + 1) * sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	hs->links = n;
+	hs->links[hs->nlinks++] = lk;
+	return 0;
+}
+
+static int attach_prog(struct hook_set *hs, struct generic_bpf *o, const char *prog,
+		       const char *target, const char *symbol, bool ret, char *err, size_t n)
+{
+	struct bpf_program *p = bpf_object__find_program_by_name(o->obj, prog);
+	struct bpf_link *lk = p ? attach_one(p, target, symbol, ret) : NULL;
+
+	if (!lk || add_link(hs, lk))
+		return fail(err, n, -errno ?: -EINVAL, "cannot attach", target);
+	return 0;
+}
+
+static int attach_instance(struct hook_set *hs, struct generic_bpf *o,
+			   const struct compiled_hook *ch, char *err, size_t n)
+{
+	int i, rc = 0;
+
+	for (i = 0; i < ch->ntargets && !rc; i++) {
+		rc = attach_prog(hs, o, ch->prog, ch->targets[i], ch->symbol, false, err, n);
+		if (!rc && ch->exit_prog)
+			rc = attach_prog(hs, o, ch->exit_prog, ch->exit_targets[i], ch->symbol, true,
+					 err, n);
+	}
+	return rc;
+}
+
+static int load_instance(struct hook_set *hs, struct loader *l, const struct compiled_hook *ch,
+			 char *err, size_t n)
+{
+	struct generic_bpf *first = hs->nobjs ? hs->objs[0] : NULL;
+	struct generic_bpf *o = generic_bpf__open();
+	int rc;
+
+	if (!o)
+		return fail(err, n, -errno, "cannot open the hook object for", ch->targets[0]);
+	hs->objs[hs->nobjs++] = o;
+	*(struct hook_cfg *)&o->rodata->cfg = ch->cfg;
+	bpf_map__set_max_entries(o->maps.hook_heap, libbpf_num_possible_cpus());
+	select_programs(o, ch);
+	rc = share_maps(o, l, first);
+	if (rc)
+		return fail(err, n, rc, "cannot share maps with", ch->targets[0]);
+	rc = generic_bpf__load(o);
+	if (rc)
+		return fail(err, n, rc, "the kernel refused the program for", ch->targets[0]);
+	return 0;
+}
+
+int hooks_start(struct hook_set *hs, struct loader *l, const struct compiled *c,
+		const uint32_t host_ns[NS_COUNT], char *err, size_t errlen)
+{
+	int i, rc;
+
+	memset(hs, 0, sizeof(*hs));
+	if (!c->nhooks)
+		return 0;
+	if (c->syscall_hooks)
+		ensure_tracefs();
+	hs->objs = calloc(c->nhooks, sizeof(*hs->objs));
+	if (!hs->objs)
+		return -ENOMEM;
+	for (i = 0; i < c->nhooks; i++) {
+		rc = load_instance(hs, l, &c->hooks[i], err, errlen);
+		if (!rc && i == 0)
+			rc = fill_sets(hs->objs[0], c, host_ns);
+		if (rc)
+			return rc < 0 ? rc : fail(err, errlen, rc, "cannot fill the value sets of",
+						  c->hooks[i].targets[0]);
+	}
+	for (i = 0; i < c->nhooks; i++) {
+		rc = attach_instance(hs, hs->objs[i], &c->hooks[i], err, errlen);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+void hooks_stop(struct hook_set *hs)
+{
+	int i;
+
+	for (i = 0; i < hs->nlinks; i++)
+		bpf_link__destroy(hs->links[i]);
+	for (i = 0; i < hs->nobjs; i++)
+		generic_bpf__destroy(hs->objs[i]);
+	free(hs->links);
+	free(hs->objs);
+	memset(hs, 0, sizeof(*hs));
+}

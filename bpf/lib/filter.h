@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* filter.h - evaluate a hook's selectors in the kernel, cheapest first.
+ *
+ * Tetragon's semantics: the selectors are OR-ed and the first that matches
+ * decides; inside one, every match block must hold. The order here is by
+ * cost: pids, namespaces (a few loads), binaries (one hash lookup), then
+ * argument filters (hash or LPM lookups).
+ */
+#ifndef TRACER_BPF_FILTER_H
+#define TRACER_BPF_FILTER_H
+
+#include "bpf/lib/hook.h"
+#include "bpf/lib/task.h"
+
+static __always_inline __u32 ns_of(struct task_struct *t, int slot)
+{
+	struct nsproxy *nsp = BPF_CORE_READ(t, nsproxy);
+
+	switch (slot) {
+	case NS_UTS: return BPF_CORE_READ(nsp, uts_ns, ns.inum);
+	case NS_IPC: return BPF_CORE_READ(nsp, ipc_ns, ns.inum);
+	case NS_MNT: return BPF_CORE_READ(nsp, mnt_ns, ns.inum);
+	case NS_PID: return BPF_CORE_READ(task_upid(t).ns, ns.inum);
+	case NS_PID_FOR_CHILDREN: return BPF_CORE_READ(nsp, pid_ns_for_children, ns.inum);
+	case NS_NET: return BPF_CORE_READ(nsp, net_ns, ns.inum);
+	case NS_TIME: return BPF_CORE_READ(nsp, time_ns, ns.inum);
+	case NS_TIME_FOR_CHILDREN: return BPF_CORE_READ(nsp, time_ns_for_children, ns.inum);
+	case NS_CGROUP: return BPF_CORE_READ(nsp, cgroup_ns, ns.inum);
+	default: return BPF_CORE_READ(t, cred, user_ns, ns.inum);
+	}
+}
+
+static __always_inline bool match_ns(struct task_struct *t, int s)
+{
+	__u32 zero = 0, *host = bpf_map_lookup_elem(&host_ns, &zero);
+	int j;
+
+	if (!cfg.sel[s].ns_used)
+		return true;
+	if (!host)
+		return false;
+#pragma unroll
+	for (j = 0; j < NS_COUNT; j++) {
+		__u8 op = cfg.sel[s].ns_op[j];
+		__u32 want = cfg.sel[s].ns_host[j] ? host[j] : cfg.sel[s].ns_val[j];
+
+		if (op == NSOP_IN && ns_of(t, j) != want)
+			return false;
+		if (op == NSOP_NOT_IN && ns_of(t, j) == want)
+			return false;
+	}
+	return true;
+}
+
+static __always_inline bool match_pids(__u32 tgid, int s)
+{
+	bool in = false;
+	int j;
+
+	if (!cfg.sel[s].pid_op)
+		return true;
+#pragma unroll
+	for (j = 0; j < 4; j++)
+		if (j < cfg.sel[s].npids && cfg.sel[s].pids[j] == tgid)
+			in = true;
+	return cfg.sel[s].pid_op == NSOP_IN ? in : !in;
+}
+
+/* The executable entry of a process. A fork child can reach a hook
+ * before its fork copy lands: it still runs its parent's executable. */
+static __always_inline struct proc_bin *proc_bin_of(__u32 tgid)
+{
+	struct proc_bin *pb = bpf_map_lookup_elem(&proc_bins, &tgid);
+	struct task_struct *t;
+	__u32 ppid;
+
+	if (pb)
+		return pb;
+	t = (void *)bpf_get_current_task();
+	if (BPF_CORE_READ(t, tgid) != tgid)
+		return NULL;
+	ppid = BPF_CORE_READ(t, real_parent, tgid);
+	return bpf_map_lookup_elem(&proc_bins, &ppid);
+}
+
+/* Is this process's executable in set set_id? */
+static __always_inline bool bin_in_set(struct hook_heap *h, __u32 tgid, __u32 set_id)
+{
+	struct proc_bin *pb = proc_bin_of(tgid);
+
+	if (!pb)
+		return false;
+	h->key.str.set_id = set_id;
+	h->key.str.len = pb->len;
+	__builtin_memcpy(h->key.str.s, pb->bin, STR_KEY_LEN);
+	return bpf_map_lookup_elem(&str_set, &h->key.str) != NULL;
+}
+
+static __always_inline bool match_bins(struct hook_heap *h, __u32 tgid, int s)
+{
+	struct proc_bin *pb;
+	bool in;
+
+	if (cfg.sel[s].bin_op) {
+		in = bin_in_set(h, tgid, cfg.sel[s].bin_set);
+		if (in != (cfg.sel[s].bin_op == NSOP_IN))
+			return false;
+	}
+	if (cfg.sel[s].pbin_op) {
+		pb = proc_bin_of(tgid);
+		in = pb && bin_in_set(h, pb->ppid, cfg.sel[s].pbin_set);
+		if (in != (cfg.sel[s].pbin_op == NSOP_IN))
+			return false;
+	}
+	return true;
+}
+
+/* Copies the arg's string into the set key (zero padded). */
+static __always_inline void str_key_fill(struct hook_heap *h, int a, __u32 set_id)
+{
+	__u32 len = h->slen[a], n = len < STR_KEY_LEN ? len : STR_KEY_LEN;
+
+	__builtin_memset(&h->key, 0, sizeof(h->key));
+	h->key.str.set_id = set_id;
+	h->key.str.len = len;
+	bpf_probe_read_kernel(h->key.str.s, n & (STR_KEY_LEN * 2 - 1) & 0x1ff,
+			      h->rec + (h->soff[a] & HOOK_REC_MASK));
+}
+
+static __always_inline bool str_equal(struct hook_heap *h, int a, __u32 set_id)
+{
+	str_key_fill(h, a, set_id);
+	return bpf_map_lookup_elem(&str_set, &h->key.str) != NULL;
+}
+
+static __always_inline bool str_prefix(struct hook_heap *h, int a, __u32 set_id)
+{
+	__u32 len = h->slen[a], n = len < LPM_STR_LEN ? len : LPM_STR_LEN;
+
+	__builtin_memset(&h->key, 0, sizeof(h->key.lpm));
+	h->key.lpm.set_id = set_id;
+	h->key.lpm.prefixlen = 32 + n * 8;
+	bpf_probe_read_kernel(h->key.lpm.s, n & 0x1ff, h->rec + (h->soff[a] & HOOK_REC_MASK));
+	return bpf_map_lookup_elem(&prefix_set, &h->key.lpm) != NULL;
+}
+
+struct rev_ctx {
+	struct hook_heap *h;
+	__u32 start, n;
+};
+
+static long rev_step(__u32 i, void *p)
+{
+	struct rev_ctx *c = p;
+	__u32 src = c->start + c->n - 1 - i, dst = i;
+
+	if (i >= c->n || i >= LPM_STR_LEN)
+		return 1;
+	barrier_var(dst);
+	barrier_var(src);
+	c->h->key.str.s[dst & 0xff] = c->h->rec[src & (HOOK_REC_SIZE - 1)];
+	return 0;
+}
+
+/* Postfix: the last bytes reversed, against reversed values (LPM). */
+static __always_inline bool str_postfix(struct hook_heap *h, int a, __u32 set_id)
+{
+	__u32 len = h->slen[a];
+	struct rev_ctx c = {.h = h, .n = len < LPM_STR_LEN ? len : LPM_STR_LEN};
+
+	c.start = (h->soff[a] + len - c.n) & HOOK_REC_MASK;
+	__builtin_memset(&h->key, 0, sizeof(h->key.lpm));
+	h->key.lpm.set_id = set_id;
+	h->key.lpm.prefixlen = 32 + c.n * 8;
+	bpf_loop(LPM_STR_LEN, rev_step, &c, 0);
+	return bpf_map_lookup_elem(&postfix_set, &h->key.lpm) != NULL;
+}
+
+static __always_inline bool addr_in(struct hook_heap *h, const __u8 *addr, __u16 family, __u32 set_id)
+{
+	__builtin_memset(&h->key.addr, 0, sizeof(h->key.addr));
+	h->key.addr.set_id = family == 10 ? set_id | 0x80000000u : set_id;
+	h->key.addr.prefixlen = 32 + (family == 10 ? 128 : 32);
+	__builtin_memcpy(h->key.addr.addr, addr, 16);
+	return bpf_map_lookup_elem(&cidr_set, &h->key.addr) != NULL;
+}
+
+static __always_inline bool int_in(__s64 v, int s, int k)
+{
+	bool in = false;
+	int j;
+
+#pragma unroll
+	for (j = 0; j < FILTER_MAX_VALUES; j++)
+		if (j < cfg.sel[s].f[k].nvals && cfg.sel[s].f[k].vals[j] == v)
+			in = true;
+	return in;
+}
+
+static __always_inline bool in_ranges(__s64 v, int s, int k)
+{
+	bool in = false;
+	int j;
+
+#pragma unroll
+	for (j = 0; j + 1 < FILTER_MAX_VALUES; j += 2)
+		if (j < cfg.sel[s].f[k].nvals && v >= cfg.sel[s].f[k].vals[j] &&
+		    v <= cfg.sel[s].f[k].vals[j + 1])
+			in = true;
+	return in;
+}
+
+static __always_inline bool match_sock(struct hook_heap *h, int a, int s, int k)
+{
+	struct sock_info *si = &h->si;
+	__u8 op = cfg.sel[s].f[k].op;
+	__u32 set = cfg.sel[s].f[k].set_id;
+
+	bpf_probe_read_kernel(si, sizeof(*si), h->rec + (h->soff[a] & HOOK_REC_MASK));
+	switch (op) {
+	case FOP_SADDR: return addr_in(h, si->saddr, si->family, set);
+	case FOP_DADDR: return addr_in(h, si->daddr, si->family, set);
+	case FOP_NOT_SADDR: return !addr_in(h, si->saddr, si->family, set);
+	case FOP_NOT_DADDR: return !addr_in(h, si->daddr, si->family, set);
+	case FOP_SPORT: return in_ranges(si->sport, s, k);
+	case FOP_DPORT: return in_ranges(si->dport, s, k);
+	case FOP_NOT_SPORT: return !in_ranges(si->sport, s, k);
+	case FOP_NOT_DPORT: return !in_ranges(si->dport, s, k);
+	case FOP_SPORT_PRIV: return si->sport < 1024;
+	case FOP_DPORT_PRIV: return si->dport < 1024;
+	case FOP_NOT_SPORT_PRIV: return si->sport >= 1024;
+	case FOP_NOT_DPORT_PRIV: return si->dport >= 1024;
+	case FOP_PROTOCOL: return int_in(si->protocol, s, k);
+	case FOP_FAMILY: return int_in(si->family, s, k);
+	case FOP_STATE: return int_in(si->state, s, k);
+	}
+	return false;
+}
+
+static __always_inline bool match_filter(struct hook_heap *h, int s, int k)
+{
+	int a = cfg.sel[s].f[k].arg & 7;
+	__u8 op = cfg.sel[s].f[k].op;
+	__u32 set = cfg.sel[s].f[k].set_id;
+	__s64 v = h->ival[a];
+
+	if (op >= FOP_SADDR)
+		return match_sock(h, a, s, k);
+	switch (op) {
+	case FOP_EQ:
+		return set ? str_equal(h, a, set) : int_in(v, s, k);
+	case FOP_NEQ:
+		return set ? !str_equal(h, a, set) : !int_in(v, s, k);
+	case FOP_PREFIX: return str_prefix(h, a, set);
+	case FOP_NOT_PREFIX: return !str_prefix(h, a, set);
+	case FOP_POSTFIX: return str_postfix(h, a, set);
+	case FOP_NOT_POSTFIX: return !str_postfix(h, a, set);
+	case FOP_GT: return v > cfg.sel[s].f[k].vals[0];
+	case FOP_LT: return v < cfg.sel[s].f[k].vals[0];
+	case FOP_MASK: return (v & cfg.sel[s].f[k].vals[0]) != 0;
+	case FOP_RANGE: return in_ranges(v, s, k);
+	case FOP_NOT_RANGE: return !in_ranges(v, s, k);
+	}
+	return false;
+}
+
+/* Selectors whose process-level blocks (pids, namespaces, binaries)
+ * hold, as a bit mask: the cheap reject, before any argument is read. */
+static __always_inline __u32 selector_candidates(struct hook_heap *h)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32, mask = 0;
+	int s;
+
+	if (!cfg.nsel)
+		return 1;
+#pragma unroll
+	for (s = 0; s < HOOK_MAX_SELECTORS; s++)
+		if (s < cfg.nsel && match_pids(tgid, s) && match_ns(t, s) && match_bins(h, tgid, s))
+			mask |= 1u << s;
+	return mask;
+}
+
+/* The first candidate whose argument filters all hold, -1 if none. */
+static __always_inline int selector_pick(struct hook_heap *h, __u32 mask)
+{
+	int s, k;
+
+	if (!cfg.nsel)
+		return 0;
+#pragma unroll
+	for (s = 0; s < HOOK_MAX_SELECTORS; s++) {
+		bool ok = s < cfg.nsel && (mask & (1u << s));
+
+#pragma unroll
+		for (k = 0; k < SEL_MAX_FILTERS; k++)
+			if (ok && k < cfg.sel[s].nfilters && !match_filter(h, s, k))
+				ok = false;
+		if (ok)
+			return s;
+	}
+	return -1;
+}
+
+#endif /* TRACER_BPF_FILTER_H */

@@ -1,0 +1,669 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* compile.c - the plan becomes kernel config: per program instance a
+ * struct hook_cfg (rodata), its attach targets, and the value sets the
+ * selectors look up (string hashes, prefix and CIDR tries).
+ *
+ * What the kernel programs cannot evaluate is refused here, with the
+ * position of the policy node, never silently dropped.
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy/compile.h"
+
+#define TCP_SYN_SENT 2
+#define TCP_CLOSE 7
+
+struct cctx {
+	struct compiled *c;
+	const struct plan_hook *ph;
+	struct diag *d;
+};
+
+static int refuse(struct cctx *x, const struct srcpos *pos, const char *fmt, const char *what)
+{
+	diag_error(x->d, pos, fmt, what);
+	return -1;
+}
+
+static struct set_entry *set_add(struct compiled *c, enum set_map map)
+{
+	struct set_entry *e;
+
+	if (c->nsets == c->capsets) {
+		int cap = c->capsets ? 2 * c->capsets : 64;
+		struct set_entry *n = realloc(c->sets, cap * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		c->sets = n;
+		c->capsets = cap;
+	}
+	e = &c->sets[c->nsets++];
+	memset(e, 0, sizeof(*e));
+	e->map = map;
+	return e;
+}
+
+/* Adds one string to set `id` of the given kind (exact, prefix, postfix). */
+static int add_string(struct cctx *x, enum set_map map, uint32_t id, const struct pol_value *v,
+		      const char *s)
+{
+	size_t len = strlen(s), i;
+	struct set_entry *e;
+
+	if ((map == SET_STR && len >= STR_KEY_LEN) || (map != SET_STR && len > LPM_STR_LEN))
+		return refuse(x, &v->pos, "value \"%s\" is longer than the kernel compares "
+			      "(256 bytes exact, 248 for Prefix/Postfix)", v->str);
+	if (!(e = set_add(x->c, map)))
+		return refuse(x, &v->pos, "out of memory compiling \"%s\"", v->str);
+	if (map == SET_STR) {
+		e->key.str.set_id = id;
+		e->key.str.len = len;
+		memcpy(e->key.str.s, s, len);
+		return 0;
+	}
+	e->key.lpm.set_id = id;
+	e->key.lpm.prefixlen = 32 + 8 * len;
+	for (i = 0; i < len; i++)
+		e->key.lpm.s[i] = map == SET_POSTFIX ? s[len - 1 - i] : s[i];
+	return 0;
+}
+
+/* A value and, when it differs, its symlink-resolved form. */
+static int add_path_value(struct cctx *x, enum set_map map, uint32_t id, const struct pol_value *v)
+{
+	if (add_string(x, map, id, v, v->str))
+		return -1;
+	return v->expanded ? add_string(x, map, id, v, v->expanded) : 0;
+}
+
+static int add_cidr(struct cctx *x, uint32_t id, const struct pol_value *v)
+{
+	struct set_entry *e = set_add(x->c, SET_CIDR);
+	bool v6 = v->cidr.family == 6 || v->cidr.family == AF_INET6;
+
+	if (!e)
+		return refuse(x, &v->pos, "out of memory compiling \"%s\"", v->str);
+	e->key.addr.set_id = v6 ? id | 0x80000000u : id;
+	e->key.addr.prefixlen = 32 + v->cidr.prefix;
+	memcpy(e->key.addr.addr, v->cidr.addr, v6 ? 16 : 4);
+	return 0;
+}
+
+static int ns_filter(struct cctx *x, struct selector_cfg *s, const struct pol_match *m)
+{
+	const struct pol_value *v = m->vals;
+
+	if (m->nvals != 1)
+		return refuse(x, &m->pos, "matchNamespaces with %s values: the kernel side "
+			      "takes one value per namespace (host_ns or an inode)",
+			      m->nvals ? "several" : "no");
+	if (m->op != OP_IN && m->op != OP_NOT_IN)
+		return refuse(x, &m->pos, "matchNamespaces operator %s: want In or NotIn",
+			      op_name(m->op));
+	s->ns_used = 1;
+	s->ns_op[m->ns] = m->op == OP_IN ? NSOP_IN : NSOP_NOT_IN;
+	s->ns_host[m->ns] = v->kind == VK_HOST_NS;
+	s->ns_val[m->ns] = v->kind == VK_HOST_NS ? 0 : (uint32_t)v->u;
+	return 0;
+}
+
+static int pid_filter(struct cctx *x, struct selector_cfg *s, const struct pol_match *m)
+{
+	int i;
+
+	if ((m->op != OP_IN && m->op != OP_NOT_IN) || m->nvals > 4 || m->ns_flag || m->follow)
+		return refuse(x, &m->pos, "matchPIDs %s: the kernel side takes In/NotIn with at "
+			      "most 4 pids, without isNamespacePID or followForks", op_name(m->op));
+	s->pid_op = m->op == OP_IN ? NSOP_IN : NSOP_NOT_IN;
+	s->npids = m->nvals;
+	for (i = 0; i < m->nvals; i++)
+		s->pids[i] = (uint32_t)m->vals[i].u;
+	return 0;
+}
+
+static int bin_filter(struct cctx *x, struct selector_cfg *s, const struct pol_match *m)
+{
+	bool parent = m->kind == MK_PARENT_BINARIES;
+	uint32_t id = ++x->c->next_set;
+	int i;
+
+	if ((m->op != OP_IN && m->op != OP_NOT_IN) || m->follow)
+		return refuse(x, &m->pos, "%s: the kernel side takes In/NotIn, without "
+			      "followChildren", match_kind_name(m->kind));
+	for (i = 0; i < m->nvals; i++)
+		if (add_path_value(x, SET_STR, id, &m->vals[i]))
+			return -1;
+	if (parent) {
+		s->pbin_op = m->op == OP_IN ? NSOP_IN : NSOP_NOT_IN;
+		s->pbin_set = id;
+	} else {
+		s->bin_op = m->op == OP_IN ? NSOP_IN : NSOP_NOT_IN;
+		s->bin_set = id;
+	}
+	x->c->track_bins = true;
+	return 0;
+}
+
+/* Position of the policy arg whose index the filter names. */
+static int arg_slot(const struct plan_hook *ph, uint32_t index)
+{
+	int i;
+
+	for (i = 0; i < ph->nargs; i++)
+		if (ph->args[i].arg->index == index)
+			return i;
+	return -1;
+}
+
+static int str_op(struct cctx *x, struct filter_cfg *f, const struct pol_match *m)
+{
+	static const struct { int op; uint8_t fop; enum set_map map; } t[] = {
+		{OP_EQUAL, FOP_EQ, SET_STR}, {OP_IN, FOP_EQ, SET_STR},
+		{OP_NOT_EQUAL, FOP_NEQ, SET_STR}, {OP_NOT_IN, FOP_NEQ, SET_STR},
+		{OP_PREFIX, FOP_PREFIX, SET_PREFIX}, {OP_NOT_PREFIX, FOP_NOT_PREFIX, SET_PREFIX},
+		{OP_POSTFIX, FOP_POSTFIX, SET_POSTFIX},
+		{OP_NOT_POSTFIX, FOP_NOT_POSTFIX, SET_POSTFIX},
+	};
+	size_t k;
+	int i;
+
+	for (k = 0; k < sizeof(t) / sizeof(t[0]); k++)
+		if (t[k].op == m->op)
+			break;
+	if (k == sizeof(t) / sizeof(t[0]))
+		return refuse(x, &m->pos, "operator %s on a string or path argument is not "
+			      "evaluated by the kernel side", op_name(m->op));
+	f->op = t[k].fop;
+	f->set_id = ++x->c->next_set;
+	for (i = 0; i < m->nvals; i++)
+		if (add_path_value(x, t[k].map, f->set_id, &m->vals[i]))
+			return -1;
+	return 0;
+}
+
+/* Integer values inline: singles for Equal/In, pairs for ranges. */
+static int int_vals(struct cctx *x, struct filter_cfg *f, const struct pol_match *m, bool pairs)
+{
+	int i, n = 0;
+
+	for (i = 0; i < m->nvals; i++) {
+		const struct pol_value *v = &m->vals[i];
+		int64_t lo = v->kind == VK_RANGE ? v->range.lo : v->kind == VK_INT ? v->i : (int64_t)v->u;
+		int64_t hi = v->kind == VK_RANGE ? v->range.hi : lo;
+
+		if (n + (pairs ? 2 : 1) > FILTER_MAX_VALUES || (!pairs && v->kind == VK_RANGE))
+			return refuse(x, &m->pos, "too many values for %s in the kernel "
+				      "(at most 8 numbers or 4 ranges)", op_name(m->op));
+		f->vals[n++] = lo;
+		if (pairs)
+			f->vals[n++] = hi;
+	}
+	f->nvals = n;
+	return 0;
+}
+
+static int int_op(struct cctx *x, struct filter_cfg *f, const struct pol_match *m)
+{
+	switch (m->op) {
+	case OP_EQUAL: case OP_IN: f->op = FOP_EQ; return int_vals(x, f, m, false);
+	case OP_NOT_EQUAL: case OP_NOT_IN: f->op = FOP_NEQ; return int_vals(x, f, m, false);
+	case OP_GT: f->op = FOP_GT; return int_vals(x, f, m, false);
+	case OP_LT: f->op = FOP_LT; return int_vals(x, f, m, false);
+	case OP_MASK: f->op = FOP_MASK; return int_vals(x, f, m, false);
+	case OP_IN_RANGE: f->op = FOP_RANGE; return int_vals(x, f, m, true);
+	case OP_NOT_IN_RANGE: f->op = FOP_NOT_RANGE; return int_vals(x, f, m, true);
+	default:
+		return refuse(x, &m->pos, "operator %s on an integer argument is not evaluated "
+			      "by the kernel side", op_name(m->op));
+	}
+}
+
+static int sock_op(struct cctx *x, struct filter_cfg *f, const struct pol_match *m)
+{
+	static const struct { int op; uint8_t fop; char vals; } t[] = {
+		{OP_SADDR, FOP_SADDR, 'c'}, {OP_DADDR, FOP_DADDR, 'c'},
+		{OP_NOT_SADDR, FOP_NOT_SADDR, 'c'}, {OP_NOT_DADDR, FOP_NOT_DADDR, 'c'},
+		{OP_SPORT, FOP_SPORT, 'r'}, {OP_DPORT, FOP_DPORT, 'r'},
+		{OP_NOT_SPORT, FOP_NOT_SPORT, 'r'}, {OP_NOT_DPORT, FOP_NOT_DPORT, 'r'},
+		{OP_SPORT_PRIV, FOP_SPORT_PRIV, 0}, {OP_DPORT_PRIV, FOP_DPORT_PRIV, 0},
+		{OP_NOT_SPORT_PRIV, FOP_NOT_SPORT_PRIV, 0}, {OP_NOT_DPORT_PRIV, FOP_NOT_DPORT_PRIV, 0},
+		{OP_PROTOCOL, FOP_PROTOCOL, 'i'}, {OP_FAMILY, FOP_FAMILY, 'i'},
+		{OP_STATE, FOP_STATE, 'i'},
+	};
+	size_t k;
+	int i;
+
+	for (k = 0; k < sizeof(t) / sizeof(t[0]); k++)
+		if (t[k].op == m->op)
+			break;
+	if (k == sizeof(t) / sizeof(t[0]))
+		return refuse(x, &m->pos, "operator %s on a socket argument is not evaluated by "
+			      "the kernel side", op_name(m->op));
+	f->op = t[k].fop;
+	if (t[k].vals == 'r')
+		return int_vals(x, f, m, true);
+	if (t[k].vals == 'i')
+		return int_vals(x, f, m, false);
+	if (t[k].vals != 'c')
+		return 0;
+	f->set_id = ++x->c->next_set;
+	for (i = 0; i < m->nvals; i++)
+		if (add_cidr(x, f->set_id, &m->vals[i]))
+			return -1;
+	return 0;
+}
+
+static int arg_filter(struct cctx *x, struct selector_cfg *s, const struct pol_match *m)
+{
+	int slot = arg_slot(x->ph, m->index);
+	struct filter_cfg *f;
+	enum arg_class cls;
+
+	if (slot < 0)
+		return refuse(x, &m->pos, "matchArgs index %s names no argument of this hook",
+			      "");
+	if (s->nfilters >= SEL_MAX_FILTERS)
+		return refuse(x, &m->pos, "more than %s matchArgs in one selector", "5");
+	f = &s->f[s->nfilters++];
+	f->arg = slot;
+	cls = arg_type_at(x->ph->args[slot].arg->type)->cls;
+	switch (cls) {
+	case AC_STR:
+	case AC_FILE:
+		return str_op(x, f, m);
+	case AC_INT:
+	case AC_CAP:
+		return int_op(x, f, m);
+	case AC_SOCK:
+	case AC_SOCKADDR:
+		return sock_op(x, f, m);
+	default:
+		return refuse(x, &m->pos, "matchArgs on a %s argument is not evaluated by the "
+			      "kernel side", arg_type_at(x->ph->args[slot].arg->type)->name);
+	}
+}
+
+static int actions(struct cctx *x, struct selector_cfg *s, const struct pol_selector *sel)
+{
+	static const uint8_t map[ACT_COUNT] = {
+		[ACT_POST] = HA_POST, [ACT_NOPOST] = HA_NOPOST, [ACT_SIGKILL] = HA_SIGKILL,
+		[ACT_SIGNAL] = HA_SIGNAL, [ACT_OVERRIDE] = HA_OVERRIDE,
+		[ACT_FOLLOWFD] = HA_FOLLOWFD, [ACT_UNFOLLOWFD] = HA_UNFOLLOWFD,
+		[ACT_COPYFD] = HA_COPYFD, [ACT_TRACKSOCK] = HA_TRACKSOCK,
+		[ACT_UNTRACKSOCK] = HA_UNTRACKSOCK,
+	};
+	int i;
+
+	s->post = 1;
+	s->action = HA_POST;
+	s->monitor = x->ph->monitor;
+	if (sel->nret)
+		return refuse(x, &sel->ret_act[0].pos, "%s are not run by the kernel side yet",
+			      "matchReturnActions");
+	for (i = 0; i < sel->nact; i++) {
+		const struct pol_action *a = &sel->act[i];
+
+		if (!map[a->type])
+			return refuse(x, &a->pos, "action %s is not run by the kernel side",
+				      action_names[a->type]);
+		if (a->type == ACT_NOPOST)
+			s->post = 0;
+		else if (a->type == ACT_POST)
+			s->rate_ms = a->rate_limit_ms;
+		else if (s->action == HA_POST)
+			s->action = map[a->type];
+		if (a->type == ACT_SIGNAL)
+			s->signal = a->arg_sig;
+		if (a->type == ACT_OVERRIDE && !s->monitor)
+			return refuse(x, &a->pos, "%s needs a kprobe on the function itself (not "
+				      "available here); run with --monitor to report instead",
+				      "Override");
+	}
+	return 0;
+}
+
+static int selector(struct cctx *x, struct selector_cfg *s, const struct pol_selector *sel)
+{
+	int i, rc = 0;
+
+	for (i = 0; i < sel->nm && !rc; i++) {
+		const struct pol_match *m = &sel->m[i];
+
+		switch (m->kind) {
+		case MK_PIDS: rc = pid_filter(x, s, m); break;
+		case MK_NAMESPACES: rc = ns_filter(x, s, m); break;
+		case MK_BINARIES:
+		case MK_PARENT_BINARIES: rc = bin_filter(x, s, m); break;
+		case MK_ARGS: rc = arg_filter(x, s, m); break;
+		default:
+			rc = refuse(x, &m->pos, "%s is not evaluated by the kernel side yet",
+				    match_kind_name(m->kind));
+		}
+	}
+	return rc ? rc : actions(x, s, sel);
+}
+
+/* Kernel recipe for one planned argument. */
+static int recipe(struct cctx *x, const struct plan_arg *pa, struct karg_recipe *r)
+{
+	const char *t = arg_type_at(pa->arg->type)->name;
+	bool user = pa->rc.src == SRC_SYSCALL_ARG || pa->rc.src == SRC_USER_PATH;
+
+	r->src = KSRC_SYSCALL; /* raw argument by index, whatever the mechanism */
+	r->index = pa->rc.idx;
+	r->max_len = ARG_STR_MAX;
+	if (pa->arg->has_size_arg)
+		r->size_index = pa->arg->size_arg_index ? pa->arg->size_arg_index - 1 : 0;
+	switch (pa->rc.src) {
+	case SRC_RETVAL: r->src = KSRC_RETVAL; r->kind = AK_INT; return 0;
+	case SRC_FD_FILE: r->src = KSRC_RET_FD; r->kind = AK_FILE; return 0;
+	case SRC_FD_SOCK: r->kind = AK_FD; r->index = 0; return 0;
+	case SRC_BPRM_FILE: r->kind = AK_BINPRM; return 0;
+	case SRC_SYSCALL_ARG: case SRC_USER_PATH: case SRC_FUNC_ARG: case SRC_CTX_ARG: break;
+	default:
+		return refuse(x, &pa->arg->pos, "arguments read from %s are not supported by "
+			      "the kernel side yet", "tracepoint format fields");
+	}
+	if (!strcmp(t, "string") || !strcmp(t, "filename"))
+		r->kind = user ? AK_STR_USER : AK_STR_KERNEL;
+	else if (!strcmp(t, "path"))
+		r->kind = user ? AK_PATH_USER : AK_PATH;
+	else if (!strcmp(t, "file"))
+		r->kind = AK_FILE;
+	else if (!strcmp(t, "fd"))
+		r->kind = AK_FD;
+	else if (!strcmp(t, "sock"))
+		r->kind = AK_SOCK;
+	else if (!strcmp(t, "sockaddr"))
+		r->kind = AK_SOCKADDR_USER;
+	else if (!strcmp(t, "cred"))
+		r->kind = AK_CRED;
+	else if (!strcmp(t, "linux_binprm"))
+		r->kind = AK_BINPRM;
+	else if (!strcmp(t, "char_buf"))
+		r->kind = AK_BUF_USER;
+	else if (!strcmp(t, "nop"))
+		r->kind = AK_NONE;
+	else if (arg_type_at(pa->arg->type)->cls == AC_INT || arg_type_at(pa->arg->type)->cls == AC_CAP)
+		r->kind = arg_type_at(pa->arg->type)->is_signed ? AK_INT : AK_UINT;
+	else
+		return refuse(x, &pa->arg->pos, "argument type %s is not read by the kernel side", t);
+	if (r->kind == AK_BUF_USER && !pa->arg->has_size_arg)
+		return refuse(x, &pa->arg->pos, "%s needs sizeArgIndex here", "char_buf");
+	return 0;
+}
+
+static int hook_cfg_build(struct cctx *x, struct hook_cfg *cfg, int hook_id)
+{
+	const struct plan_hook *ph = x->ph;
+	int i;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->hook_id = hook_id;
+	cfg->nargs = ph->nargs;
+	cfg->has_ret = ph->has_ret;
+	for (i = 0; i < ph->nargs; i++)
+		if (recipe(x, &ph->args[i], &cfg->args[i]))
+			return -1;
+	if (ph->h->nsel > HOOK_MAX_SELECTORS)
+		return refuse(x, &ph->h->pos, "more than %s selectors", "5");
+	cfg->nsel = ph->h->nsel;
+	for (i = 0; i < ph->h->nsel; i++)
+		if (selector(x, &cfg->sel[i], &ph->h->sel[i]))
+			return -1;
+	for (i = 0; i < cfg->nsel; i++)
+		cfg->uses_binary |= cfg->sel[i].bin_op || cfg->sel[i].pbin_op;
+	return 0;
+}
+
+static const char *keep(struct compiled *c, const char *s)
+{
+	char *d, **n;
+
+	if (!s)
+		return NULL;
+	n = realloc(c->strs, (c->nstrs + 1) * sizeof(*n));
+	if (!n)
+		return NULL;
+	c->strs = n;
+	d = strdup(s);
+	if (d)
+		c->strs[c->nstrs++] = d;
+	return d;
+}
+
+#if defined(__x86_64__)
+#define SYSCALL_PREFIX "__x64_sys_"
+#elif defined(__aarch64__)
+#define SYSCALL_PREFIX "__arm64_sys_"
+#else
+#define SYSCALL_PREFIX "sys_"
+#endif
+
+/* What the formatters print for this hook (Tetragon's names). */
+static int hook_info(struct cctx *x, struct tr_hook_info *in)
+{
+	static const enum tr_kind kinds[] = {
+		[HOOK_KPROBE] = TR_KPROBE, [HOOK_TRACEPOINT] = TR_TRACEPOINT,
+		[HOOK_LSM] = TR_LSM, [HOOK_UPROBE] = TR_UPROBE,
+	};
+	const struct pol_hook *h = x->ph->h;
+	char fn[160];
+	int i;
+
+	in->kind = kinds[h->kind];
+	in->policy_name = h->pol->name;
+	if (x->ph->lr.syscall[0] && h->kind == HOOK_KPROBE)
+		snprintf(fn, sizeof(fn), SYSCALL_PREFIX "%s", x->ph->lr.syscall);
+	else
+		snprintf(fn, sizeof(fn), "%s", h->call ? h->call : "");
+	in->function_name = keep(x->c, fn);
+	in->subsys = h->kind == HOOK_UPROBE ? h->path : h->subsystem;
+	in->event = h->kind == HOOK_UPROBE ? h->call : h->event;
+	in->message = h->message;
+	in->tags = h->tags;
+	in->ntags = h->ntags;
+	in->nargs = x->ph->nargs;
+	for (i = 0; i < x->ph->nargs && i < HOOK_MAX_ARGS; i++) {
+		in->arg_type[i] = arg_type_at(x->ph->args[i].arg->type)->name;
+		in->arg_label[i] = x->ph->args[i].arg->label;
+	}
+	in->has_ret = x->ph->has_ret;
+	in->ret_type = x->ph->h->has_retarg ? arg_type_at(x->ph->h->retarg.type)->name : "int";
+	return in->function_name ? 0 : refuse(x, &h->pos, "out of memory (%s)", "hook");
+}
+
+static struct compiled_hook *instance_add(struct cctx *x, const struct hook_cfg *cfg)
+{
+	struct compiled *c = x->c;
+	struct compiled_hook *n = realloc(c->hooks, (c->nhooks + 1) * sizeof(*n));
+
+	if (!n)
+		return NULL;
+	c->hooks = n;
+	n = &c->hooks[c->nhooks++];
+	memset(n, 0, sizeof(*n));
+	n->cfg = *cfg;
+	n->info = cfg->hook_id;
+	n->ph = x->ph;
+	return n;
+}
+
+/* Which argument holds the file name of an open-family syscall, for the
+ * path of a failed open; 0xff when it has none. */
+static uint8_t filename_arg(const char *sc)
+{
+	if (!strcmp(sc, "open") || !strcmp(sc, "creat"))
+		return 0;
+	if (!strcmp(sc, "openat") || !strcmp(sc, "openat2"))
+		return 1;
+	return 0xff;
+}
+
+/* Adds syscall sc to the instance: sys_enter always (the arguments as
+ * passed), sys_exit too when the result or the returned fd is needed. */
+static int syscall_target(struct cctx *x, struct compiled_hook *ch, const char *sc, bool at_exit)
+{
+	int n = ch->ntargets, nr = syscall_nr(sc);
+
+	if (n == HOOK_MAX_TARGETS || nr < 0)
+		return refuse(x, &x->ph->h->pos, "syscall %s: unknown here or too many syscalls "
+			      "for one hook", sc);
+	snprintf(ch->targets[n], sizeof(ch->targets[n]), "syscalls:sys_enter_%s", sc);
+	if (at_exit || ch->cfg.has_ret) {
+		ch->exit_prog = "sys_exit_hook";
+		snprintf(ch->exit_targets[n], sizeof(ch->exit_targets[n]), "syscalls:sys_exit_%s", sc);
+		ch->cfg.need_exit = 1;
+	}
+	ch->cfg.sc_nr[n] = nr;
+	ch->cfg.sc_fname[n] = filename_arg(sc);
+	ch->ntargets++;
+	return 0;
+}
+
+/* "syscalls:sys_enter_X", or an equivalent's "syscalls:sys_exit_{a b}":
+ * one instance attached to each syscall's tracepoints. */
+static int syscall_instances(struct cctx *x, const struct hook_cfg *cfg)
+{
+	const struct ladder_result *lr = &x->ph->lr;
+	const char *t = lr->target, *brace = strchr(t, '{');
+	char list[160], *sc, *save;
+	/* an equivalent read at exit ("sys_exit_{..}", "enter+exit_{..}");
+	 * a plain syscall hook only when its return value is asked for */
+	bool at_exit = strstr(t, "sys_exit") || strstr(t, "+exit");
+	struct compiled_hook *ch;
+	int i;
+
+	if (strncmp(t, "syscalls:sys_", 13))
+		return refuse(x, &x->ph->h->pos, "tracepoint %s: the kernel side reads syscall "
+			      "tracepoints and BTF tracepoints only", t);
+	if (!(ch = instance_add(x, cfg)))
+		return refuse(x, &x->ph->h->pos, "out of memory (%s)", t);
+	ch->prog = "sys_enter_hook";
+	for (i = 0; i < HOOK_MAX_SYSCALLS; i++)
+		ch->cfg.sc_nr[i] = -1;
+	x->c->syscall_hooks = true;
+	if (!brace)
+		return syscall_target(x, ch, strchr(t + 13, '_') + 1, at_exit);
+	snprintf(list, sizeof(list), "%s", brace + 1);
+	list[strcspn(list, "}")] = 0;
+	for (sc = strtok_r(list, " ", &save); sc; sc = strtok_r(NULL, " ", &save))
+		if (syscall_target(x, ch, sc, at_exit))
+			return -1;
+	return 0;
+}
+
+static int btf_tp_instance(struct cctx *x, struct hook_cfg *cfg)
+{
+	const struct ladder_result *lr = &x->ph->lr;
+	const char *ev = strchr(lr->target, ':') ? strchr(lr->target, ':') + 1 : lr->target;
+	const char *call = x->ph->h->call ? x->ph->h->call : "";
+	struct compiled_hook *ch;
+
+	if (lr->syscall_nr >= 0 || !strncmp(lr->target, "raw_syscalls", 12))
+		return refuse(x, &x->ph->h->pos, "%s: raw_syscalls with a syscall-number filter "
+			      "is not run by the kernel side yet", lr->target);
+	if (!strcmp(ev, "inet_sock_set_state")) {
+		if (!strcmp(call, "tcp_connect"))
+			cfg->sock_state = TCP_SYN_SENT;
+		else if (!strcmp(call, "tcp_close"))
+			cfg->sock_state = TCP_CLOSE;
+		else
+			return refuse(x, &x->ph->h->pos, "%s on inet_sock_set_state: no state "
+				      "to fire on", call);
+	}
+	if (!(ch = instance_add(x, cfg)))
+		return refuse(x, &x->ph->h->pos, "out of memory (%s)", ev);
+	ch->prog = cfg->sock_state ? "sock_state_hook" : "raw_tp_hook";
+	snprintf(ch->targets[0], sizeof(ch->targets[0]), "%.95s", ev);
+	ch->ntargets = 1;
+	return 0;
+}
+
+static int probe_instance(struct cctx *x, struct hook_cfg *cfg)
+{
+	const struct ladder_result *lr = &x->ph->lr;
+	struct compiled_hook *ch;
+
+	cfg->syscall_regs = lr->syscall[0] != 0;
+	if (lr->exit_mech == MECH_KRETPROBE || lr->exit_mech == MECH_URETPROBE)
+		cfg->need_exit = 1;
+	if (!(ch = instance_add(x, cfg)))
+		return refuse(x, &x->ph->h->pos, "out of memory (%s)", lr->target);
+	ch->prog = lr->mech == MECH_UPROBE ? "uprobe_hook" : "kprobe_hook";
+	if (lr->exit_mech == MECH_KRETPROBE)
+		ch->exit_prog = "kretprobe_hook";
+	ch->ntargets = 1;
+	if (lr->mech == MECH_UPROBE) {
+		snprintf(ch->targets[0], sizeof(ch->targets[0]), "%s",
+			 x->ph->h->path ? x->ph->h->path : "");
+		snprintf(ch->symbol, sizeof(ch->symbol), "%s", x->ph->h->call ? x->ph->h->call : "");
+	} else {
+		snprintf(ch->targets[0], sizeof(ch->targets[0]), "%.95s", lr->target);
+		snprintf(ch->exit_targets[0], sizeof(ch->exit_targets[0]), "%.95s", lr->target);
+	}
+	return 0;
+}
+
+static int instances(struct cctx *x, struct hook_cfg *cfg, int hook_id)
+{
+	(void)hook_id;
+	switch (x->ph->lr.mech) {
+	case MECH_TRACEPOINT:
+		return syscall_instances(x, cfg);
+	case MECH_TP_BTF:
+	case MECH_RAW_TP:
+		return btf_tp_instance(x, cfg);
+	case MECH_KPROBE:
+	case MECH_UPROBE:
+		return probe_instance(x, cfg);
+	default:
+		return refuse(x, &x->ph->h->pos, "the %s mechanism is not run by the kernel "
+			      "side yet", mech_name(x->ph->lr.mech));
+	}
+}
+
+int compile_plan(const struct plan *p, struct compiled **out, struct diag *d)
+{
+	struct compiled *c = calloc(1, sizeof(*c));
+	struct cctx x = {.c = c, .d = d};
+	int i;
+
+	if (!c)
+		return -1;
+	c->infos = calloc(p->nhooks ? p->nhooks : 1, sizeof(*c->infos));
+	if (!c->infos)
+		goto fail;
+	for (i = 0; i < p->nhooks; i++) {
+		struct hook_cfg cfg;
+
+		x.ph = &p->hooks[i];
+		if (x.ph->skipped)
+			continue;
+		if (hook_cfg_build(&x, &cfg, c->ninfos) || hook_info(&x, &c->infos[c->ninfos]) ||
+		    instances(&x, &cfg, c->ninfos))
+			goto fail;
+		c->ninfos++;
+	}
+	*out = c;
+	return 0;
+fail:
+	compiled_free(c);
+	return -1;
+}
+
+void compiled_free(struct compiled *c)
+{
+	if (!c)
+		return;
+	while (c->nstrs)
+		free(c->strs[--c->nstrs]);
+	free(c->strs);
+	free(c->hooks);
+	free(c->infos);
+	free(c->sets);
+	free(c);
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* compile.h - a plan compiled for the kernel: per program instance its
+ * read-only config (struct hook_cfg), attach targets and value sets. */
+#ifndef TRACER_POLICY_COMPILE_H
+#define TRACER_POLICY_COMPILE_H
+
+#include "bpf/events.h"
+#include "output/event.h"
+#include "policy/plan.h"
+
+#define HOOK_MAX_TARGETS HOOK_MAX_SYSCALLS
+
+/* One instance of generic.bpf.c: a program, maybe its exit twin, each
+ * attached to one or more targets (an equivalent spans several syscalls). */
+struct compiled_hook {
+	struct hook_cfg cfg;
+	const char *prog; /* "sys_enter_hook", "sock_state_hook", ... */
+	const char *exit_prog; /* NULL, or "sys_exit_hook" / "kretprobe_hook" */
+	char targets[HOOK_MAX_TARGETS][96]; /* "syscalls:sys_enter_openat", ... */
+	char exit_targets[HOOK_MAX_TARGETS][96];
+	int ntargets; /* exit_targets has as many when exit_prog is set */
+	char symbol[128]; /* uprobes */
+	int info; /* index of its printing info in compiled.infos */
+	const struct plan_hook *ph;
+};
+
+enum set_map { SET_STR, SET_PREFIX, SET_POSTFIX, SET_CIDR };
+
+struct set_entry {
+	enum set_map map;
+	union {
+		struct str_key str;
+		struct lpm_str_key lpm;
+		struct lpm_addr_key addr;
+	} key;
+};
+
+struct compiled {
+	struct compiled_hook *hooks; /* instances */
+	int nhooks;
+	struct tr_hook_info *infos; /* one per policy hook; cfg.hook_id indexes */
+	int ninfos;
+	struct set_entry *sets;
+	int nsets, capsets;
+	uint32_t next_set;
+	char **strs; /* strings the infos point to */
+	int nstrs;
+	bool track_bins; /* some selector matches binaries */
+	bool syscall_hooks; /* some instance sits on a syscall tracepoint */
+};
+
+/* 0, or -1 with the reason in d (file:line:col of the offending node). */
+int compile_plan(const struct plan *p, struct compiled **out, struct diag *d);
+void compiled_free(struct compiled *c);
+
+#endif /* TRACER_POLICY_COMPILE_H */

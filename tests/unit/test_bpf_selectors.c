@@ -1,0 +1,311 @@
+/* test_bpf_selectors.c - the kernel's selector logic, run by the kernel
+ * through BPF_PROG_TEST_RUN, and every mechanism's program through the
+ * verifier (kprobe programs load here even where they cannot attach).
+ *
+ * raw_tp_hook runs in this process's context, so user-memory arguments
+ * (strings, sockaddrs) point at this test's own buffers. Needs root; the
+ * tests skip without it.
+ */
+#include <arpa/inet.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <cmocka.h>
+
+#include "bpf/events.h"
+#include "generic.skel.h"
+
+static int events_seen;
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	(void)ctx;
+	(void)data;
+	(void)size;
+	events_seen++;
+	return 0;
+}
+
+/* Loads raw_tp_hook with cfg, fills sets, runs it once with args[]; returns
+ * the number of events it posted (-1 on a load error). */
+static int run_cfg(const struct hook_cfg *cfg, const struct str_key *strs, int nstr,
+		   const struct lpm_str_key *pfx, int npfx, const struct lpm_addr_key *cidr,
+		   int ncidr, const __u64 args[6])
+{
+	struct generic_bpf *o = generic_bpf__open();
+	struct bpf_program *p;
+	struct ring_buffer *rb;
+	__u32 zero = 0, host[NS_COUNT];
+	__u8 one = 1;
+	struct stat st;
+	int i, rc;
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = args, .ctx_size_in = 6 * sizeof(__u64));
+
+	if (!o)
+		return -1;
+	*(struct hook_cfg *)&o->rodata->cfg = *cfg;
+	bpf_map__set_max_entries(o->maps.hook_heap, libbpf_num_possible_cpus());
+	bpf_object__for_each_program(p, o->obj)
+		bpf_program__set_autoload(p, !strcmp(bpf_program__name(p), "raw_tp_hook"));
+	if (generic_bpf__load(o)) {
+		generic_bpf__destroy(o);
+		return -1;
+	}
+	/* "host" here is this test's own pid namespace */
+	memset(host, 0, sizeof(host));
+	if (!stat("/proc/self/ns/pid", &st))
+		host[NS_PID] = st.st_ino;
+	bpf_map_update_elem(bpf_map__fd(o->maps.host_ns), &zero, host, BPF_ANY);
+	for (i = 0; i < nstr; i++)
+		bpf_map_update_elem(bpf_map__fd(o->maps.str_set), &strs[i], &one, BPF_ANY);
+	for (i = 0; i < npfx; i++)
+		bpf_map_update_elem(bpf_map__fd(o->maps.prefix_set), &pfx[i], &one, BPF_ANY);
+	for (i = 0; i < ncidr; i++)
+		bpf_map_update_elem(bpf_map__fd(o->maps.cidr_set), &cidr[i], &one, BPF_ANY);
+	rb = ring_buffer__new(bpf_map__fd(o->maps.events), on_event, NULL, NULL);
+	events_seen = 0;
+	rc = bpf_prog_test_run_opts(bpf_program__fd(o->progs.raw_tp_hook), &opts);
+	ring_buffer__consume(rb);
+	ring_buffer__free(rb);
+	generic_bpf__destroy(o);
+	return rc ? -1 : events_seen;
+}
+
+static struct hook_cfg one_arg(__u8 kind)
+{
+	struct hook_cfg c = {.nargs = 1, .nsel = 1};
+
+	c.args[0] = (struct karg_recipe){.src = KSRC_SYSCALL, .kind = kind, .index = 0,
+					 .max_len = ARG_STR_MAX};
+	c.sel[0].post = 1;
+	c.sel[0].action = HA_POST;
+	return c;
+}
+
+static int skip_unless_root(void)
+{
+	if (geteuid() != 0) {
+		skip();
+		return 1;
+	}
+	return 0;
+}
+
+static struct lpm_str_key prefix_key(__u32 set, const char *s)
+{
+	struct lpm_str_key k = {.set_id = set};
+
+	k.prefixlen = 32 + 8 * strlen(s);
+	memcpy(k.s, s, strlen(s));
+	return k;
+}
+
+static void test_string_prefix(void **state)
+{
+	struct hook_cfg c = one_arg(AK_STR_USER);
+	struct lpm_str_key k = prefix_key(7, "/etc/sha");
+	char hit[] = "/etc/shadow", miss[] = "/etc/passwd";
+	__u64 a[6] = {(__u64)hit};
+
+	(void)state;
+	if (skip_unless_root())
+		return;
+	c.sel[0].nfilters = 1;
+	c.sel[0].f[0] = (struct filter_cfg){.op = FOP_PREFIX, .arg = 0, .set_id = 7};
+	assert_int_equal(run_cfg(&c, NULL, 0, &k, 1, NULL, 0, a), 1);
+	a[0] = (__u64)miss;
+	assert_int_equal(run_cfg(&c, NULL, 0, &k, 1, NULL, 0, a), 0);
+	c.sel[0].f[0].op = FOP_NOT_PREFIX;
+	assert_int_equal(run_cfg(&c, NULL, 0, &k, 1, NULL, 0, a), 1);
+}
+
+static void test_string_equal_and_second_selector(void **state)
+{
+	struct hook_cfg c = one_arg(AK_STR_USER);
+	struct str_key k = {.set_id = 3, .len = 4};
+	char s[] = "/bin", other[] = "/binx";
+	__u64 a[6] = {(__u64)s};
+
+	(void)state;
+	if (skip_unless_root())
+		return;
+	memcpy(k.s, "/bin", 4);
+	/* selector 0 never matches (pid 1 only), selector 1 matches Equal */
+	c.nsel = 2;
+	c.sel[0].pid_op = NSOP_IN;
+	c.sel[0].npids = 1;
+	c.sel[0].pids[0] = 1;
+	c.sel[1] = c.sel[0];
+	c.sel[1].pid_op = 0;
+	c.sel[1].nfilters = 1;
+	c.sel[1].f[0] = (struct filter_cfg){.op = FOP_EQ, .arg = 0, .set_id = 3};
+	assert_int_equal(run_cfg(&c, &k, 1, NULL, 0, NULL, 0, a), 1);
+	a[0] = (__u64)other;
+	assert_int_equal(run_cfg(&c, &k, 1, NULL, 0, NULL, 0, a), 0);
+}
+
+static void test_integers(void **state)
+{
+	struct hook_cfg c = one_arg(AK_INT);
+	__u64 a[6] = {42};
+
+	(void)state;
+	if (skip_unless_root())
+		return;
+	c.sel[0].nfilters = 1;
+	c.sel[0].f[0] = (struct filter_cfg){.op = FOP_EQ, .arg = 0, .nvals = 2, .vals = {7, 42}};
+	assert_int_equal(run_cfg(&c, NULL, 0, NULL, 0, NULL, 0, a), 1);
+	c.sel[0].f[0].op = FOP_NEQ;
+	assert_int_equal(run_cfg(&c, NULL, 0, NULL, 0, NULL, 0, a), 0);
+	c.sel[0].f[0] = (struct filter_cfg){.op = FOP_GT, .arg = 0, .nvals = 1, .vals = {41}};
+	assert_int_equal(run_cfg(&c, NULL, 0, NULL, 0, NULL, 0, a), 1);
+	c.sel[0].f[0].op = FOP_LT;
+	assert_int_equal(run_cfg(&c, NULL, 0, NULL, 0, NULL, 0, a), 0);
+	c.sel[0].f[0] = (struct filter_cfg){.op = FOP_MASK, .arg = 0, .nvals = 1, .vals = {0x8}};
+	assert_int_equal(run_cfg(&c, NULL, 0, NULL, 0, NULL, 0, a), 1);
+	c.sel[0].f[0] = (struct filter_cfg){.op = FOP_RANGE, .arg = 0, .nvals = 2, .vals = {40, 50}};
+	assert_int_equal(run_cfg(&c, NULL, 0, NULL, 0, NULL, 0, a), 1);
+	c.sel[0].f[0].op = FOP_NOT_RANGE;
+	assert_int_equal(run_cfg(&c, NULL, 0, NULL, 0, NULL, 0, a), 0);
+}
+
+static void test_sockaddr_cidr_and_port(void **state)
+{
+	struct hook_cfg c = one_arg(AK_SOCKADDR_USER);
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(6443)};
+	struct lpm_addr_key k = {.prefixlen = 32 + 8, .set_id = 9};
+	__u64 a[6] = {(__u64)&sin};
+
+	(void)state;
+	if (skip_unless_root())
+		return;
+	inet_pton(AF_INET, "10.250.0.2", &sin.sin_addr);
+	k.addr[0] = 10;
+	c.sel[0].nfilters = 2;
+	c.sel[0].f[0] = (struct filter_cfg){.op = FOP_DADDR, .arg = 0, .set_id = 9};
+	c.sel[0].f[1] = (struct filter_cfg){.op = FOP_DPORT, .arg = 0, .nvals = 4,
+					    .vals = {443, 443, 6443, 6443}};
+	assert_int_equal(run_cfg(&c, NULL, 0, NULL, 0, &k, 1, a), 1);
+	c.sel[0].f[0].op = FOP_NOT_DADDR; /* DaddrNotIn 10.0.0.0/8 */
+	assert_int_equal(run_cfg(&c, NULL, 0, NULL, 0, &k, 1, a), 0);
+	c.sel[0].f[0].op = FOP_DADDR;
+	sin.sin_port = htons(8080);
+	assert_int_equal(run_cfg(&c, NULL, 0, NULL, 0, &k, 1, a), 0);
+}
+
+static void test_namespaces_host(void **state)
+{
+	struct hook_cfg c = one_arg(AK_INT);
+	__u64 a[6] = {1};
+
+	(void)state;
+	if (skip_unless_root())
+		return;
+	c.sel[0].ns_used = 1;
+	c.sel[0].ns_op[NS_PID] = NSOP_IN;
+	c.sel[0].ns_host[NS_PID] = 1;
+	assert_int_equal(run_cfg(&c, NULL, 0, NULL, 0, NULL, 0, a), 1);
+	c.sel[0].ns_op[NS_PID] = NSOP_NOT_IN;
+	assert_int_equal(run_cfg(&c, NULL, 0, NULL, 0, NULL, 0, a), 0);
+}
+
+static void test_nopost_and_rate(void **state)
+{
+	struct hook_cfg c = one_arg(AK_INT);
+	__u64 a[6] = {1};
+
+	(void)state;
+	if (skip_unless_root())
+		return;
+	c.sel[0].post = 0;
+	assert_int_equal(run_cfg(&c, NULL, 0, NULL, 0, NULL, 0, a), 0);
+	c.nsel = 0; /* no selectors: everything posts */
+	assert_int_equal(run_cfg(&c, NULL, 0, NULL, 0, NULL, 0, a), 1);
+}
+
+/* Every program with every argument kind and filter kind must pass the
+ * verifier: rodata prunes what a config does not use, so each is loaded
+ * with configs that use all of it. */
+static void test_every_program_verifies(void **state)
+{
+	static const char *const progs[] = {"sys_enter_hook", "sys_exit_hook", "sock_state_hook",
+					    "kprobe_hook", "kretprobe_hook", "uprobe_hook",
+					    "raw_tp_hook"};
+	static const __u8 kinds[] = {AK_INT, AK_STR_USER, AK_STR_KERNEL, AK_PATH_USER, AK_FILE,
+				     AK_PATH, AK_FD, AK_SOCK, AK_SOCKADDR_USER, AK_CRED,
+				     AK_BUF_USER, AK_BINPRM};
+	size_t pi, k;
+	int s, f;
+
+	(void)state;
+	if (skip_unless_root())
+		return;
+	for (pi = 0; pi < sizeof(progs) / sizeof(progs[0]); pi++) {
+		for (k = 0; k < sizeof(kinds); k += 3) {
+			struct hook_cfg c = {.nargs = 5, .nsel = 5, .need_exit = 1, .has_ret = 1,
+					     .sock_state = 2, .syscall_regs = pi == 3};
+			struct generic_bpf *o = generic_bpf__open();
+			struct bpf_program *p;
+
+			assert_non_null(o);
+			for (s = 0; s < 5; s++) {
+				c.args[s] = (struct karg_recipe){
+					.src = s == 4 ? KSRC_RET_FD : KSRC_SYSCALL,
+					.kind = s == 4 ? AK_FILE : kinds[(k + s) % sizeof(kinds)],
+					.index = s, .size_index = 2, .max_len = 1024};
+				c.sel[s] = (struct selector_cfg){.nfilters = 5, .post = 1,
+					.action = HA_SIGNAL, .rate_ms = 10, .bin_op = NSOP_IN,
+					.pbin_op = NSOP_NOT_IN, .pid_op = NSOP_IN, .npids = 2,
+					.ns_used = 1};
+				c.sel[s].ns_op[s] = NSOP_IN;
+				c.sel[s].ns_op[s + 5] = NSOP_NOT_IN;
+				for (f = 0; f < 5; f++)
+					c.sel[s].f[f] = (struct filter_cfg){
+						.op = 1 + (s * 5 + f + k) % (FOP_OP_MAX - 1),
+						.arg = f, .nvals = 8, .set_id = f & 1};
+				c.sc_nr[s] = 2;
+				c.sc_fname[s] = 1;
+			}
+			*(struct hook_cfg *)&o->rodata->cfg = c;
+			bpf_map__set_max_entries(o->maps.hook_heap, libbpf_num_possible_cpus());
+			bpf_object__for_each_program(p, o->obj)
+				bpf_program__set_autoload(p, !strcmp(bpf_program__name(p), progs[pi]));
+			if (generic_bpf__load(o))
+				fail_msg("%s does not pass the verifier with kinds from %zu", progs[pi], k);
+			generic_bpf__destroy(o);
+		}
+	}
+}
+
+static int quiet(enum libbpf_print_level l, const char *f, va_list ap)
+{
+	(void)l;
+	(void)f;
+	(void)ap;
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_string_prefix),
+		cmocka_unit_test(test_string_equal_and_second_selector),
+		cmocka_unit_test(test_integers),
+		cmocka_unit_test(test_sockaddr_cidr_and_port),
+		cmocka_unit_test(test_namespaces_host),
+		cmocka_unit_test(test_nopost_and_rate),
+		cmocka_unit_test(test_every_program_verifies),
+	};
+
+	if (!getenv("TRACER_TEST_VERBOSE"))
+		libbpf_set_print(quiet);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
