@@ -86,8 +86,8 @@ struct event_proc {
 	__u16 binary_len; /* bytes in data, NUL included */
 	__u16 cwd_len;
 	__u16 args_len; /* argv[0..n] each NUL-terminated */
-	__u16 pad;
-	/* char data[]: binary, cwd, args, in that order */
+	__u16 cgroup_len; /* the v2 cgroup path, then the v1 (memory) one */
+	/* char data[]: binary, cwd, args, cgroups, in that order */
 };
 
 struct event_exit {
@@ -106,7 +106,7 @@ struct event_fork {
 };
 
 /* Largest record the programs build; its scratch buffer is twice this. */
-#define EVENT_PROC_MAX (sizeof(struct event_proc) + 2 * PATH_MAX_LEN + ARGS_MAX_LEN)
+#define EVENT_PROC_MAX (sizeof(struct event_proc) + 2 * PATH_MAX_LEN + ARGS_MAX_LEN + 1024)
 
 _Static_assert(sizeof(struct event_header) == 16, "event_header layout");
 _Static_assert(sizeof(struct event_creds) == 64, "event_creds layout");

@@ -6,6 +6,7 @@
  * hand us typed task and linux_binprm pointers.
  */
 #include "bpf/lib/common.h"
+#include "bpf/lib/cgroup.h"
 #include "bpf/lib/path.h"
 #include "bpf/lib/task.h"
 
@@ -56,7 +57,7 @@ static __always_inline __u32 put_cwd(struct scratch *s, struct task_struct *t,
 		return 1;
 	}
 	pos = path_resolve(s->path, &fs->pwd, &fs->root, &trunc);
-	len = path_copy(s->rec + (off & (2 * PATH_MAX_LEN - 1)), s->path, pos);
+	len = path_copy(s->rec + (off & (SCRATCH_SIZE - 1)), s->path, pos);
 	if (trunc)
 		e->flags |= PROC_F_CWD_TRUNC;
 	if (len == 2)
@@ -78,7 +79,7 @@ static __always_inline __u32 put_file_path(struct scratch *s, struct task_struct
 	pos = path_resolve(s->path, &f->f_path, &fs->root, &trunc);
 	if (trunc)
 		e->flags |= PROC_F_BIN_TRUNC;
-	return path_copy(s->rec + (off & (2 * PATH_MAX_LEN - 1)), s->path, pos);
+	return path_copy(s->rec + (off & (SCRATCH_SIZE - 1)), s->path, pos);
 }
 
 /* Copies at most ARGS_MAX_LEN - 1 bytes of argv from [start, end). */
@@ -96,7 +97,7 @@ static __always_inline __u32 args_len(unsigned long start, unsigned long end,
 
 static __always_inline __u32 rec_size(struct event_proc *e)
 {
-	return sizeof(*e) + e->binary_len + e->cwd_len + e->args_len;
+	return sizeof(*e) + e->binary_len + e->cwd_len + e->args_len + e->cgroup_len;
 }
 
 /* sched_process_exec fires after the new image is in place: current is the
@@ -131,9 +132,11 @@ int BPF_PROG(on_exec, struct task_struct *t, pid_t old_pid, struct linux_binprm 
 	as = BPF_CORE_READ(t, mm, arg_start);
 	ae = BPF_CORE_READ(t, mm, arg_end);
 	n = args_len(as, ae, e);
-	if (bpf_probe_read_user(s->rec + (off & (2 * PATH_MAX_LEN - 1)), n & DATA_MASK, (void *)as))
+	if (bpf_probe_read_user(s->rec + (off & (SCRATCH_SIZE - 1)), n & DATA_MASK, (void *)as))
 		n = 0;
 	e->args_len = n;
+	off += n & DATA_MASK;
+	e->cgroup_len = task_cgroups(s->rec + (off & (SCRATCH_SIZE - 1)), s->path, t);
 	header_init(&e->hdr, EV_EXEC, rec_size(e));
 	e->start_ktime = e->hdr.ktime;
 	emit(e, e->hdr.size, EV_EXEC);
@@ -251,11 +254,13 @@ int scan_tasks(struct bpf_iter__task *ctx)
 		as = BPF_CORE_READ(mm, arg_start);
 		ae = BPF_CORE_READ(mm, arg_end);
 		n = args_len(as, ae, e);
-		if (bpf_copy_from_user_task(s->rec + (off & (2 * PATH_MAX_LEN - 1)), n & DATA_MASK,
+		if (bpf_copy_from_user_task(s->rec + (off & (SCRATCH_SIZE - 1)), n & DATA_MASK,
 					    (void *)as, t, 0))
 			n = 0;
 	}
 	e->args_len = n;
+	off += n & DATA_MASK;
+	e->cgroup_len = task_cgroups(s->rec + (off & (SCRATCH_SIZE - 1)), s->path, t);
 	header_init(&e->hdr, EV_SCAN, rec_size(e));
 	e->start_ktime = BPF_CORE_READ(t, start_boottime);
 	bpf_seq_write(ctx->meta->seq, e, e->hdr.size & (SCRATCH_SIZE - 1));

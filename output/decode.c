@@ -132,8 +132,8 @@ static void split_args(const char *a, size_t n, struct proc_strings *s)
 /* Validates an event_proc and splits its data into strings. */
 static int proc_strings(const struct event_proc *e, size_t size, struct proc_strings *s)
 {
-	const char *data = (const char *)(e + 1);
-	size_t total = (size_t)e->binary_len + e->cwd_len + e->args_len;
+	const char *data = (const char *)(e + 1), *cg;
+	size_t total = (size_t)e->binary_len + e->cwd_len + e->args_len + e->cgroup_len;
 
 	if (size < sizeof(*e) || total > size - sizeof(*e))
 		return -1;
@@ -142,6 +142,15 @@ static int proc_strings(const struct event_proc *e, size_t size, struct proc_str
 	s->cwd = data + e->binary_len;
 	s->cwd_len = field_strlen(s->cwd, e->cwd_len);
 	split_args(s->cwd + e->cwd_len, e->args_len, s);
+	cg = s->cwd + e->cwd_len + e->args_len;
+	s->cgroup = cg;
+	s->cgroup_len = field_strlen(cg, e->cgroup_len);
+	s->cgroup_v1 = "";
+	s->cgroup_v1_len = 0;
+	if (s->cgroup_len + 1 < e->cgroup_len) {
+		s->cgroup_v1 = cg + s->cgroup_len + 1;
+		s->cgroup_v1_len = field_strlen(s->cgroup_v1, e->cgroup_len - s->cgroup_len - 1);
+	}
 	return 0;
 }
 
@@ -209,7 +218,8 @@ static int on_fork(struct decoder *d, const struct event_fork *e)
 	make_exec_id(r.exec_id, d->node_name, r.ktime, r.pid);
 	memcpy(r.parent_exec_id, p->exec_id, sizeof(r.parent_exec_id));
 	s = (struct proc_strings){p->binary, strlen(p->binary), p->cwd, strlen(p->cwd),
-				  p->args, p->args_len, p->argc};
+				  p->args, p->args_len, p->argc, p->cgroup, strlen(p->cgroup),
+				  p->cgroup_v1, strlen(p->cgroup_v1)};
 	proc_cache_put(d->cache, &r, &s);
 	return 0;
 }

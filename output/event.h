@@ -13,6 +13,8 @@
 
 #include "bpf/events.h"
 
+struct container_info; /* output/container.h */
+
 /* One process as the cache knows it (an exec, a clone, or a scanned one). */
 struct proc_rec {
 	uint32_t pid, tid, ppid, nspid;
@@ -29,6 +31,9 @@ struct proc_rec {
 	const char *args; /* argv[1..n], each NUL-terminated */
 	uint32_t args_len; /* bytes in args (0: no arguments) */
 	uint32_t argc; /* number of strings in args */
+	const char *cgroup; /* cgroup v2 path ("/system.slice/x.scope"), "" if unknown */
+	const char *cgroup_v1; /* v1 memory hierarchy path (hybrid hosts) */
+	const struct container_info *container; /* NULL: a host process */
 };
 
 enum tr_kind {

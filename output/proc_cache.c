@@ -24,7 +24,7 @@ struct proc_entry {
 	char data[];
 };
 
-static const size_t class_size[] = {256, 1024, 4096, 3 * 4096 + 512};
+static const size_t class_size[] = {512, 1024, 4096, 3 * 4096 + 1536};
 #define NCLASS (sizeof(class_size) / sizeof(class_size[0]))
 
 struct proc_cache {
@@ -170,7 +170,8 @@ static void evict_over_limit(struct proc_cache *c)
 const struct proc_rec *proc_cache_put(struct proc_cache *c, const struct proc_rec *rec,
 				      const struct proc_strings *s)
 {
-	size_t need = s->binary_len + s->cwd_len + s->args_len + 3;
+	size_t need = s->binary_len + s->cwd_len + s->args_len + s->cgroup_len +
+		      s->cgroup_v1_len + 5;
 	struct proc_entry *e = entry_alloc(c, need), *old;
 	char *p;
 
@@ -183,6 +184,8 @@ const struct proc_rec *proc_cache_put(struct proc_cache *c, const struct proc_re
 	e->rec.args = put_str(&p, s->args, s->args_len);
 	e->rec.args_len = s->args_len;
 	e->rec.argc = s->argc;
+	e->rec.cgroup = put_str(&p, s->cgroup, s->cgroup_len);
+	e->rec.cgroup_v1 = put_str(&p, s->cgroup_v1, s->cgroup_v1_len);
 	e->refs = 1;
 	set_parent(c, e);
 	old = take_live(c, rec->pid);

@@ -19,6 +19,10 @@ struct proc_strings {
 	const char *args; /* argv[1..n], NUL-separated */
 	size_t args_len;
 	uint32_t argc;
+	const char *cgroup; /* v2 path */
+	size_t cgroup_len;
+	const char *cgroup_v1;
+	size_t cgroup_v1_len;
 };
 
 /* max_live bounds the entries reachable by pid; older ones are evicted. */

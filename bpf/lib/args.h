@@ -32,6 +32,7 @@ static __always_inline void arg_close(struct hook_heap *h, int i, __u8 kind, __u
 	ah->pad = 0;
 	h->soff[i & 7] = h->off + sizeof(*ah);
 	h->slen[i & 7] = len;
+	h->aflags[i & 7] = flags;
 	h->off = (h->off + sizeof(*ah) + ((len + 7) & ~7u)) & HOOK_REC_MASK;
 }
 

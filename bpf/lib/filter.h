@@ -216,6 +216,9 @@ static __always_inline bool match_sock(struct hook_heap *h, int a, int s, int k)
 	__u8 op = cfg.sel[s].f[k].op;
 	__u32 set = cfg.sel[s].f[k].set_id;
 
+	/* an fd that is no socket matches no socket operator */
+	if (cfg.args[a].kind == AK_FD && !(h->aflags[a] & ARG_F_SOCK))
+		return false;
 	bpf_probe_read_kernel(si, sizeof(*si), h->rec + (h->soff[a] & HOOK_REC_MASK));
 	switch (op) {
 	case FOP_SADDR: return addr_in(h, si->saddr, si->family, set);

@@ -30,6 +30,7 @@ struct hook_heap {
 	__s64 ival[8]; /* integer value */
 	__u32 soff[8]; /* offset of its data in rec */
 	__u32 slen[8]; /* its length (strings: without NUL) */
+	__u8 aflags[8]; /* its ARG_F_* flags */
 };
 
 /* An array indexed by CPU (the loader sizes it): per-CPU arrays cap

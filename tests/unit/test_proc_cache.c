@@ -15,7 +15,7 @@ static const struct proc_rec *put(struct proc_cache *c, uint32_t pid, uint32_t p
 				  const char *bin)
 {
 	struct proc_rec r = {.pid = pid, .tid = pid, .ppid = ppid};
-	struct proc_strings s = {bin, strlen(bin), "/", 1, "", 0, 0};
+	struct proc_strings s = {bin, strlen(bin), "/", 1, "", 0, 0, "/user.slice", 11, "", 0};
 
 	return proc_cache_put(c, &r, &s);
 }
