@@ -215,7 +215,7 @@ static int on_record(void *ctx, const void *data, size_t size)
 
 static bool has_policy(const struct policy_opts *p)
 {
-	return p->npaths || (p->events & ~(unsigned)(EVF_EXEC | EVF_EXIT)) || p->nprefixes ||
+	return p->npaths || p->npresets || (p->events & ~(unsigned)(EVF_EXEC | EVF_EXIT)) || p->nprefixes ||
 	       p->ndaddrs || p->ndports;
 }
 
@@ -352,6 +352,10 @@ int main(int argc, char **argv)
 	argp_err_exit_status = EXIT_USAGE;
 	if (argp_parse(&argp, argc, argv, ARGP_NO_ERRS | ARGP_NO_HELP, NULL, &opt))
 		return EXIT_USAGE;
+	if (opt.pol.list_presets) {
+		policy_list_presets(stdout);
+		return EXIT_OK;
+	}
 	if (opt.pol.check || opt.pol.print_policy)
 		return policy_check_main(&opt.pol, stdout, stderr);
 	/* An explicit buffer also spares stdio its fstat() at the first event. */

@@ -6,10 +6,10 @@
 # Keep the option lists in sync with `tracer --help` and man/tracer.8
 # (tests/e2e/test_docs.py checks all three).
 
-_tracer_opts_arg="--output --count --buffer-size --policy --events --pid
+_tracer_opts_arg="--output --count --buffer-size --policy --preset --events --pid
 	--binary --path-prefix --daddr --dport"
 _tracer_opts_flag="--line-buffered --quiet --verbose --host --container
-	--monitor --check --print-policy --help --usage --version"
+	--monitor --check --print-policy --list-presets --help --usage --version"
 _tracer_formats="compact json csv"
 _tracer_events="exec exit connect open dup mount"
 
@@ -65,6 +65,9 @@ _tracer_value()
 	-p | --policy)
 		_tracer_files "$cur" yaml
 		;;
+	-P | --preset)
+		COMPREPLY=($(compgen -W "$(tracer --list-presets 2>/dev/null | cut -d' ' -f1)" -- "$cur"))
+		;;
 	--binary)
 		_tracer_files "$cur" any
 		;;
@@ -104,7 +107,7 @@ _tracer()
 	_tracer_value "$prev" "$cur" && return
 
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "$_tracer_opts_arg $_tracer_opts_flag -o -c -l -q -v -p -e" \
+		COMPREPLY=($(compgen -W "$_tracer_opts_arg $_tracer_opts_flag -o -c -l -q -v -p -P -e" \
 			-- "$cur"))
 	fi
 }

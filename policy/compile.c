@@ -270,6 +270,8 @@ static int arg_filter(struct cctx *x, struct selector_cfg *s, const struct pol_m
 	f = &s->f[s->nfilters++];
 	f->arg = slot;
 	cls = arg_type_at(x->ph->args[slot].arg->type)->cls;
+	if (m->op >= OP_SADDR && m->op <= OP_STATE) /* sock, sockaddr, or an fd that is one */
+		return sock_op(x, f, m);
 	switch (cls) {
 	case AC_STR:
 	case AC_FILE:

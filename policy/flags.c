@@ -5,16 +5,19 @@
 
 #include "bpf/probe.h"
 #include "policy/flags.h"
+#include "policy/presets.h"
 #include "policy/compile.h"
 #include "policy/plan.h"
 
 enum {
 	OPT_PID = 0x200, OPT_BINARY, OPT_HOST, OPT_CONTAINER, OPT_PATH_PREFIX,
-	OPT_DADDR, OPT_DPORT, OPT_MONITOR, OPT_CHECK, OPT_PRINT_POLICY,
+	OPT_DADDR, OPT_DPORT, OPT_MONITOR, OPT_CHECK, OPT_PRINT_POLICY, OPT_LIST_PRESETS,
 };
 
 static const struct argp_option opts[] = {
 	{ "policy", 'p', "FILE|DIR", 0, "Load a TracingPolicy file, or every *.yaml/*.yml of DIR (repeatable)", 0 },
+	{ "preset", 'P', "NAME", 0, "Load a bundled policy (see --list-presets; repeatable)", 0 },
+	{ "list-presets", OPT_LIST_PRESETS, NULL, 0, "List the bundled policies and what each catches, exit", 0 },
 	{ "events", 'e', "LIST", 0, "Event families: exec,exit,connect,open,dup,mount", 0 },
 	{ "pid", OPT_PID, "PID", 0, "Only this process (repeatable)", 0 },
 	{ "binary", OPT_BINARY, "PATH", 0, "Only processes running PATH (repeatable)", 0 },
@@ -70,6 +73,22 @@ static error_t add(struct policy_opts *o, struct argp_state *st, const char **v,
 	return 0;
 }
 
+static error_t add_preset(struct policy_opts *o, struct argp_state *st, const char *arg)
+{
+	const char *names[64], *hint;
+	char buf[160];
+	size_t i;
+
+	if (preset_find(arg))
+		return add(o, st, o->presets, &o->npresets, arg, "-P");
+	for (i = 0; i < npresets && i < 64; i++)
+		names[i] = presets[i].name;
+	hint = diag_suggest(arg, names, i);
+	snprintf(buf, sizeof(buf), "unknown preset \"%.64s\"%s%s%s", arg,
+		 hint ? " (did you mean \"" : "", hint ? hint : "", hint ? "\"?)" : "");
+	return flag_error(o, st, "%s", buf);
+}
+
 static error_t parse_pid(struct policy_opts *o, struct argp_state *st, const char *arg)
 {
 	unsigned long v;
@@ -91,6 +110,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 
 	switch (key) {
 	case 'p': return add(o, st, o->paths, &o->npaths, arg, "-p");
+	case 'P': return add_preset(o, st, arg);
+	case OPT_LIST_PRESETS: o->list_presets = true; return 0;
 	case 'e': return parse_events(o, st, arg);
 	case OPT_PID: return parse_pid(o, st, arg);
 	case OPT_BINARY: return add(o, st, o->binaries, &o->nbinaries, arg, "--binary");
@@ -276,6 +297,13 @@ int policy_opts_finish(struct policy_opts *o, struct policy_set **out, FILE *err
 	int i;
 
 	*out = NULL;
+	for (i = 0; i < o->npresets && !d.errors; i++) {
+		const struct preset *p = preset_find(o->presets[i]);
+		char name[96];
+
+		snprintf(name, sizeof(name), "preset:%s", p->name);
+		policy_load_buffer(ps, ps_strdup(ps, name), p->yaml, p->len, &d);
+	}
 	for (i = 0; i < o->npaths && !d.errors; i++)
 		policy_load_path(ps, o->paths[i], &d);
 	if (!d.errors)
@@ -322,4 +350,12 @@ int policy_check_main(struct policy_opts *o, FILE *out, FILE *err)
 	probe_free(&kf);
 	policy_set_free(ps);
 	return rc;
+}
+
+void policy_list_presets(FILE *out)
+{
+	size_t i;
+
+	for (i = 0; i < npresets; i++)
+		fprintf(out, "%-22s %s\n", presets[i].name, presets[i].purpose);
 }

@@ -14,6 +14,9 @@
 struct policy_opts {
 	const char *paths[POLICY_OPTS_MAX];	/* -p FILE|DIR, in order */
 	int npaths;
+	const char *presets[POLICY_OPTS_MAX];	/* -P NAME (policy/library/) */
+	int npresets;
+	bool list_presets;
 	unsigned events;			/* EVF_* from -e */
 	uint32_t pids[POLICY_OPTS_MAX];
 	int npids;
@@ -47,5 +50,7 @@ extern const struct argp policy_argp;
 int policy_opts_finish(struct policy_opts *o, struct policy_set **out, FILE *err);
 /* --check / --print-policy end to end: finish, probe, plan, print; exit code. */
 int policy_check_main(struct policy_opts *o, FILE *out, FILE *err);
+/* --list-presets: one line per bundled policy, name and purpose. */
+void policy_list_presets(FILE *out);
 
 #endif /* TRACER_FLAGS_H */

@@ -75,6 +75,14 @@ static bool op_needs_class(int op, enum arg_class c, const char **why)
 	}
 }
 
+static bool fd_sock_op(const struct pol_arg *a, int op)
+{
+	const char *why;
+
+	return !strcmp(arg_type_at(a->type)->name, "fd") && op_needs_class(op, AC_SOCK, &why) &&
+	       op != OP_EQUAL && op != OP_NOT_EQUAL;
+}
+
 static bool op_no_values(int op)
 {
 	return op == OP_SPORT_PRIV || op == OP_DPORT_PRIV || op == OP_NOT_SPORT_PRIV ||
@@ -187,7 +195,9 @@ static int check_matcharg(struct policy_set *ps, const struct pol_hook *h,
 		diag_error(d, &m->pos, "operator %s is not supported by tracer", op_name(m->op));
 		return -1;
 	}
-	if (!op_needs_class(m->op, arg_type_at(a->type)->cls, &why) ||
+	/* Extension: an fd arg that is a socket takes the socket operators
+	 * (Family, DAddr, DPort, ...); a non-socket fd never matches them. */
+	if ((!fd_sock_op(a, m->op) && !op_needs_class(m->op, arg_type_at(a->type)->cls, &why)) ||
 	    (m->op == OP_FAMILY && !strcmp(arg_type_at(a->type)->name, "skb"))) {
 		diag_error(d, &m->pos, "operator %s needs a %s arg, arg %u is %s",
 			   op_name(m->op), why, a->index, arg_type_at(a->type)->name);
