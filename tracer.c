@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* tracer.c - command line and main loop: parse -> setup -> run -> teardown. */
 #include <argp.h>
+#include <grp.h>
+#include <pwd.h>
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -14,6 +16,7 @@
 #include "bpf/loader.h"
 #include "bpf/probe.h"
 #include "config.h"
+#include "output/container.h"
 #include "output/decode.h"
 #include "output/format.h"
 #include "policy/compile.h"
@@ -29,6 +32,11 @@ enum exit_code {
 /* Long-only options get keys above the ASCII range. */
 enum {
 	OPT_BUFFER = 0x100,
+	OPT_CONTAINER_ID,
+	OPT_POD,
+	OPT_CONTAINER_ROOT,
+	OPT_COLOR,
+	OPT_TIME,
 	OPT_HELP,
 	OPT_USAGE,
 	OPT_VERSION,
@@ -41,6 +49,12 @@ struct options {
 	bool quiet;
 	int verbose;
 	uint32_t ringbuf_kib;
+	const char *container_id; /* --container-id PREFIX */
+	const char *pod; /* --pod [NS/]NAME */
+	const char *container_root; /* --container-root DIR */
+	const char *drop_user; /* -Z USER */
+	enum time_mode time_mode; /* --time */
+	int color; /* --color: -1 auto, 0 never, 1 always */
 	struct policy_opts pol; /* -p, -e, --check, ... (policy/flags.c) */
 };
 
@@ -64,8 +78,18 @@ static const struct argp_option opts[] = {
 	{"count", 'c', "N", 0, "Exit after printing N events", 0},
 	{"line-buffered", 'l', NULL, 0, "Flush every event line at once (default on a terminal)", 0},
 	{"quiet", 'q', NULL, 0, "Print no events, only the start and end lines on stderr", 0},
+	{"color", OPT_COLOR, "WHEN", 0, "Colour compact output: auto (default: on a terminal, "
+	 "unless NO_COLOR is set), always or never", 0},
+	{"time", OPT_TIME, "MODE", 0, "Event time in compact and CSV output: iso (default), epoch, "
+	 "delta or none", 0},
+	{"relinquish-privileges", 'Z', "USER", 0,
+	 "Once every hook is attached, run as USER (drops root)", 0},
 	{"verbose", 'v', NULL, 0, "More detail on stderr (repeat for libbpf's messages)", 0},
 	{"buffer-size", OPT_BUFFER, "KiB", 0, "Ring buffer size in KiB (power of two, default 4096)", 0},
+	{"container-id", OPT_CONTAINER_ID, "PREFIX", 0, "Only the container whose id starts with PREFIX", 1},
+	{"pod", OPT_POD, "[NS/]NAME", 0, "Only the Kubernetes pod NAME (in namespace NS)", 1},
+	{"container-root", OPT_CONTAINER_ROOT, "DIR", 0,
+	 "Read container runtimes' state under DIR (the host's / mounted elsewhere)", 1},
 	{"help", OPT_HELP, NULL, 0, "Give this help list", -1},
 	{"usage", OPT_USAGE, NULL, 0, "Give a short usage message", -1},
 	{"version", OPT_VERSION, NULL, 0, "Print the program version", -1},
@@ -119,6 +143,23 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'v':
 		o->verbose++;
 		break;
+	case OPT_COLOR:
+		if (!strcmp(arg, "auto"))
+			o->color = -1;
+		else if (!strcmp(arg, "always") || !strcmp(arg, "never"))
+			o->color = arg[0] == 'a';
+		else
+			usage_error("--color takes auto, always or never, not \"%s\"", arg);
+		break;
+	case OPT_TIME:
+		if (time_mode_parse(arg, &o->time_mode))
+			usage_error("--time takes iso, epoch, delta or none, not \"%s\"", arg);
+		break;
+	case 'Z':
+		if (!*arg)
+			usage_error("-Z needs a user name%s", "");
+		o->drop_user = arg;
+		break;
 	case OPT_BUFFER:
 		if (parse_u64(arg, 4, 1 << 20, &v) || (v & (v - 1)))
 			usage_error("--buffer-size needs a power of two in KiB (4 to 1048576), not \"%s\"",
@@ -134,6 +175,19 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_VERSION:
 		printf("%s\n", argp_program_version);
 		exit(EXIT_OK);
+	case OPT_CONTAINER_ID:
+		if (!*arg || strspn(arg, "0123456789abcdef") != strlen(arg))
+			usage_error("--container-id needs lowercase hex digits, not \"%s\"", arg);
+		o->container_id = arg;
+		break;
+	case OPT_POD:
+		if (!*arg || arg[strlen(arg) - 1] == '/')
+			usage_error("--pod needs [NAMESPACE/]NAME, not \"%s\"", arg);
+		o->pod = arg;
+		break;
+	case OPT_CONTAINER_ROOT:
+		o->container_root = arg;
+		break;
 	case ARGP_KEY_ARG:
 		usage_error("unexpected argument \"%s\"", arg);
 		break;
@@ -161,12 +215,14 @@ static const struct argp_child children[] = {
 
 static const struct argp argp = {opts, parse_opt, NULL, doc, children, NULL, NULL};
 
-static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t stop_requested, stats_requested;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop_requested = 1;
+	if (sig == SIGUSR1)
+		stats_requested = 1;
+	else
+		stop_requested = 1;
 }
 
 static void install_signals(void)
@@ -176,6 +232,7 @@ static void install_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL); /* statistics on stderr, then go on */
 	signal(SIGPIPE, SIG_IGN); /* a closed pipe shows as a write error */
 }
 
@@ -188,7 +245,10 @@ struct run {
 	struct plan *plan;
 	struct compiled *comp;
 	struct hook_set hooks;
+	char *pod_ns; /* --pod NS/NAME: NS */
 	uint64_t printed;
+	uint64_t by_kind[TR_KIND_MAX];
+	uint64_t *by_hook; /* events printed per policy hook */
 	bool done; /* -c reached or output closed */
 };
 
@@ -201,6 +261,9 @@ static void sink(void *ctx, const struct tr_event *ev)
 	if (!r->opt->quiet)
 		formatter_event(&r->fmt, ev);
 	r->printed++;
+	r->by_kind[ev->kind]++;
+	if (ev->hook && r->by_hook)
+		r->by_hook[ev->hook - r->dec.hooks]++;
 	if (r->opt->count && r->printed >= r->opt->count)
 		r->done = true;
 }
@@ -237,6 +300,33 @@ static int build_policy(struct run *r)
 	}
 	r->dec.hooks = r->comp->infos;
 	r->dec.nhooks = r->comp->ninfos;
+	r->by_hook = calloc(r->comp->ninfos ? r->comp->ninfos : 1, sizeof(*r->by_hook));
+	return r->by_hook ? 0 : EXIT_RUNTIME;
+}
+
+/* Container names and the scope flags; the kernel side scopes the
+ * policy hooks the flags build, this scopes everything that prints. */
+static int setup_scope(struct run *r)
+{
+	struct container_opts co = {.root = r->opt->container_root};
+	struct scope_filter *f = &r->dec.scope;
+	const char *slash = r->opt->pod ? strchr(r->opt->pod, '/') : NULL;
+
+	r->dec.containers = container_cache_new(&co);
+	if (!r->dec.containers) {
+		fprintf(stderr, "tracer: out of memory\n");
+		return -1;
+	}
+	f->host_only = r->opt->pol.host;
+	f->container_only = r->opt->pol.container;
+	f->container_id = r->opt->container_id;
+	if (slash) {
+		r->pod_ns = strndup(r->opt->pod, slash - r->opt->pod);
+		f->pod_namespace = r->pod_ns;
+		f->pod_name = slash + 1;
+	} else {
+		f->pod_name = r->opt->pod;
+	}
 	return 0;
 }
 
@@ -269,6 +359,10 @@ static int setup(struct run *r, struct loader *l)
 		fprintf(stderr, "tracer: out of memory\n");
 		return -ENOMEM;
 	}
+	r->fmt.time_mode = r->opt->time_mode;
+	r->fmt.color = r->opt->format == OUT_COMPACT &&
+		       (r->opt->color > 0 || (r->opt->color < 0 && isatty(STDOUT_FILENO) &&
+					      !getenv("NO_COLOR")));
 	rc = loader_start(l, &lo, on_record, r, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "tracer: %s\n", err);
@@ -290,11 +384,59 @@ static int setup(struct run *r, struct loader *l)
 	return 0;
 }
 
+static const char *const kind_names[TR_KIND_MAX] = {
+	[TR_EXEC] = "exec", [TR_EXIT] = "exit", [TR_KPROBE] = "kprobe",
+	[TR_TRACEPOINT] = "tracepoint", [TR_LSM] = "lsm", [TR_UPROBE] = "uprobe",
+};
+
+/* SIGUSR1: what went by so far, on stderr; no syscall but the write. */
+static void report_stats(struct run *r, struct loader *l)
+{
+	uint64_t drops[EV_MAX];
+	int k;
+
+	fprintf(stderr, "tracer: %llu events printed:", (unsigned long long)r->printed);
+	for (k = 1; k < TR_KIND_MAX; k++)
+		if (r->by_kind[k])
+			fprintf(stderr, " %s %llu", kind_names[k], (unsigned long long)r->by_kind[k]);
+	fprintf(stderr, "; %llu lost", (unsigned long long)loader_drops(l, drops));
+	for (k = 1; k < EV_MAX; k++)
+		if (drops[k])
+			fprintf(stderr, " (type %d: %llu)", k, (unsigned long long)drops[k]);
+	fprintf(stderr, "; %llu outside the scope; %u processes cached\n",
+		(unsigned long long)r->dec.filtered, proc_cache_live(r->dec.cache));
+	for (k = 0; r->comp && k < r->comp->ninfos; k++)
+		fprintf(stderr, "tracer:   %s %s: %llu\n", r->comp->infos[k].policy_name,
+			r->comp->infos[k].function_name, (unsigned long long)r->by_hook[k]);
+}
+
+/* -Z: every hook is attached and the ring mapped; nothing more needs root
+ * (the drop counters are memory-mapped too). */
+static int drop_privileges(const char *user)
+{
+	struct passwd *pw = getpwnam(user);
+
+	if (!pw) {
+		fprintf(stderr, "tracer: -Z: no such user \"%s\"\n", user);
+		return -1;
+	}
+	if (setgroups(0, NULL) || setgid(pw->pw_gid) || setuid(pw->pw_uid) ||
+	    getuid() != pw->pw_uid || geteuid() != pw->pw_uid) {
+		fprintf(stderr, "tracer: -Z %s: %s\n", user, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int run_loop(struct run *r, struct loader *l)
 {
 	while (!stop_requested && !r->done) {
 		int rc = loader_poll(l, 50);
 
+		if (stats_requested) {
+			stats_requested = 0;
+			report_stats(r, l);
+		}
 		if (rc < 0 && rc != -EINTR) {
 			fprintf(stderr, "tracer: reading the ring buffer: %s\n", strerror(-rc));
 			return EXIT_RUNTIME;
@@ -344,7 +486,7 @@ static void report_end(struct run *r, struct loader *l)
 
 int main(int argc, char **argv)
 {
-	struct options opt = {.format = OUT_COMPACT, .ringbuf_kib = 4096};
+	struct options opt = {.format = OUT_COMPACT, .ringbuf_kib = 4096, .color = -1};
 	struct run r = {.opt = &opt};
 	struct loader l = {0};
 	int rc;
@@ -367,10 +509,18 @@ int main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	r.dec.kinds = kinds_mask(&opt.pol);
+	if (setup_scope(&r)) {
+		rc = EXIT_RUNTIME;
+		goto cleanup;
+	}
 	rc = build_policy(&r);
 	if (rc)
 		goto cleanup;
 	if (setup(&r, &l)) {
+		rc = EXIT_RUNTIME;
+		goto cleanup;
+	}
+	if (opt.drop_user && drop_privileges(opt.drop_user)) {
 		rc = EXIT_RUNTIME;
 		goto cleanup;
 	}
@@ -385,6 +535,9 @@ cleanup:
 	policy_set_free(r.ps);
 	probe_free(&r.kf);
 	formatter_free(&r.fmt);
+	container_cache_free(r.dec.containers);
 	decoder_free(&r.dec);
+	free(r.pod_ns);
+	free(r.by_hook);
 	return rc;
 }

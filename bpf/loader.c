@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -68,6 +69,12 @@ int loader_start(struct loader *l, const struct loader_opts *o, record_fn fn, vo
 	l->rb = ring_buffer__new(bpf_map__fd(l->proc->maps.events), ring_cb, l, NULL);
 	if (!l->rb)
 		return fail(err, errlen, -errno, "cannot map the ring buffer");
+	l->drops = mmap(NULL, sysconf(_SC_PAGESIZE), PROT_READ, MAP_SHARED,
+			bpf_map__fd(l->proc->maps.drops), 0);
+	if (l->drops == MAP_FAILED) {
+		l->drops = NULL;
+		return fail(err, errlen, -errno, "cannot map the drop counters");
+	}
 	return 0;
 }
 
@@ -151,29 +158,23 @@ int loader_poll(struct loader *l, int timeout_ms)
 
 uint64_t loader_drops(const struct loader *l, uint64_t by_type[EV_MAX])
 {
-	int ncpu = libbpf_num_possible_cpus(), fd;
-	uint64_t total = 0, *vals;
+	uint64_t total = 0, n;
 	uint32_t k;
 
-	if (!l->proc || ncpu <= 0 || !(vals = calloc(ncpu, sizeof(*vals))))
-		return 0;
-	fd = bpf_map__fd(l->proc->maps.drops);
 	for (k = 0; k < EV_MAX; k++) {
-		uint64_t sum = 0;
-
-		if (!bpf_map_lookup_elem(fd, &k, vals))
-			for (int c = 0; c < ncpu; c++)
-				sum += vals[c];
+		n = l->drops ? __atomic_load_n(&l->drops[k], __ATOMIC_RELAXED) : 0;
 		if (by_type)
-			by_type[k] = sum;
-		total += sum;
+			by_type[k] = n;
+		total += n;
 	}
-	free(vals);
 	return total;
 }
 
 void loader_stop(struct loader *l)
 {
+	if (l->drops)
+		munmap((void *)l->drops, sysconf(_SC_PAGESIZE));
+	l->drops = NULL;
 	ring_buffer__free(l->rb);
 	process_bpf__destroy(l->proc);
 	l->rb = NULL;

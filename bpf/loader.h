@@ -20,6 +20,7 @@ struct loader {
 	record_fn on_record;
 	void *ctx;
 	int track_bins; /* keep proc_bins for matchBinaries */
+	const volatile uint64_t *drops; /* the drops map, memory-mapped */
 };
 
 struct loader_opts {

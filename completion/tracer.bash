@@ -7,6 +7,7 @@
 # (tests/e2e/test_docs.py checks all three).
 
 _tracer_opts_arg="--output --count --buffer-size --policy --preset --events --pid
+	--container-id --pod --container-root --color --time --relinquish-privileges
 	--binary --path-prefix --daddr --dport"
 _tracer_opts_flag="--line-buffered --quiet --verbose --host --container
 	--monitor --check --print-policy --list-presets --help --usage --version"
@@ -65,6 +66,19 @@ _tracer_value()
 	-p | --policy)
 		_tracer_files "$cur" yaml
 		;;
+	--color)
+		COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
+		;;
+	--time)
+		COMPREPLY=($(compgen -W "iso epoch delta none" -- "$cur"))
+		;;
+	-Z | --relinquish-privileges)
+		COMPREPLY=($(compgen -u -- "$cur"))
+		;;
+	--container-root)
+		compopt -o filenames 2>/dev/null
+		COMPREPLY=($(compgen -d -- "$cur"))
+		;;
 	-P | --preset)
 		COMPREPLY=($(compgen -W "$(tracer --list-presets 2>/dev/null | cut -d' ' -f1)" -- "$cur"))
 		;;
@@ -74,7 +88,7 @@ _tracer_value()
 	--pid)
 		COMPREPLY=($(compgen -W "$(command ls /proc 2>/dev/null | grep -E '^[0-9]+$')" -- "$cur"))
 		;;
-	-c | --count | --buffer-size | --path-prefix | --daddr | --dport)
+	-c | --count | --buffer-size | --path-prefix | --daddr | --dport | --container-id | --pod)
 		;; # free text: nothing to offer
 	*)
 		return 1
@@ -107,7 +121,7 @@ _tracer()
 	_tracer_value "$prev" "$cur" && return
 
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "$_tracer_opts_arg $_tracer_opts_flag -o -c -l -q -v -p -P -e" \
+		COMPREPLY=($(compgen -W "$_tracer_opts_arg $_tracer_opts_flag -o -c -l -q -v -p -P -e -Z" \
 			-- "$cur"))
 	fi
 }

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "output/container.h"
 #include "output/decode.h"
 
 static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -175,10 +176,64 @@ static void proc_from_event(struct decoder *d, const struct event_proc *e, struc
 		memcpy(r->parent_exec_id, parent->exec_id, sizeof(r->parent_exec_id));
 }
 
+/* The container of a record, looked up when it prints: the lookup is a
+ * cached hash for known cgroups, and the result outlives the call. */
+static void resolve_container(struct decoder *d, const struct proc_rec *r)
+{
+	struct proc_rec *w = (struct proc_rec *)r; /* the decoder owns the cache */
+	const struct container_info *ci = NULL;
+
+	if (!r || !d->containers)
+		return;
+	if (r->cgroup && *r->cgroup)
+		ci = container_lookup(d->containers, r->cgroup);
+	if (!ci && r->cgroup_v1 && *r->cgroup_v1 && strcmp(r->cgroup_v1, r->cgroup))
+		ci = container_lookup(d->containers, r->cgroup_v1);
+	w->container = ci;
+}
+
+/* A host process: in the host's pid namespace and no container cgroup. */
+static bool is_host(const struct decoder *d, const struct proc_rec *r)
+{
+	return r->ns[NS_PID] == d->host.ns[NS_PID] && !r->container;
+}
+
+static bool prefix_of(const char *pfx, const char *s)
+{
+	return !strncmp(s, pfx, strlen(pfx));
+}
+
+static bool in_scope(const struct decoder *d, const struct tr_event *ev)
+{
+	const struct scope_filter *f = &d->scope;
+	const struct container_info *ci = ev->proc->container;
+	const char *ns = ev->hook ? ev->hook->k8s_namespace : NULL;
+
+	if (f->host_only && !is_host(d, ev->proc))
+		return false;
+	if (f->container_only && is_host(d, ev->proc))
+		return false;
+	if (f->container_id && (!ci || !prefix_of(f->container_id, ci->id)))
+		return false;
+	if (f->pod_name && (!ci || strcmp(f->pod_name, ci->pod_name)))
+		return false;
+	if (f->pod_namespace && (!ci || strcmp(f->pod_namespace, ci->pod_namespace)))
+		return false;
+	/* TracingPolicyNamespaced: pods of its namespace only, never the host */
+	return !ns || (ci && !strcmp(ns, ci->pod_namespace));
+}
+
 static void emit(struct decoder *d, struct tr_event *ev)
 {
-	if (d->kinds & (1u << ev->kind))
-		d->sink(d->sink_ctx, ev);
+	if (!(d->kinds & (1u << ev->kind)))
+		return;
+	resolve_container(d, ev->proc);
+	resolve_container(d, ev->parent);
+	if (!in_scope(d, ev)) {
+		d->filtered++;
+		return;
+	}
+	d->sink(d->sink_ctx, ev);
 }
 
 static int on_proc(struct decoder *d, const struct event_proc *e, size_t size)
@@ -284,7 +339,7 @@ static const struct proc_rec *hook_proc(struct decoder *d, uint32_t pid, uint32_
 	memset(&d->stub, 0, sizeof(d->stub));
 	d->stub.pid = pid;
 	d->stub.tid = tid;
-	d->stub.binary = d->stub.cwd = d->stub.args = "";
+	d->stub.binary = d->stub.cwd = d->stub.args = d->stub.cgroup = d->stub.cgroup_v1 = "";
 	make_exec_id(d->stub.exec_id, d->node_name, 0, pid);
 	return &d->stub;
 }

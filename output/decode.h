@@ -11,6 +11,17 @@
 
 typedef void (*event_sink)(void *ctx, const struct tr_event *ev);
 
+struct container_cache;
+
+/* Which processes print (--host, --container, --container-id, --pod). */
+struct scope_filter {
+	bool host_only;
+	bool container_only;
+	const char *container_id; /* a prefix of the id; NULL: any */
+	const char *pod_namespace; /* NULL: any */
+	const char *pod_name; /* NULL: any */
+};
+
 struct decoder {
 	struct proc_cache *cache;
 	struct tr_host host;
@@ -23,6 +34,9 @@ struct decoder {
 	uint64_t malformed; /* records that failed validation */
 	uint64_t orphan_exits; /* exits of processes we never knew */
 	char path[2 * 4096 + 2]; /* binary made absolute */
+	struct container_cache *containers; /* NULL: no container names */
+	struct scope_filter scope;
+	uint64_t filtered; /* events outside the scope */
 	const struct tr_hook_info *hooks; /* by event_hook.hook_id */
 	int nhooks;
 	struct tr_arg args[HOOK_MAX_ARGS]; /* the policy event being decoded */

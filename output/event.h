@@ -50,6 +50,7 @@ enum tr_kind {
 struct tr_hook_info {
 	enum tr_kind kind; /* TR_KPROBE .. TR_UPROBE */
 	const char *policy_name;
+	const char *k8s_namespace; /* TracingPolicyNamespaced: its namespace */
 	const char *function_name; /* Tetragon's: "__x64_sys_openat", "tcp_connect" */
 	const char *subsys, *event; /* TR_TRACEPOINT; TR_UPROBE: binary path, symbol */
 	const char *message; /* NULL: none */

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "output/escape.h"
+#include "output/container.h"
 #include "output/format.h"
 #include "output/format_args.h"
 #include "output/format_names.h"
@@ -88,6 +89,9 @@ enum ftype {
 	FT_NS,	   /* namespace slot off: inum and is_host */
 	FT_CAPS,   /* u64 capability set at off */
 	FT_SIGNAL, /* tr_event exit signal (compact: signal or status) */
+	FT_DOCKER, /* the container id, first 31 characters (Tetragon's "docker") */
+	FT_POD,	   /* JSON "pod" object: namespace, name, uid, container */
+	FT_CTSTR,  /* a container_info string at off (CSV columns) */
 	/* policy events; hook strings are read from ev->hook */
 	FT_HSTR,    /* const char * at off in tr_hook_info; JSON: absent when NULL */
 	FT_HFUNC,   /* the hook as one text: function, subsys:event, path:symbol */
@@ -113,6 +117,7 @@ struct field {
 		.key = k, .type = t, .off = o, .col = c, .pcol = pc, .slot = s                     \
 	}
 #define P(m) offsetof(struct proc_rec, m)
+#define CT(m) offsetof(struct container_info, m)
 #define CR(m) (offsetof(struct proc_rec, creds) + offsetof(struct event_creds, m))
 #define E(m) offsetof(struct tr_event, m)
 #define H(m) offsetof(struct tr_hook_info, m)
@@ -131,6 +136,12 @@ static const struct field proc_fields[] = {
 	ROW("flags", FT_FLAGS, 0, COL_FLAGS, 0, 0),
 	ROW("start_time", FT_TIME, P(start_ns), COL_START, 0, 0),
 	U32("auid", CR(auid), COL_AUID),
+	ROW("pod", FT_POD, 0, 0, 0, 0),
+	ROW("docker", FT_DOCKER, 0, COL_DOCKER, 0, 0),
+	ROW(NULL, FT_CTSTR, CT(pod_namespace), COL_POD_NS, 0, 0),
+	ROW(NULL, FT_CTSTR, CT(pod_name), COL_POD, 0, 0),
+	ROW(NULL, FT_CTSTR, CT(name), COL_CT_NAME, 0, 0),
+	ROW(NULL, FT_CTSTR, CT(image), COL_CT_IMAGE, 0, 0),
 	ROW("parent_exec_id", FT_STRA, P(parent_exec_id), COL_PEXEC_ID, 0, 0),
 	U32("tid", P(tid), COL_TID),
 	ROW(NULL, FT_SCOPE, 0, COL_IS_HOST, 0, CS_SCOPE),
@@ -292,6 +303,7 @@ _Static_assert(COL_COUNT < 256, "csv columns fit in a uint8_t");
 /* The event being printed and where it goes. */
 struct fctx {
 	struct obuf *o;
+	struct formatter *f;
 	const struct tr_event *ev;
 	const struct tr_host *host;
 	const struct kind_desc *kd;
@@ -361,10 +373,54 @@ static bool ns_is_host(const struct fctx *c, const struct proc_rec *p, int slot)
 	return c->host && c->host->ns[slot] && p->ns[slot] == c->host->ns[slot];
 }
 
-/* A process is on the host when it sees the host's mounts and pids. */
+/* A process is on the host when it sees the host's mounts and pids and
+ * no container runtime's cgroup holds it. */
 static bool proc_is_host(const struct fctx *c, const struct proc_rec *p)
 {
-	return ns_is_host(c, p, NS_MNT) && ns_is_host(c, p, NS_PID);
+	return ns_is_host(c, p, NS_MNT) && ns_is_host(c, p, NS_PID) && !p->container;
+}
+
+/* The container string at off, "" for a host process. */
+static const char *ct_str(const struct proc_rec *p, size_t off)
+{
+	return p->container ? (const char *)p->container + off : "";
+}
+
+/* Tetragon's "docker": the first 31 characters of the id. */
+static size_t docker_id(const struct proc_rec *p, const char **s)
+{
+	*s = p->container ? p->container->id : "";
+	return strnlen(*s, 31);
+}
+
+/* The pod (Kubernetes) and its container, as Tetragon's Pod message; a
+ * plain container fills only "container". Absent on the host. */
+static void json_pod(struct jsonw *w, const struct proc_rec *p)
+{
+	const struct container_info *ci = p->container;
+
+	if (!ci)
+		return;
+	jw_open(w, "pod", '{');
+	if (*ci->pod_namespace)
+		jw_str_cstr(w, "namespace", ci->pod_namespace);
+	if (*ci->pod_name)
+		jw_str_cstr(w, "name", ci->pod_name);
+	if (*ci->pod_uid)
+		jw_str_cstr(w, "uid", ci->pod_uid);
+	jw_open(w, "container", '{');
+	jw_str_cstr(w, "id", ci->id);
+	if (*ci->name)
+		jw_str_cstr(w, "name", ci->name);
+	jw_open(w, "image", '{');
+	if (*ci->image_id)
+		jw_str_cstr(w, "id", ci->image_id);
+	if (*ci->image)
+		jw_str_cstr(w, "name", ci->image);
+	jw_close(w);
+	jw_u64(w, "pid", p->nspid);
+	jw_close(w);
+	jw_close(w);
 }
 
 /* Days since 1970-01-01 to a civil date (H. Hinnant's algorithm). */
@@ -401,6 +457,31 @@ static void put_time(struct obuf *o, uint64_t ns)
 	ob_putc(o, '.');
 	ob_u64(o, ns % 1000000000, 9);
 	ob_putc(o, 'Z');
+}
+
+/* The event's own time as --time asks (compact and CSV). */
+static void put_event_time(const struct fctx *c, uint64_t ns)
+{
+	uint64_t d;
+
+	switch (c->f->time_mode) {
+	case TIME_EPOCH:
+		ob_u64(c->o, ns / 1000000000, 0);
+		ob_putc(c->o, '.');
+		ob_u64(c->o, ns % 1000000000, 9);
+		break;
+	case TIME_DELTA:
+		d = c->f->last_ns && ns > c->f->last_ns ? ns - c->f->last_ns : 0;
+		ob_putc(c->o, '+');
+		ob_u64(c->o, d / 1000000000, 0);
+		ob_putc(c->o, '.');
+		ob_u64(c->o, d % 1000000000, 9);
+		break;
+	case TIME_NONE:
+		break;
+	default:
+		put_time(c->o, ns);
+	}
 }
 
 static void put_flags(struct obuf *o, uint32_t flags)
@@ -871,7 +952,10 @@ static void text_value(const struct fctx *c, const struct visit *v, unsigned int
 			ob_puts(o, compact ? c->kd->label : c->kd->name);
 		break;
 	case FT_TIME:
-		put_time(o, get_u64(v));
+		if (v->base == c->ev && v->fl->off == E(time_ns))
+			put_event_time(c, get_u64(v));
+		else
+			put_time(o, get_u64(v));
 		break;
 	case FT_U32:
 		ob_u64(o, get_u32(v), 0);
@@ -890,8 +974,19 @@ static void text_value(const struct fctx *c, const struct visit *v, unsigned int
 	case FT_FLAGS:
 		put_flags(o, p->flags);
 		break;
+	case FT_DOCKER:
+		n = docker_id(p, &s);
+		esc_put(o, s, n, ESC_TEXT, flags);
+		break;
+	case FT_CTSTR:
+		s = ct_str(p, v->fl->off);
+		esc_put(o, s, strlen(s), ESC_TEXT, flags);
+		break;
 	case FT_SCOPE:
-		if (compact)
+		if (compact && p->container) { /* pod ns/name, name or short id */
+			s = container_compact_name(p->container);
+			esc_put(o, s, strlen(s), ESC_TEXT, flags);
+		} else if (compact)
 			ob_puts(o, proc_is_host(c, p) ? "host" : "container");
 		else
 			ob_puts(o, proc_is_host(c, p) ? "true" : "false");
@@ -1018,6 +1113,16 @@ static void json_value(struct jsonw *w, const struct fctx *c, const struct visit
 		break;
 	case FT_SCOPE:
 	case FT_HFUNC:
+	case FT_CTSTR:
+		break;
+	case FT_POD:
+		json_pod(w, p);
+		break;
+	case FT_DOCKER:
+		if (p->container) {
+			n = docker_id(p, &s);
+			jw_str(w, fl->key, s, n);
+		}
 		break;
 	case FT_HSTR:
 	case FT_POLICY:
@@ -1150,6 +1255,20 @@ static void csv_line(struct fctx *c)
  * Override, "👀 NAME (monitor)" when --monitor only reported it, else the
  * bare name (UNTRACKSOCK). POLICY is the policy name in brackets.
  */
+/* --color: exec green, exit yellow, policy events red when they enforce,
+ * magenta otherwise. The escapes are ours, never a traced process's. */
+static const char *kind_color(const struct fctx *c)
+{
+	if (c->ev->kind == TR_EXEC)
+		return "\033[32m";
+	if (c->ev->kind == TR_EXIT)
+		return "\033[33m";
+	if (c->ev->action == HA_SIGKILL || c->ev->action == HA_SIGNAL ||
+	    c->ev->action == HA_OVERRIDE)
+		return "\033[1;31m";
+	return "\033[35m";
+}
+
 static void compact_line(struct fctx *c)
 {
 	const struct visit *slots[CS_COUNT] = {NULL};
@@ -1164,13 +1283,30 @@ static void compact_line(struct fctx *c)
 		mark = c->o->len;
 		if (i > 1)
 			ob_putc(c->o, ' ');
+		if (c->f->color && (i == CS_KIND || i == CS_POLICY))
+			ob_puts(c->o, i == CS_POLICY ? "\033[1m" : kind_color(c));
 		text_value(c, slots[i], i == CS_ARGS ? 0 : ESC_F_SPACE, true);
+		if (c->f->color && (i == CS_KIND || i == CS_POLICY))
+			ob_puts(c->o, "\033[0m");
 		if (c->o->len == mark + (i > 1))
 			c->o->len = mark; /* empty token: no separator */
 	}
 }
 
 /* --- API ---------------------------------------------------------------- */
+
+int time_mode_parse(const char *name, enum time_mode *mode)
+{
+	static const char *const names[] = {"iso", "epoch", "delta", "none"};
+	size_t i;
+
+	for (i = 0; name && i < ARRAY_SIZE(names); i++)
+		if (!strcmp(name, names[i])) {
+			*mode = (enum time_mode)i;
+			return 0;
+		}
+	return -1;
+}
 
 int out_format_parse(const char *name, enum out_format *fmt)
 {
@@ -1214,6 +1350,7 @@ void formatter_event(struct formatter *f, const struct tr_event *ev)
 		return;
 	ob_init(&o, f->line, f->line_cap);
 	c.o = &o;
+	c.f = f;
 	c.ev = ev;
 	c.host = f->host;
 	c.kd = &kinds[ev->kind];
@@ -1235,6 +1372,7 @@ void formatter_event(struct formatter *f, const struct tr_event *ev)
 	else
 		compact_line(&c);
 	ob_force(&o, "\n", 1);
+	f->last_ns = ev->time_ns;
 	f->line_len = o.len;
 	fwrite(f->line, 1, o.len, f->out);
 }

@@ -14,8 +14,20 @@ enum out_format {
 	OUT_CSV,
 };
 
+/* --time: how compact and CSV print an event's time (JSON keeps RFC 3339,
+ * as Tetragon's export). */
+enum time_mode {
+	TIME_ISO, /* 2026-11-29T00:12:34.123456789Z */
+	TIME_EPOCH, /* 1764375154.123456789 */
+	TIME_DELTA, /* +0.000123456: since the previous event printed */
+	TIME_NONE, /* no time token (CSV: an empty cell) */
+};
+
 struct formatter {
 	enum out_format format;
+	enum time_mode time_mode;
+	bool color; /* compact: ANSI colours on the event kind and policy */
+	uint64_t last_ns; /* TIME_DELTA: the previous event's time */
 	FILE *out;
 	const struct tr_host *host;
 	bool header_done; /* CSV header written */
@@ -26,6 +38,8 @@ struct formatter {
 
 /* Parses "compact" | "json" | "csv"; returns -1 for anything else. */
 int out_format_parse(const char *name, enum out_format *fmt);
+/* Parses "iso" | "epoch" | "delta" | "none"; -1 for anything else. */
+int time_mode_parse(const char *name, enum time_mode *mode);
 
 int formatter_init(struct formatter *f, enum out_format fmt, FILE *out,
 		   const struct tr_host *host);

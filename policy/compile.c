@@ -458,6 +458,7 @@ static int hook_info(struct cctx *x, struct tr_hook_info *in)
 
 	in->kind = kinds[h->kind];
 	in->policy_name = h->pol->name;
+	in->k8s_namespace = h->pol->kind == POLICY_NAMESPACED ? h->pol->k8s_namespace : NULL;
 	if (x->ph->lr.syscall[0] && h->kind == HOOK_KPROBE)
 		snprintf(fn, sizeof(fn), SYSCALL_PREFIX "%s", x->ph->lr.syscall);
 	else

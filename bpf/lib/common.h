@@ -26,8 +26,11 @@ struct {
 	__uint(max_entries, 4 << 20); /* resized by the loader (-B) */
 } events SEC(".maps");
 
+/* Records the ring buffer could not take, by type. Memory-mapped so user
+ * space reads it without a syscall (also after -Z drops privileges). */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, EV_MAX);
 	__type(key, __u32);
 	__type(value, __u64);
@@ -64,7 +67,7 @@ static __always_inline void count_drop(__u32 type)
 	__u64 *n = bpf_map_lookup_elem(&drops, &type);
 
 	if (n)
-		*n += 1;
+		__sync_fetch_and_add(n, 1);
 }
 
 static __always_inline __u64 submit_flags(void)
