@@ -249,6 +249,8 @@ struct run {
 	uint64_t printed;
 	uint64_t by_kind[TR_KIND_MAX];
 	uint64_t *by_hook; /* events printed per policy hook */
+	struct batch batch; /* records of one drain of the ring buffer */
+	bool scanned; /* the start-up scan is done */
 	bool done; /* -c reached or output closed */
 };
 
@@ -268,11 +270,29 @@ static void sink(void *ctx, const struct tr_event *ev)
 		r->done = true;
 }
 
+/* Decodes and prints what the last drain collected. */
+static void flush_batch(struct run *r)
+{
+	decode_batch(&r->dec, &r->batch);
+	r->batch.n = 0;
+	r->batch.len = 0;
+}
+
+/* Ring-buffer records are copied out and decoded per drain, so a cgroup
+ * move right after an exec is known when the exec prints. */
 static int on_record(void *ctx, const void *data, size_t size)
 {
 	struct run *r = ctx;
 
-	decode_record(&r->dec, data, size);
+	if (!r->scanned) { /* the start-up scan: no lookahead needed */
+		decode_record(&r->dec, data, size);
+		return 0;
+	}
+	if (batch_add(&r->batch, data, size)) {
+		flush_batch(r);
+		if (batch_add(&r->batch, data, size))
+			decode_record(&r->dec, data, size); /* larger than a batch */
+	}
 	return r->done || stop_requested ? -EINTR : 0;
 }
 
@@ -355,7 +375,8 @@ static int setup(struct run *r, struct loader *l)
 	char err[512];
 	int rc;
 
-	if (formatter_init(&r->fmt, r->opt->format, stdout, &r->dec.host)) {
+	if (formatter_init(&r->fmt, r->opt->format, stdout, &r->dec.host) ||
+	    batch_init(&r->batch, 8u << 20, 1u << 16)) {
 		fprintf(stderr, "tracer: out of memory\n");
 		return -ENOMEM;
 	}
@@ -374,6 +395,7 @@ static int setup(struct run *r, struct loader *l)
 		return rc;
 	}
 	proc_cache_relink(r->dec.cache);
+	r->scanned = true;
 	if (r->comp) {
 		rc = hooks_start(&r->hooks, l, r->comp, r->dec.host.ns, err, sizeof(err));
 		if (rc) {
@@ -433,6 +455,7 @@ static int run_loop(struct run *r, struct loader *l)
 	while (!stop_requested && !r->done) {
 		int rc = loader_poll(l, 50);
 
+		flush_batch(r);
 		if (stats_requested) {
 			stats_requested = 0;
 			report_stats(r, l);
@@ -448,8 +471,10 @@ static int run_loop(struct run *r, struct loader *l)
 			return EXIT_RUNTIME;
 		}
 	}
-	if (!r->done)
+	if (!r->done) {
 		loader_poll(l, 0); /* print what was queued before the signal */
+		flush_batch(r);
+	}
 	fflush(stdout);
 	return EXIT_OK;
 }
@@ -539,5 +564,6 @@ cleanup:
 	decoder_free(&r.dec);
 	free(r.pod_ns);
 	free(r.by_hook);
+	batch_free(&r.batch);
 	return rc;
 }

@@ -20,6 +20,7 @@ enum event_type {
 	EV_SCAN = 4, /* a process that predates the tracer (task iterator) */
 	EV_HOST = 5, /* the kernel's initial namespaces (init_task) */
 	EV_HOOK = 6, /* a policy hook matched a selector */
+	EV_CGROUP = 7, /* a process moved to another cgroup (a container) */
 	EV_MAX,
 };
 
@@ -98,6 +99,14 @@ struct event_exit {
 	__u32 pad;
 };
 
+struct event_cgroup {
+	struct event_header hdr;
+	__u32 pid; /* the thread group that moved */
+	__u16 cgroup_len; /* its v2 path then v1 path, as in event_proc */
+	__u16 pad;
+	/* char data[]: the paths */
+};
+
 struct event_fork {
 	struct event_header hdr;
 	__u32 pid; /* the child's tgid */
@@ -115,6 +124,7 @@ _Static_assert(__builtin_offsetof(struct event_proc, creds) == 48, "event_proc.c
 _Static_assert(__builtin_offsetof(struct event_proc, ns) == 112, "event_proc.ns");
 _Static_assert(sizeof(struct event_exit) == 32, "event_exit layout");
 _Static_assert(sizeof(struct event_fork) == 32, "event_fork layout");
+_Static_assert(sizeof(struct event_cgroup) == 24, "event_cgroup layout");
 
 /* ---- policy hooks --------------------------------------------------- */
 

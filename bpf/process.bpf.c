@@ -198,6 +198,28 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	return 0;
 }
 
+/* A process moved into another cgroup: a container runtime placing it,
+ * or a shell writing itself into cgroup.procs before exec'ing. Fires on
+ * moves only (never per syscall). The task's css_set is already the new
+ * one here. */
+SEC("tp_btf/cgroup_attach_task")
+int BPF_PROG(on_cgroup_move, struct cgroup *dst, const char *path, struct task_struct *t,
+	     bool threadgroup)
+{
+	struct scratch *s = scratch_get();
+	struct event_cgroup *e;
+
+	if (!s || BPF_CORE_READ(t, pid) != BPF_CORE_READ(t, tgid))
+		return 0; /* a thread moving alone: the process keeps its cgroup */
+	e = (void *)s->rec;
+	__builtin_memset(e, 0, sizeof(*e));
+	e->pid = BPF_CORE_READ(t, tgid);
+	e->cgroup_len = task_cgroups(s->rec + sizeof(*e), s->path, t);
+	header_init(&e->hdr, EV_CGROUP, sizeof(*e) + e->cgroup_len);
+	emit(e, e->hdr.size, EV_CGROUP);
+	return 0;
+}
+
 /* The kernel's initial task (pid 0) sits at the top of every real_parent
  * chain; its nsproxy is init_nsproxy. Learned this way, "host" is right
  * even when /proc/1/ns is unreadable or we run inside a container. */

@@ -7,6 +7,7 @@
  * (the cache recycles its records).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -130,6 +131,39 @@ static void split_args(const char *a, size_t n, struct proc_strings *s)
 		s->argc += s->args[i] == 0;
 }
 
+/* "v2 path\0v1 path\0" into the two cgroup strings. */
+static void cgroup_strings(const char *cg, size_t n, struct proc_strings *s)
+{
+	s->cgroup = cg;
+	s->cgroup_len = field_strlen(cg, n);
+	s->cgroup_v1 = "";
+	s->cgroup_v1_len = 0;
+	if (s->cgroup_len + 1 < n) {
+		s->cgroup_v1 = cg + s->cgroup_len + 1;
+		s->cgroup_v1_len = field_strlen(s->cgroup_v1, n - s->cgroup_len - 1);
+	}
+}
+
+/* A move of pid later in this batch, if any. */
+static const struct event_cgroup *later_move(const struct decoder *d, uint32_t pid)
+{
+	int i;
+
+	for (i = d->nhints - 1; i >= 0; i--)
+		if (d->hints[i].pid == pid && d->hints[i].at > d->at)
+			return d->hints[i].rec;
+	return NULL;
+}
+
+/* Takes the cgroup of a move that follows shortly, if there is one. */
+static void apply_later_move(const struct decoder *d, uint32_t pid, struct proc_strings *s)
+{
+	const struct event_cgroup *m = later_move(d, pid);
+
+	if (m)
+		cgroup_strings((const char *)(m + 1), m->cgroup_len, s);
+}
+
 /* Validates an event_proc and splits its data into strings. */
 static int proc_strings(const struct event_proc *e, size_t size, struct proc_strings *s)
 {
@@ -144,14 +178,7 @@ static int proc_strings(const struct event_proc *e, size_t size, struct proc_str
 	s->cwd_len = field_strlen(s->cwd, e->cwd_len);
 	split_args(s->cwd + e->cwd_len, e->args_len, s);
 	cg = s->cwd + e->cwd_len + e->args_len;
-	s->cgroup = cg;
-	s->cgroup_len = field_strlen(cg, e->cgroup_len);
-	s->cgroup_v1 = "";
-	s->cgroup_v1_len = 0;
-	if (s->cgroup_len + 1 < e->cgroup_len) {
-		s->cgroup_v1 = cg + s->cgroup_len + 1;
-		s->cgroup_v1_len = field_strlen(s->cgroup_v1, e->cgroup_len - s->cgroup_len - 1);
-	}
+	cgroup_strings(cg, e->cgroup_len, s);
 	return 0;
 }
 
@@ -244,8 +271,10 @@ static int on_proc(struct decoder *d, const struct event_proc *e, size_t size)
 
 	if (proc_strings(e, size, &s))
 		return -1;
-	if (e->hdr.type == EV_EXEC)
+	if (e->hdr.type == EV_EXEC) {
 		absolute_binary(d, &s);
+		apply_later_move(d, e->pid, &s);
+	}
 	proc_from_event(d, e, &r);
 	ev.proc = proc_cache_put(d->cache, &r, &s);
 	if (!ev.proc || e->hdr.type != EV_EXEC)
@@ -275,6 +304,27 @@ static int on_fork(struct decoder *d, const struct event_fork *e)
 	s = (struct proc_strings){p->binary, strlen(p->binary), p->cwd, strlen(p->cwd),
 				  p->args, p->args_len, p->argc, p->cgroup, strlen(p->cgroup),
 				  p->cgroup_v1, strlen(p->cgroup_v1)};
+	apply_later_move(d, e->pid, &s);
+	proc_cache_put(d->cache, &r, &s);
+	return 0;
+}
+
+/* The process now lives in another cgroup: later events, and its children,
+ * carry it. The record is replaced; children keep the one they link. */
+static int on_cgroup(struct decoder *d, const struct event_cgroup *e, size_t size)
+{
+	const struct proc_rec *p = proc_cache_get(d->cache, e->pid);
+	struct proc_strings s;
+	struct proc_rec r;
+
+	if (size < sizeof(*e) || e->cgroup_len > size - sizeof(*e))
+		return -1;
+	if (!p)
+		return 0;
+	r = *p;
+	s = (struct proc_strings){p->binary, strlen(p->binary), p->cwd, strlen(p->cwd),
+				  p->args, p->args_len, p->argc};
+	cgroup_strings((const char *)(e + 1), e->cgroup_len, &s);
 	proc_cache_put(d->cache, &r, &s);
 	return 0;
 }
@@ -391,6 +441,9 @@ int decode_record(struct decoder *d, const void *data, size_t size)
 	case EV_HOOK:
 		r = on_hook(d, data, size);
 		break;
+	case EV_CGROUP:
+		r = on_cgroup(d, data, size);
+		break;
 	case EV_HOST:
 		if (size >= sizeof(struct event_proc)) {
 			memcpy(d->host.ns, ((const struct event_proc *)data)->ns, sizeof(d->host.ns));
@@ -403,4 +456,64 @@ int decode_record(struct decoder *d, const void *data, size_t size)
 bad:
 	d->malformed++;
 	return -1;
+}
+
+/* --- batches ------------------------------------------------------------- */
+
+int batch_init(struct batch *b, size_t cap, uint32_t max)
+{
+	memset(b, 0, sizeof(*b));
+	b->buf = malloc(cap);
+	b->off = malloc(max * sizeof(*b->off));
+	if (!b->buf || !b->off) {
+		batch_free(b);
+		return -1;
+	}
+	b->cap = cap;
+	b->max = max;
+	return 0;
+}
+
+int batch_add(struct batch *b, const void *data, size_t size)
+{
+	size_t at = (b->len + 7) & ~(size_t)7;
+
+	if (b->n == b->max || size > b->cap || at > b->cap - size)
+		return -1;
+	memcpy(b->buf + at, data, size);
+	b->off[b->n++] = at;
+	b->len = at + size;
+	return 0;
+}
+
+void batch_free(struct batch *b)
+{
+	free(b->buf);
+	free(b->off);
+	memset(b, 0, sizeof(*b));
+}
+
+static size_t rec_size(const struct batch *b, uint32_t i)
+{
+	size_t end = i + 1 < b->n ? b->off[i + 1] : b->len;
+
+	return end - b->off[i];
+}
+
+void decode_batch(struct decoder *d, const struct batch *b)
+{
+	uint32_t i;
+
+	d->nhints = 0;
+	for (i = 0; i < b->n && d->nhints < (int)(sizeof(d->hints) / sizeof(d->hints[0])); i++) {
+		const struct event_cgroup *e = (const void *)(b->buf + b->off[i]);
+
+		if (rec_size(b, i) >= sizeof(*e) && e->hdr.type == EV_CGROUP)
+			d->hints[d->nhints++] = (struct move_hint){e->pid, i, e};
+	}
+	for (i = 0; i < b->n; i++) {
+		d->at = i;
+		decode_record(d, b->buf + b->off[i], rec_size(b, i));
+	}
+	d->nhints = 0;
 }

@@ -41,12 +41,36 @@ struct decoder {
 	int nhooks;
 	struct tr_arg args[HOOK_MAX_ARGS]; /* the policy event being decoded */
 	struct proc_rec stub; /* a process we never learned (lost events) */
+	/* decode_batch(): cgroup moves later in the batch, by pid */
+	struct move_hint {
+		uint32_t pid;
+		uint32_t at; /* index in the batch */
+		const struct event_cgroup *rec;
+	} hints[64];
+	int nhints;
+	uint32_t at; /* index of the record being decoded */
+};
+
+/* Records read in one drain of the ring buffer, copied out of it. */
+struct batch {
+	char *buf;
+	size_t len, cap;
+	uint32_t *off; /* start of each record in buf */
+	uint32_t n, max;
 };
 
 int decoder_init(struct decoder *d, uint32_t max_procs, event_sink sink, void *ctx);
 void decoder_free(struct decoder *d);
 /* Decodes one record (ring buffer or iterator). 0, or -1 if malformed. */
 int decode_record(struct decoder *d, const void *data, size_t size);
+/* Decodes a batch in order, looking ahead for cgroup moves: a process that
+ * moves into a container's cgroup in the same batch as its exec is shown
+ * in that container (late enrichment, as Tetragon's event cache does). */
+void decode_batch(struct decoder *d, const struct batch *b);
+int batch_init(struct batch *b, size_t cap, uint32_t max);
+/* Appends a record; -1 when full (decode the batch, reset, append again). */
+int batch_add(struct batch *b, const void *data, size_t size);
+void batch_free(struct batch *b);
 /* Base64 of "node:ktime:pid" (Tetragon's exec_id form) into out[64]. */
 void make_exec_id(char out[64], const char *node, uint64_t ktime, uint32_t pid);
 

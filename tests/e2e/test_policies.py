@@ -362,7 +362,7 @@ def attached_kinds(pid):
 def test_no_policy_attaches_no_syscall_hook(tmp_path):
     with Tracer("-o", "json") as tr:
         kinds = attached_kinds(tr.p.pid)
-    assert kinds.count("anon_inode:bpf_link") == 4  # exec, exit, fork, the iterator
+    assert kinds.count("anon_inode:bpf_link") == 5  # exec, exit, fork, cgroup moves, the iterator
     assert "anon_inode:[perf_event]" not in kinds
     p = policy(tmp_path, "with-open", OPEN.format(op="Equal", values=vals("/nope")))
     with Tracer("-o", "json", "-p", p) as tr:
