@@ -132,7 +132,7 @@ _Static_assert(sizeof(struct event_cgroup) == 24, "event_cgroup layout");
 #define HOOK_MAX_SELECTORS 5
 #define SEL_MAX_FILTERS 5 /* matchArgs per selector */
 #define FILTER_MAX_VALUES 8 /* inline integer values (pairs for ranges) */
-#define HOOK_MAX_SYSCALLS 8 /* syscalls one instance serves (equivalents) */
+#define HOOK_MAX_SYSCALLS 16 /* syscalls one instance serves (equivalents) */
 #define STR_KEY_LEN 256 /* bytes of a string compared in the kernel */
 #define LPM_STR_LEN 248 /* prefix/postfix bytes (LPM data is at most 256) */
 #define ARG_STR_MAX 4096 /* bytes of a string/path argument kept */
@@ -240,18 +240,26 @@ struct selector_cfg {
 	__u8 post; /* send an event (every action but NoPost) */
 	__u8 bin_op; /* enum ns_op: matchBinaries In/NotIn (exact set) */
 	__u8 pbin_op; /* matchParentBinaries */
-	__u8 pid_op; /* matchPIDs In/NotIn */
-	__u8 npids;
+	__u8 pid_op[2]; /* matchPIDs In/NotIn (two filters, AND-ed) */
+	__u8 npids[2];
+	__u8 pid_ns[2]; /* isNamespacePID: compare the pid in its namespace */
 	__u8 ns_used; /* matchNamespaces present */
 	__u8 ns_op[NS_COUNT]; /* enum ns_op per namespace slot */
-	__u8 ns_host[NS_COUNT]; /* 1: the value is host_ns */
+	__u8 ns_nval[NS_COUNT]; /* values of that slot */
+	__u8 cap_op; /* matchCapabilities In/NotIn */
+	__u8 cap_set; /* 0 effective, 1 inheritable, 2 permitted */
+	__u8 pad[2];
 	__u32 bin_set, pbin_set; /* set ids of the binary path sets */
-	__u32 ns_val[NS_COUNT]; /* a literal inode when ns_host is 0 */
-	__u32 pids[4];
+	__u32 ns_val[NS_COUNT][4]; /* inodes; 0 stands for host_ns */
+	__u32 pids[2][4];
+	__u64 cap_mask; /* matchCapabilities: any of these */
 	__u32 signal; /* HA_SIGNAL */
 	__u32 rate_ms; /* Post rateLimit; 0: none */
 	struct filter_cfg f[SEL_MAX_FILTERS];
 };
+
+/* matchReturnArgs filter on the return value: filter_cfg.arg takes this. */
+#define FILTER_ARG_RET 7
 
 /* The read-only config of one hook instance (rodata). */
 struct hook_cfg {

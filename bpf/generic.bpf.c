@@ -62,6 +62,7 @@ static __always_inline int hook_run(struct hook_heap *h, __u32 mask)
 	for (i = 0; i < HOOK_MAX_ARGS; i++)
 		if (i < cfg.nargs)
 			read_arg(h, i);
+	h->ival[FILTER_ARG_RET] = h->ret; /* matchReturnArgs */
 	s = selector_pick(h, mask);
 	if (s >= 0)
 		act(h, s);

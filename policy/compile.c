@@ -92,36 +92,71 @@ static int add_cidr(struct cctx *x, uint32_t id, const struct pol_value *v)
 	return 0;
 }
 
+static int int_op(struct cctx *x, struct filter_cfg *f, const struct pol_match *m);
+
 static int ns_filter(struct cctx *x, struct selector_cfg *s, const struct pol_match *m)
 {
-	const struct pol_value *v = m->vals;
+	int i;
 
-	if (m->nvals != 1)
+	if (m->nvals < 1 || m->nvals > 4)
 		return refuse(x, &m->pos, "matchNamespaces with %s values: the kernel side "
-			      "takes one value per namespace (host_ns or an inode)",
-			      m->nvals ? "several" : "no");
+			      "takes one to four per namespace", m->nvals ? "more than four" : "no");
 	if (m->op != OP_IN && m->op != OP_NOT_IN)
 		return refuse(x, &m->pos, "matchNamespaces operator %s: want In or NotIn",
 			      op_name(m->op));
 	s->ns_used = 1;
 	s->ns_op[m->ns] = m->op == OP_IN ? NSOP_IN : NSOP_NOT_IN;
-	s->ns_host[m->ns] = v->kind == VK_HOST_NS;
-	s->ns_val[m->ns] = v->kind == VK_HOST_NS ? 0 : (uint32_t)v->u;
+	s->ns_nval[m->ns] = m->nvals;
+	for (i = 0; i < m->nvals; i++) /* 0 stands for host_ns */
+		s->ns_val[m->ns][i] = m->vals[i].kind == VK_HOST_NS ? 0 : (uint32_t)m->vals[i].u;
 	return 0;
 }
 
 static int pid_filter(struct cctx *x, struct selector_cfg *s, const struct pol_match *m)
 {
+	int i, k = s->pid_op[0] ? 1 : 0;
+
+	if ((m->op != OP_IN && m->op != OP_NOT_IN) || m->nvals > 4 || s->pid_op[1])
+		return refuse(x, &m->pos, "matchPIDs %s: the kernel side takes In/NotIn with at "
+			      "most 4 pids, two filters per selector", op_name(m->op));
+	if (m->follow)
+		return refuse(x, &m->pos, "matchPIDs with %s is not evaluated by the kernel side",
+			      "followForks");
+	s->pid_op[k] = m->op == OP_IN ? NSOP_IN : NSOP_NOT_IN;
+	s->npids[k] = m->nvals;
+	s->pid_ns[k] = m->ns_flag;
+	for (i = 0; i < m->nvals; i++)
+		s->pids[k][i] = (uint32_t)m->vals[i].u;
+	return 0;
+}
+
+static int cap_filter(struct cctx *x, struct selector_cfg *s, const struct pol_match *m)
+{
 	int i;
 
-	if ((m->op != OP_IN && m->op != OP_NOT_IN) || m->nvals > 4 || m->ns_flag || m->follow)
-		return refuse(x, &m->pos, "matchPIDs %s: the kernel side takes In/NotIn with at "
-			      "most 4 pids, without isNamespacePID or followForks", op_name(m->op));
-	s->pid_op = m->op == OP_IN ? NSOP_IN : NSOP_NOT_IN;
-	s->npids = m->nvals;
+	if ((m->op != OP_IN && m->op != OP_NOT_IN) || s->cap_op)
+		return refuse(x, &m->pos, "matchCapabilities %s: the kernel side takes one In or "
+			      "NotIn per selector", op_name(m->op));
+	s->cap_op = m->op == OP_IN ? NSOP_IN : NSOP_NOT_IN;
+	s->cap_set = m->capset == CAPSET_INHERITABLE ? 1 : m->capset == CAPSET_PERMITTED ? 2 : 0;
 	for (i = 0; i < m->nvals; i++)
-		s->pids[i] = (uint32_t)m->vals[i].u;
+		s->cap_mask |= 1ull << (m->vals[i].u & 63);
 	return 0;
+}
+
+/* matchReturnArgs: integer filters on the return value. */
+static int ret_filter(struct cctx *x, struct selector_cfg *s, const struct pol_match *m)
+{
+	struct filter_cfg *f;
+
+	if (!x->ph->has_ret)
+		return refuse(x, &m->pos, "matchReturnArgs needs %s on this hook", "return: true");
+	if (s->nfilters >= SEL_MAX_FILTERS)
+		return refuse(x, &m->pos, "more than %s matchArgs and matchReturnArgs in one selector",
+			      "5");
+	f = &s->f[s->nfilters++];
+	f->arg = FILTER_ARG_RET;
+	return int_op(x, f, m);
 }
 
 static int bin_filter(struct cctx *x, struct selector_cfg *s, const struct pol_match *m)
@@ -340,6 +375,8 @@ static int selector(struct cctx *x, struct selector_cfg *s, const struct pol_sel
 		case MK_BINARIES:
 		case MK_PARENT_BINARIES: rc = bin_filter(x, s, m); break;
 		case MK_ARGS: rc = arg_filter(x, s, m); break;
+		case MK_CAPS: rc = cap_filter(x, s, m); break;
+		case MK_RETURN_ARGS: rc = ret_filter(x, s, m); break;
 		default:
 			rc = refuse(x, &m->pos, "%s is not evaluated by the kernel side yet",
 				    match_kind_name(m->kind));

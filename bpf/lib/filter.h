@@ -30,6 +30,21 @@ static __always_inline __u32 ns_of(struct task_struct *t, int slot)
 	}
 }
 
+/* One namespace slot against its values (host_ns is value 0). */
+static __always_inline bool ns_in(struct task_struct *t, __u32 *host, int s, int j)
+{
+	__u32 cur = ns_of(t, j);
+	bool in = false;
+	int k;
+
+#pragma unroll
+	for (k = 0; k < 4; k++)
+		if (k < cfg.sel[s].ns_nval[j] &&
+		    cur == (cfg.sel[s].ns_val[j][k] ? cfg.sel[s].ns_val[j][k] : host[j]))
+			in = true;
+	return in;
+}
+
 static __always_inline bool match_ns(struct task_struct *t, int s)
 {
 	__u32 zero = 0, *host = bpf_map_lookup_elem(&host_ns, &zero);
@@ -42,28 +57,49 @@ static __always_inline bool match_ns(struct task_struct *t, int s)
 #pragma unroll
 	for (j = 0; j < NS_COUNT; j++) {
 		__u8 op = cfg.sel[s].ns_op[j];
-		__u32 want = cfg.sel[s].ns_host[j] ? host[j] : cfg.sel[s].ns_val[j];
 
-		if (op == NSOP_IN && ns_of(t, j) != want)
-			return false;
-		if (op == NSOP_NOT_IN && ns_of(t, j) == want)
+		if (op && ns_in(t, host, s, j) != (op == NSOP_IN))
 			return false;
 	}
 	return true;
 }
 
-static __always_inline bool match_pids(__u32 tgid, int s)
+static __always_inline bool pid_filter(struct task_struct *t, __u32 tgid, int s, int k)
 {
+	__u32 pid = cfg.sel[s].pid_ns[k] ? task_upid(t).nr : tgid;
 	bool in = false;
 	int j;
 
-	if (!cfg.sel[s].pid_op)
-		return true;
 #pragma unroll
 	for (j = 0; j < 4; j++)
-		if (j < cfg.sel[s].npids && cfg.sel[s].pids[j] == tgid)
+		if (j < cfg.sel[s].npids[k] && cfg.sel[s].pids[k][j] == pid)
 			in = true;
-	return cfg.sel[s].pid_op == NSOP_IN ? in : !in;
+	return in == (cfg.sel[s].pid_op[k] == NSOP_IN);
+}
+
+static __always_inline bool match_pids(struct task_struct *t, __u32 tgid, int s)
+{
+	return (!cfg.sel[s].pid_op[0] || pid_filter(t, tgid, s, 0)) &&
+	       (!cfg.sel[s].pid_op[1] || pid_filter(t, tgid, s, 1));
+}
+
+/* matchCapabilities: any of the listed capabilities in the set (In), or
+ * none of them (NotIn). */
+static __always_inline bool match_caps(struct task_struct *t, int s)
+{
+	const struct cred *cr;
+	__u64 caps = 0;
+
+	if (!cfg.sel[s].cap_op)
+		return true;
+	cr = BPF_CORE_READ(t, cred);
+	if (cfg.sel[s].cap_set == 1)
+		bpf_probe_read_kernel(&caps, 8, &cr->cap_inheritable);
+	else if (cfg.sel[s].cap_set == 2)
+		bpf_probe_read_kernel(&caps, 8, &cr->cap_permitted);
+	else
+		bpf_probe_read_kernel(&caps, 8, &cr->cap_effective);
+	return ((caps & cfg.sel[s].cap_mask) != 0) == (cfg.sel[s].cap_op == NSOP_IN);
 }
 
 /* The executable entry of a process. A fork child can reach a hook
@@ -279,7 +315,8 @@ static __always_inline __u32 selector_candidates(struct hook_heap *h)
 		return 1;
 #pragma unroll
 	for (s = 0; s < HOOK_MAX_SELECTORS; s++)
-		if (s < cfg.nsel && match_pids(tgid, s) && match_ns(t, s) && match_bins(h, tgid, s))
+		if (s < cfg.nsel && match_pids(t, tgid, s) && match_ns(t, s) && match_caps(t, s) &&
+		    match_bins(h, tgid, s))
 			mask |= 1u << s;
 	return mask;
 }

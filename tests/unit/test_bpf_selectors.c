@@ -140,11 +140,11 @@ static void test_string_equal_and_second_selector(void **state)
 	memcpy(k.s, "/bin", 4);
 	/* selector 0 never matches (pid 1 only), selector 1 matches Equal */
 	c.nsel = 2;
-	c.sel[0].pid_op = NSOP_IN;
-	c.sel[0].npids = 1;
-	c.sel[0].pids[0] = 1;
+	c.sel[0].pid_op[0] = NSOP_IN;
+	c.sel[0].npids[0] = 1;
+	c.sel[0].pids[0][0] = 1;
 	c.sel[1] = c.sel[0];
-	c.sel[1].pid_op = 0;
+	c.sel[1].pid_op[0] = 0;
 	c.sel[1].nfilters = 1;
 	c.sel[1].f[0] = (struct filter_cfg){.op = FOP_EQ, .arg = 0, .set_id = 3};
 	assert_int_equal(run_cfg(&c, &k, 1, NULL, 0, NULL, 0, a), 1);
@@ -211,10 +211,30 @@ static void test_namespaces_host(void **state)
 		return;
 	c.sel[0].ns_used = 1;
 	c.sel[0].ns_op[NS_PID] = NSOP_IN;
-	c.sel[0].ns_host[NS_PID] = 1;
+	c.sel[0].ns_nval[NS_PID] = 2;
+	c.sel[0].ns_val[NS_PID][0] = 12345; /* a literal inode, then host_ns */
 	assert_int_equal(run_cfg(&c, NULL, 0, NULL, 0, NULL, 0, a), 1);
 	c.sel[0].ns_op[NS_PID] = NSOP_NOT_IN;
 	assert_int_equal(run_cfg(&c, NULL, 0, NULL, 0, NULL, 0, a), 0);
+	c.sel[0].ns_nval[NS_PID] = 1; /* NotIn 12345 only */
+	assert_int_equal(run_cfg(&c, NULL, 0, NULL, 0, NULL, 0, a), 1);
+}
+
+static void test_capabilities(void **state)
+{
+	struct hook_cfg c = one_arg(AK_INT);
+	__u64 a[6] = {1};
+
+	(void)state;
+	if (skip_unless_root())
+		return;
+	c.sel[0].cap_op = NSOP_IN; /* root has CAP_SYS_ADMIN (21) effective */
+	c.sel[0].cap_mask = 1ull << 21;
+	assert_int_equal(run_cfg(&c, NULL, 0, NULL, 0, NULL, 0, a), 1);
+	c.sel[0].cap_op = NSOP_NOT_IN;
+	assert_int_equal(run_cfg(&c, NULL, 0, NULL, 0, NULL, 0, a), 0);
+	c.sel[0].cap_set = 1; /* inheritable is empty */
+	assert_int_equal(run_cfg(&c, NULL, 0, NULL, 0, NULL, 0, a), 1);
 }
 
 static void test_nopost_and_rate(void **state)
@@ -263,14 +283,18 @@ static void test_every_program_verifies(void **state)
 					.index = s, .size_index = 2, .max_len = 1024};
 				c.sel[s] = (struct selector_cfg){.nfilters = 5, .post = 1,
 					.action = HA_SIGNAL, .rate_ms = 10, .bin_op = NSOP_IN,
-					.pbin_op = NSOP_NOT_IN, .pid_op = NSOP_IN, .npids = 2,
-					.ns_used = 1};
+					.pbin_op = NSOP_NOT_IN, .pid_op = {NSOP_IN, NSOP_NOT_IN},
+					.npids = {2, 4}, .pid_ns = {1, 0}, .ns_used = 1,
+					.cap_op = NSOP_IN, .cap_set = s % 3, .cap_mask = 5};
+				c.sel[s].ns_nval[s] = 4;
+				c.sel[s].ns_nval[s + 5] = 2;
 				c.sel[s].ns_op[s] = NSOP_IN;
 				c.sel[s].ns_op[s + 5] = NSOP_NOT_IN;
 				for (f = 0; f < 5; f++)
 					c.sel[s].f[f] = (struct filter_cfg){
 						.op = 1 + (s * 5 + f + k) % (FOP_OP_MAX - 1),
-						.arg = f, .nvals = 8, .set_id = f & 1};
+						.arg = f == 4 ? FILTER_ARG_RET : f, .nvals = 8,
+						.set_id = f & 1};
 				c.sc_nr[s] = 2;
 				c.sc_fname[s] = 1;
 			}
@@ -301,6 +325,7 @@ int main(void)
 		cmocka_unit_test(test_integers),
 		cmocka_unit_test(test_sockaddr_cidr_and_port),
 		cmocka_unit_test(test_namespaces_host),
+		cmocka_unit_test(test_capabilities),
 		cmocka_unit_test(test_nopost_and_rate),
 		cmocka_unit_test(test_every_program_verifies),
 	};
