@@ -112,6 +112,9 @@ struct event_fork {
 	__u32 pid; /* the child's tgid */
 	__u32 ppid;
 	__u64 start_ktime;
+	__u32 nspid; /* the child's pid in its own namespace */
+	__u32 ns[NS_COUNT]; /* its namespaces: unshare --fork gives it new ones */
+	__u32 pad;
 };
 
 /* Largest record the programs build; its scratch buffer is twice this. */
@@ -123,7 +126,7 @@ _Static_assert(sizeof(struct event_proc) == 168, "event_proc layout");
 _Static_assert(__builtin_offsetof(struct event_proc, creds) == 48, "event_proc.creds");
 _Static_assert(__builtin_offsetof(struct event_proc, ns) == 112, "event_proc.ns");
 _Static_assert(sizeof(struct event_exit) == 32, "event_exit layout");
-_Static_assert(sizeof(struct event_fork) == 32, "event_fork layout");
+_Static_assert(sizeof(struct event_fork) == 80, "event_fork layout");
 _Static_assert(sizeof(struct event_cgroup) == 24, "event_cgroup layout");
 
 /* ---- policy hooks --------------------------------------------------- */

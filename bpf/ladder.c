@@ -55,8 +55,9 @@ static const struct equiv equivs[] = {
 	  { { SRC_RETVAL, 0, INTS " fd" }, { SRC_FD_FILE, 0, "file" } }, { SRC_NONE, 0, NULL } },
 	{ "security_file_open", MECH_TRACEPOINT, NULL,
 	  "open openat openat2 creat open_by_handle_at", true, false, "ret >= 0",
-	  "successful opens only, seen after the open (denied or failed opens, exec and "
-	  "kernel-internal opens are not seen); cannot deny",
+	  "seen after the open: the file from the fd table; a failed or denied open "
+	  "reports the path as passed, made absolute (exec and kernel-internal opens "
+	  "are not seen); cannot deny",
 	  { { SRC_FD_FILE, 0, "file" } }, { SRC_NONE, 0, NULL } },
 	{ "security_sb_mount", MECH_TRACEPOINT, NULL, "mount", false, false, NULL,
 	  "at mount(2) entry, before permission checks (failed mounts are reported too); "

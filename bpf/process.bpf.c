@@ -191,6 +191,8 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	e.pid = BPF_CORE_READ(child, tgid);
 	e.ppid = BPF_CORE_READ(parent, tgid);
 	e.start_ktime = e.hdr.ktime;
+	e.nspid = task_upid(child).nr;
+	task_ns(child, e.ns);
 	if (bpf_ringbuf_output(&events, &e, sizeof(e), submit_flags()))
 		count_drop(EV_FORK);
 	if (track_bins)

@@ -299,6 +299,8 @@ static int on_fork(struct decoder *d, const struct event_fork *e)
 	r.ktime = e->start_ktime;
 	r.start_ns = wall(d, e->start_ktime);
 	r.flags = PROC_F_CLONE | (p->flags & ~(PROC_F_EXECVE | PROC_F_PROCFS));
+	r.nspid = e->nspid;
+	memcpy(r.ns, e->ns, sizeof(r.ns)); /* the child's own: a fork may enter new ones */
 	make_exec_id(r.exec_id, d->node_name, r.ktime, r.pid);
 	memcpy(r.parent_exec_id, p->exec_id, sizeof(r.parent_exec_id));
 	s = (struct proc_strings){p->binary, strlen(p->binary), p->cwd, strlen(p->cwd),

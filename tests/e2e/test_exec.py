@@ -209,3 +209,16 @@ def test_no_syscalls_per_event_but_ring_and_output(tmp_path):
              if (m := re.match(r"^\d+\s+(\w+)\(", l))}
     assert "write" in calls, calls
     assert calls <= {"epoll_wait", "epoll_pwait", "write", "restart_syscall"}, calls
+
+
+def test_fork_child_carries_its_own_namespaces(tag):
+    # unshare --fork --pid: the child is forked into the new pid namespace
+    # and dies without exec'ing (no such program): its exit must not look
+    # like a host process
+    with Tracer("-o", "json") as tr:
+        run(["unshare", "--fork", "--pid", f"/nonexistent-{tag}"])
+    xs = find(tr.events(), "process_exit", pred=lambda b: "clone" in b["process"]["flags"]
+              and f"/nonexistent-{tag}" in b["process"]["arguments"])
+    assert xs
+    p = xs[0]["process_exit"]["process"]
+    assert p["ns"]["pid"]["is_host"] is False and p["binary"] == "/usr/bin/unshare"

