@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* tracer.c - command line and main loop: parse -> setup -> run -> teardown. */
 #include <argp.h>
+#include <dirent.h>
 #include <grp.h>
 #include <pwd.h>
 #include <errno.h>
@@ -18,6 +19,8 @@
 #include "config.h"
 #include "output/container.h"
 #include "output/decode.h"
+#include "output/recording.h"
+#include "policy/presets.h"
 #include "output/format.h"
 #include "policy/compile.h"
 #include "policy/flags.h"
@@ -37,6 +40,7 @@ enum {
 	OPT_CONTAINER_ROOT,
 	OPT_COLOR,
 	OPT_TIME,
+	OPT_BINARY_FILTER,
 	OPT_HELP,
 	OPT_USAGE,
 	OPT_VERSION,
@@ -53,6 +57,10 @@ struct options {
 	const char *pod; /* --pod [NS/]NAME */
 	const char *container_root; /* --container-root DIR */
 	const char *drop_user; /* -Z USER */
+	const char *write_path; /* -w FILE */
+	const char *read_path; /* -r FILE */
+	uint64_t rotate_bytes; /* -C */
+	uint32_t max_files; /* -W */
 	enum time_mode time_mode; /* --time */
 	int color; /* --color: -1 auto, 0 never, 1 always */
 	struct policy_opts pol; /* -p, -e, --check, ... (policy/flags.c) */
@@ -82,6 +90,11 @@ static const struct argp_option opts[] = {
 	 "unless NO_COLOR is set), always or never", 0},
 	{"time", OPT_TIME, "MODE", 0, "Event time in compact and CSV output: iso (default), epoch, "
 	 "delta or none", 0},
+	{"write", 'w', "FILE", 0, "Also write every event to a capture FILE (- is stdout)", 2},
+	{"read", 'r', "FILE", 0, "Replay a capture FILE (- is stdin) instead of tracing; no root", 2},
+	{"file-size", 'C', "SIZE", 0, "With -w: start a new file past SIZE million bytes (or "
+	 "SIZEk, SIZEm, SIZEg)", 2},
+	{"file-count", 'W', "N", 0, "With -w -C: keep at most N files, reused in a ring", 2},
 	{"relinquish-privileges", 'Z', "USER", 0,
 	 "Once every hook is attached, run as USER (drops root)", 0},
 	{"verbose", 'v', NULL, 0, "More detail on stderr (repeat for libbpf's messages)", 0},
@@ -109,6 +122,27 @@ static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	if (errno || *end || v < min || v > max)
 		return -1;
 	*out = v;
+	return 0;
+}
+
+/* -C as tcpdump takes it: millions of bytes, or KiB/MiB/GiB with k/m/g. */
+static int parse_size(const char *s, uint64_t *out)
+{
+	char num[32];
+	size_t n = strlen(s);
+	uint64_t v, unit = 1000000;
+
+	if (!n || n >= sizeof(num))
+		return -1;
+	memcpy(num, s, n + 1);
+	switch (num[n - 1]) {
+	case 'k': case 'K': unit = 1 << 10; num[--n] = 0; break;
+	case 'm': case 'M': unit = 1 << 20; num[--n] = 0; break;
+	case 'g': case 'G': unit = 1 << 30; num[--n] = 0; break;
+	}
+	if (parse_u64(num, 1, (1ull << 40) / unit, &v))
+		return -1;
+	*out = v * unit;
 	return 0;
 }
 
@@ -154,6 +188,22 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_TIME:
 		if (time_mode_parse(arg, &o->time_mode))
 			usage_error("--time takes iso, epoch, delta or none, not \"%s\"", arg);
+		break;
+	case 'w':
+		o->write_path = arg;
+		break;
+	case 'r':
+		o->read_path = arg;
+		break;
+	case 'C':
+		if (parse_size(arg, &o->rotate_bytes))
+			usage_error("-C needs a size: millions of bytes, or with a k, m or g suffix, "
+				    "not \"%s\"", arg);
+		break;
+	case 'W':
+		if (parse_u64(arg, 1, 100000, &v))
+			usage_error("-W needs a file count (1 to 100000), not \"%s\"", arg);
+		o->max_files = v;
 		break;
 	case 'Z':
 		if (!*arg)
@@ -250,6 +300,9 @@ struct run {
 	uint64_t by_kind[TR_KIND_MAX];
 	uint64_t *by_hook; /* events printed per policy hook */
 	struct batch batch; /* records of one drain of the ring buffer */
+	struct recording rec; /* -w */
+	struct capture_blob *blobs; /* the policy texts, for the capture header */
+	int nblobs;
 	bool scanned; /* the start-up scan is done */
 	bool done; /* -c reached or output closed */
 };
@@ -273,7 +326,8 @@ static void sink(void *ctx, const struct tr_event *ev)
 /* Decodes and prints what the last drain collected. */
 static void flush_batch(struct run *r)
 {
-	decode_batch(&r->dec, &r->batch);
+	decode_batch(&r->dec, &r->batch); /* -w: each record is written first */
+	recording_batch_end(&r->rec);
 	r->batch.n = 0;
 	r->batch.len = 0;
 }
@@ -285,6 +339,9 @@ static int on_record(void *ctx, const void *data, size_t size)
 	struct run *r = ctx;
 
 	if (!r->scanned) { /* the start-up scan: no lookahead needed */
+		if (size >= sizeof(struct event_header) &&
+		    ((const struct event_header *)data)->type == EV_HOST)
+			recording_record(&r->rec, data, size); /* scanned processes: as needed */
 		decode_record(&r->dec, data, size);
 		return 0;
 	}
@@ -364,6 +421,147 @@ static uint32_t kinds_mask(const struct policy_opts *p)
 	return m;
 }
 
+/* The formatter and the batch buffer: live and replay alike. */
+static int setup_output(struct run *r)
+{
+	if (formatter_init(&r->fmt, r->opt->format, stdout, &r->dec.host) ||
+	    batch_init(&r->batch, 8u << 20, 1u << 16)) {
+		fprintf(stderr, "tracer: out of memory\n");
+		return -ENOMEM;
+	}
+	r->fmt.time_mode = r->opt->time_mode;
+	r->fmt.color = r->opt->format == OUT_COMPACT &&
+		       (r->opt->color > 0 || (r->opt->color < 0 && isatty(STDOUT_FILENO) &&
+					      !getenv("NO_COLOR")));
+	return 0;
+}
+
+static int add_blob(struct run *r, const char *name, const void *data, size_t len)
+{
+	struct capture_blob *n = realloc(r->blobs, (r->nblobs + 1) * sizeof(*n));
+
+	if (!n)
+		return -1;
+	r->blobs = n;
+	r->blobs[r->nblobs++] = (struct capture_blob){strdup(name), data, len};
+	return 0;
+}
+
+static int add_file_blob(struct run *r, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len = 0;
+	long n;
+
+	if (!f)
+		return 0; /* it was read a moment ago; the capture just lacks its text */
+	if (!fseek(f, 0, SEEK_END) && (n = ftell(f)) >= 0 && n < (16 << 20) && !fseek(f, 0, SEEK_SET) &&
+	    (buf = malloc(n + 1)))
+		len = fread(buf, 1, n, f);
+	fclose(f);
+	return buf ? add_blob(r, path, buf, len) : 0;
+}
+
+/* The policy texts in force, for the capture header: presets, then each
+ * -p file (a directory: its *.yaml and *.yml). */
+static int collect_policies(struct run *r)
+{
+	const struct policy_opts *p = &r->opt->pol;
+	char path[4096];
+	struct dirent **ents;
+	int i, k, n;
+
+	for (i = 0; i < p->npresets; i++) {
+		const struct preset *ps = preset_find(p->presets[i]);
+
+		if (ps && add_blob(r, ps->name, ps->yaml, ps->len))
+			return -1;
+	}
+	for (i = 0; i < p->npaths; i++) {
+		n = scandir(p->paths[i], &ents, NULL, alphasort);
+		if (n < 0) {
+			if (add_file_blob(r, p->paths[i]))
+				return -1;
+			continue;
+		}
+		for (k = 0; k < n; k++) {
+			size_t l = strlen(ents[k]->d_name);
+
+			if ((l > 5 && !strcmp(ents[k]->d_name + l - 5, ".yaml")) ||
+			    (l > 4 && !strcmp(ents[k]->d_name + l - 4, ".yml"))) {
+				snprintf(path, sizeof(path), "%s/%s", p->paths[i], ents[k]->d_name);
+				add_file_blob(r, path);
+			}
+			free(ents[k]);
+		}
+		free(ents);
+	}
+	return 0;
+}
+
+static void free_blobs(struct run *r)
+{
+	int i;
+
+	for (i = 0; i < r->nblobs; i++) {
+		free((char *)r->blobs[i].name);
+		if (!preset_find(r->blobs[i].name) || r->blobs[i].data != preset_find(r->blobs[i].name)->yaml)
+			free((void *)r->blobs[i].data);
+	}
+	free(r->blobs);
+}
+
+/* -w: the capture opens before the scan, so the scan is in it. */
+static int start_recording(struct run *r)
+{
+	struct recording_opts ro = {
+		.path = r->opt->write_path,
+		.rotate_bytes = r->opt->rotate_bytes,
+		.max_files = r->opt->max_files,
+	};
+	char err[512];
+
+	if (!r->opt->write_path)
+		return 0;
+	if (collect_policies(r)) {
+		fprintf(stderr, "tracer: out of memory\n");
+		return -1;
+	}
+	ro.policies = r->blobs;
+	ro.npolicies = r->nblobs;
+	if (recording_start(&r->rec, &ro, &r->dec, err, sizeof(err))) {
+		fprintf(stderr, "tracer: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* -r: no BPF, no privileges: the capture through the same decoder. */
+static int run_replay(struct run *r)
+{
+	struct container_opts co = {.no_state = true};
+	char err[512];
+	int rc;
+
+	container_cache_free(r->dec.containers);
+	r->dec.containers = container_cache_new(&co);
+	if (!r->dec.containers || setup_output(r))
+		return EXIT_RUNTIME;
+	r->scanned = true;
+	r->dec.scope.pids = r->opt->pol.pids;
+	r->dec.scope.npids = r->opt->pol.npids;
+	r->dec.scope.binaries = r->opt->pol.binaries;
+	r->dec.scope.nbinaries = r->opt->pol.nbinaries;
+	rc = replay_file(r->opt->read_path, &r->dec, &r->batch, &stop_requested, err, sizeof(err));
+	fflush(stdout);
+	if (rc) {
+		fprintf(stderr, "tracer: %s: %s\n", r->opt->read_path, err);
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+}
+
 static int setup(struct run *r, struct loader *l)
 {
 	struct loader_opts lo = {
@@ -375,15 +573,6 @@ static int setup(struct run *r, struct loader *l)
 	char err[512];
 	int rc;
 
-	if (formatter_init(&r->fmt, r->opt->format, stdout, &r->dec.host) ||
-	    batch_init(&r->batch, 8u << 20, 1u << 16)) {
-		fprintf(stderr, "tracer: out of memory\n");
-		return -ENOMEM;
-	}
-	r->fmt.time_mode = r->opt->time_mode;
-	r->fmt.color = r->opt->format == OUT_COMPACT &&
-		       (r->opt->color > 0 || (r->opt->color < 0 && isatty(STDOUT_FILENO) &&
-					      !getenv("NO_COLOR")));
 	rc = loader_start(l, &lo, on_record, r, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "tracer: %s\n", err);
@@ -456,6 +645,7 @@ static int run_loop(struct run *r, struct loader *l)
 		int rc = loader_poll(l, 50);
 
 		flush_batch(r);
+		recording_tick(&r->rec);
 		if (stats_requested) {
 			stats_requested = 0;
 			report_stats(r, l);
@@ -498,6 +688,19 @@ static void report_listening(struct run *r)
 	fflush(stderr);
 }
 
+static int finish_recording(struct run *r)
+{
+	char err[512];
+
+	if (!r->rec.w)
+		return 0;
+	if (recording_stop(&r->rec, err, sizeof(err))) {
+		fprintf(stderr, "tracer: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
 static void report_end(struct run *r, struct loader *l)
 {
 	uint64_t lost = loader_drops(l, NULL);
@@ -507,6 +710,23 @@ static void report_end(struct run *r, struct loader *l)
 	if (r->dec.malformed)
 		fprintf(stderr, ", %llu malformed", (unsigned long long)r->dec.malformed);
 	fprintf(stderr, "\n");
+}
+
+static int check_capture_options(const struct options *o)
+{
+	const char *bad = NULL;
+
+	if (o->read_path && (o->write_path || o->pol.npaths || o->pol.npresets))
+		bad = "-r replays a capture: it takes no -w, -p or -P";
+	else if ((o->rotate_bytes || o->max_files) && !o->write_path)
+		bad = "-C and -W go with -w";
+	else if (o->max_files && !o->rotate_bytes)
+		bad = "-W needs -C";
+	else if (o->rotate_bytes && o->write_path && !strcmp(o->write_path, "-"))
+		bad = "-C cannot rotate standard output";
+	if (bad)
+		fprintf(stderr, "tracer: %s (see tracer --help)\n", bad);
+	return bad ? -1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -525,6 +745,10 @@ int main(int argc, char **argv)
 	}
 	if (opt.pol.check || opt.pol.print_policy)
 		return policy_check_main(&opt.pol, stdout, stderr);
+	if (check_capture_options(&opt))
+		return EXIT_USAGE;
+	if (opt.write_path && !strcmp(opt.write_path, "-"))
+		opt.quiet = true; /* stdout carries the capture */
 	/* An explicit buffer also spares stdio its fstat() at the first event. */
 	setvbuf(stdout, NULL, opt.line_buffered || isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF,
 		 1 << 16);
@@ -538,10 +762,14 @@ int main(int argc, char **argv)
 		rc = EXIT_RUNTIME;
 		goto cleanup;
 	}
+	if (opt.read_path) {
+		rc = run_replay(&r);
+		goto cleanup;
+	}
 	rc = build_policy(&r);
 	if (rc)
 		goto cleanup;
-	if (setup(&r, &l)) {
+	if (setup_output(&r) || start_recording(&r) || setup(&r, &l)) {
 		rc = EXIT_RUNTIME;
 		goto cleanup;
 	}
@@ -552,6 +780,8 @@ int main(int argc, char **argv)
 	report_listening(&r);
 	rc = run_loop(&r, &l);
 	report_end(&r, &l);
+	if (finish_recording(&r))
+		rc = EXIT_RUNTIME;
 cleanup:
 	hooks_stop(&r.hooks);
 	loader_stop(&l);
@@ -565,5 +795,6 @@ cleanup:
 	free(r.pod_ns);
 	free(r.by_hook);
 	batch_free(&r.batch);
+	free_blobs(&r);
 	return rc;
 }

@@ -21,6 +21,7 @@ enum event_type {
 	EV_HOST = 5, /* the kernel's initial namespaces (init_task) */
 	EV_HOOK = 6, /* a policy hook matched a selector */
 	EV_CGROUP = 7, /* a process moved to another cgroup (a container) */
+	EV_BATCH = 8, /* captures only: the end of one ring-buffer drain */
 	EV_MAX,
 };
 
@@ -54,6 +55,7 @@ enum ns_slot {
 #define PROC_F_NO_CWD (1u << 6) /* cwd could not be read */
 #define PROC_F_ROOT_CWD (1u << 7) /* cwd is the task's root */
 #define PROC_F_KTHREAD (1u << 8) /* kernel thread (scan only) */
+#define PROC_F_CAPTURED (1u << 31) /* user space: in the current capture file */
 
 struct event_header {
 	__u16 type; /* enum event_type */

@@ -8,6 +8,7 @@
 
 _tracer_opts_arg="--output --count --buffer-size --policy --preset --events --pid
 	--container-id --pod --container-root --color --time --relinquish-privileges
+	--write --read --file-size --file-count
 	--binary --path-prefix --daddr --dport"
 _tracer_opts_flag="--line-buffered --quiet --verbose --host --container
 	--monitor --check --print-policy --list-presets --help --usage --version"
@@ -75,6 +76,11 @@ _tracer_value()
 	-Z | --relinquish-privileges)
 		COMPREPLY=($(compgen -u -- "$cur"))
 		;;
+	-w | --write | -r | --read)
+		_tracer_files "$cur" any
+		;;
+	-C | --file-size | -W | --file-count)
+		;;
 	--container-root)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -d -- "$cur"))
@@ -121,7 +127,7 @@ _tracer()
 	_tracer_value "$prev" "$cur" && return
 
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "$_tracer_opts_arg $_tracer_opts_flag -o -c -l -q -v -p -P -e -Z" \
+		COMPREPLY=($(compgen -W "$_tracer_opts_arg $_tracer_opts_flag -o -c -l -q -v -p -P -e -Z -w -r -C -W" \
 			-- "$cur"))
 	fi
 }

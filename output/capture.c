@@ -32,11 +32,11 @@
 static const uint8_t file_magic[8] = {0x89, 'T', 'R', 'A', 'C', 'E', '\r', '\n'};
 #define PREAMBLE_LEN 32
 #define BLOCK_MAGIC 0x314b4c42u /* "BLK1" */
-#define END_MAGIC 0x31444e45u /* "END1" */
+#define END_MAGIC 0x31444e45u	/* "END1" */
 #define BLOCK_HDR_LEN 16
 #define REC_HDR_LEN 8
-#define CAPF_BIG_ENDIAN 1u /* kernel records are big-endian */
-#define TF_CRITICAL 1u /* a reader that does not know the tag must refuse */
+#define CAPF_BIG_ENDIAN 1u   /* kernel records are big-endian */
+#define TF_CRITICAL 1u	     /* a reader that does not know the tag must refuse */
 #define STR_NULL 0xffffffffu /* encoded length of a NULL string */
 #define HOOK_MAX_TAGS 1024
 
@@ -280,8 +280,7 @@ static int header_body(struct sbuf *b, const struct capture_info *in, size_t *ns
 	return 0;
 }
 
-static void preamble(uint8_t *p, uint32_t index, uint64_t start, const uint8_t *body,
-		     uint32_t len)
+static void preamble(uint8_t *p, uint32_t index, uint64_t start, const uint8_t *body, uint32_t len)
 {
 	uint32_t crc;
 
@@ -307,7 +306,7 @@ struct capture_writer {
 	uint8_t *body; /* serialised header body, rewritten per file */
 	size_t body_len;
 	size_t body_ns; /* where the host namespaces are in body */
-	uint32_t seq; /* files begun, minus one */
+	uint32_t seq;	/* files begun, minus one */
 	uint64_t file_bytes;
 	uint32_t file_blocks, file_recs, file_user_recs;
 	uint8_t *pend; /* records of the block being filled */
@@ -504,15 +503,21 @@ static int append(struct capture_writer *w, uint16_t kind, uint16_t aux, const v
 		return w->err;
 	if (len > CAP_RECORD_MAX)
 		return -E2BIG;
-	if (w->rotate_due && !w->in_rotate) {
-		w->rotate_due = false;
-		if (rotate(w))
-			return w->err;
+	/* A flush may make a rotation due, and a rotation's snapshot refill
+	 * the block: loop until the record fits in the file it belongs to, so
+	 * that a new file's snapshot always comes before its first record. */
+	for (;;) {
+		if (w->rotate_due && !w->in_rotate) {
+			w->rotate_due = false;
+			if (rotate(w))
+				return w->err;
+		} else if (w->pend_len && w->pend_len + total > CAP_BLOCK_TARGET) {
+			if (capture_flush(w))
+				return w->err;
+		} else {
+			break;
+		}
 	}
-	/* A flush may rotate, and the snapshot refill the block: loop. */
-	while (w->pend_len && w->pend_len + total > CAP_BLOCK_TARGET)
-		if (capture_flush(w))
-			return w->err;
 	p = w->pend + w->pend_len;
 	put32(p, len);
 	put16(p + 4, kind);
@@ -551,8 +556,8 @@ int capture_write_snapshot(struct capture_writer *w, const void *data, size_t si
 	return append(w, REC_SNAPSHOT, 0, data, size, NULL, 0);
 }
 
-int capture_write_annot(struct capture_writer *w, uint8_t type, const char *id,
-			const void *blob, size_t len)
+int capture_write_annot(struct capture_writer *w, uint8_t type, const char *id, const void *blob,
+			size_t len)
 {
 	size_t idl = strlen(id);
 	uint8_t head[4 + 256];
@@ -632,7 +637,7 @@ fail:
 	return NULL;
 }
 
-int capture_writer_close(struct capture_writer *w)
+int capture_writer_close(struct capture_writer *w, char *err, size_t errlen)
 {
 	int rc;
 
@@ -642,6 +647,8 @@ int capture_writer_close(struct capture_writer *w)
 	if (w->fd >= 0 && !w->err)
 		close_file(w);
 	rc = w->err;
+	if (rc && err)
+		snprintf(err, errlen, "%s", w->msg);
 	writer_free(w);
 	return rc;
 }
@@ -665,7 +672,8 @@ static char *put_field(char *p, const char *s, size_t n, __u16 *len, bool nul)
 size_t capture_proc_to_scan(const struct proc_rec *rec, void *buf, size_t cap)
 {
 	const char *bin = rec->binary ? rec->binary : "", *cwd = rec->cwd ? rec->cwd : "";
-	const char *cg = rec->cgroup ? rec->cgroup : "", *cg1 = rec->cgroup_v1 ? rec->cgroup_v1 : "";
+	const char *cg = rec->cgroup ? rec->cgroup : "",
+		   *cg1 = rec->cgroup_v1 ? rec->cgroup_v1 : "";
 	size_t nb = strlen(bin), nc = strlen(cwd), ng = strlen(cg), ng1 = strlen(cg1);
 	size_t na = rec->args ? rec->args_len : 0;
 	size_t need = sizeof(struct event_proc) + nb + nc + na + ng + ng1 + 6;
@@ -673,7 +681,8 @@ size_t capture_proc_to_scan(const struct proc_rec *rec, void *buf, size_t cap)
 	__u16 l1 = 0, l2 = 0;
 	char *p;
 
-	if (need > cap || nb >= 0xffff || nc >= 0xffff || na + 2 >= 0xffff || ng + ng1 + 2 >= 0xffff)
+	if (need > cap || nb >= 0xffff || nc >= 0xffff || na + 2 >= 0xffff ||
+	    ng + ng1 + 2 >= 0xffff)
 		return 0;
 	memset(e, 0, sizeof(*e));
 	e->hdr.type = EV_SCAN;
@@ -722,14 +731,14 @@ struct capture_reader {
 	size_t comp_cap, raw_cap;
 	size_t raw_len, raw_pos;
 	uint64_t block_off;
-	bool partial; /* a truncated block: its good records, then err */
+	bool partial;	       /* a truncated block: its good records, then err */
 	uint32_t blocks, recs; /* in this file, for the end marker */
 	z_stream z;
 	bool z_ok;
 };
 
-__attribute__((format(printf, 2, 3))) static int r_fail(struct capture_reader *r,
-							 const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static int r_fail(struct capture_reader *r, const char *fmt,
+							...)
 {
 	va_list ap;
 
@@ -788,8 +797,7 @@ static uint32_t take32(struct cur *c)
 }
 
 /* A copy of n bytes with a NUL after them, in the arena. */
-static const char *arena_str(struct capture_reader *r, struct cur *c, const uint8_t *s,
-			     size_t n)
+static const char *arena_str(struct capture_reader *r, struct cur *c, const uint8_t *s, size_t n)
 {
 	char *out = arena_alloc(r, n + 1, 1);
 
@@ -877,9 +885,9 @@ static void parse_field(struct capture_reader *r, uint16_t tag, uint16_t tflags,
 {
 	struct capture_info *in = &r->info;
 	const char **str[] = {
-		[T_TOOL] = &in->tool_version, [T_NODE] = &in->node_name,
-		[T_HOST] = &in->host_name, [T_KREL] = &in->kernel_release,
-		[T_KVER] = &in->kernel_version, [T_MACHINE] = &in->machine,
+	    [T_TOOL] = &in->tool_version,   [T_NODE] = &in->node_name,
+	    [T_HOST] = &in->host_name,	    [T_KREL] = &in->kernel_release,
+	    [T_KVER] = &in->kernel_version, [T_MACHINE] = &in->machine,
 	};
 	const uint8_t *p;
 
@@ -996,17 +1004,21 @@ static long check_preamble(struct capture_reader *r, const uint8_t *p, long n)
 		return r_fail(r, "empty file, not a tracer capture");
 	if (memcmp(p, file_magic, cmp))
 		return r_fail(r, r->any_header ? "unexpected data after the end of the capture"
-				: looks_like_pcap(p, n) ? "a pcap file, not a tracer capture"
-							: "not a tracer capture file");
+				 : looks_like_pcap(p, n) ? "a pcap file, not a tracer capture"
+							 : "not a tracer capture file");
 	if (n < PREAMBLE_LEN)
 		return r_fail(r, "truncated: the file ends inside its header");
 	version = get16(p + 8);
 	if (version != CAP_VERSION)
-		return r_fail(r, "capture format version %u is not supported (this tracer reads "
-			      "version %u)", version, CAP_VERSION);
+		return r_fail(r,
+			      "capture format version %u is not supported (this tracer reads "
+			      "version %u)",
+			      version, CAP_VERSION);
 	if (get16(p + 10) != HOST_FLAGS)
-		return r_fail(r, get16(p + 10) & ~CAPF_BIG_ENDIAN ? "corrupt header (unknown flags)"
-			      : "written on a machine of the other byte order; cannot replay here");
+		return r_fail(
+		    r, get16(p + 10) & ~CAPF_BIG_ENDIAN
+			   ? "corrupt header (unknown flags)"
+			   : "written on a machine of the other byte order; cannot replay here");
 	if (get32(p + 24) > CAP_HEADER_MAX)
 		return r_fail(r, "corrupt header (declared length %u too large)", get32(p + 24));
 	return get32(p + 24);
@@ -1049,9 +1061,10 @@ static int read_end(struct capture_reader *r, const uint8_t *e)
 		return r_fail(r, "corrupt end marker at byte offset %llu",
 			      (unsigned long long)r->block_off);
 	if (get32(e + 4) != r->blocks || get32(e + 8) != r->recs)
-		return r_fail(r, "corrupt capture: the end marker counts %u blocks and %u "
-			      "records, the file holds %u and %u", get32(e + 4), get32(e + 8),
-			      r->blocks, r->recs);
+		return r_fail(r,
+			      "corrupt capture: the end marker counts %u blocks and %u "
+			      "records, the file holds %u and %u",
+			      get32(e + 4), get32(e + 8), r->blocks, r->recs);
 	r->state = RD_AFTER_END;
 	return 0;
 }
@@ -1104,8 +1117,10 @@ static int read_block(struct capture_reader *r)
 	if (n < 0)
 		return -1;
 	if (n == 0)
-		return r_fail(r, "truncated: no end-of-capture marker after %u blocks (the writer "
-			      "was stopped before it finished)", r->blocks);
+		return r_fail(r,
+			      "truncated: no end-of-capture marker after %u blocks (the writer "
+			      "was stopped before it finished)",
+			      r->blocks);
 	if (n < (long)sizeof(h))
 		return r_fail(r, "truncated: the file ends inside the block at byte offset %llu",
 			      (unsigned long long)r->block_off);
@@ -1145,8 +1160,10 @@ static int next_record(struct capture_reader *r, struct capture_item *it)
 	    REC_HDR_LEN + align8(len) > left) {
 		r->raw_pos = r->raw_len;
 		if (r->partial)
-			return r_fail(r, "truncated: the file ends inside the block at byte offset "
-				      "%llu", (unsigned long long)r->block_off);
+			return r_fail(r,
+				      "truncated: the file ends inside the block at byte offset "
+				      "%llu",
+				      (unsigned long long)r->block_off);
 		return r_fail(r, "corrupt record in the block at byte offset %llu",
 			      (unsigned long long)r->block_off);
 	}
@@ -1202,8 +1219,10 @@ int capture_next(struct capture_reader *r, struct capture_item *it)
 			continue;
 		}
 		if (r->partial)
-			return r_fail(r, "truncated: the file ends inside the block at byte offset "
-				      "%llu", (unsigned long long)r->block_off);
+			return r_fail(r,
+				      "truncated: the file ends inside the block at byte offset "
+				      "%llu",
+				      (unsigned long long)r->block_off);
 		if (r->state == RD_DONE)
 			return 0;
 		if (r->state == RD_HEADER)

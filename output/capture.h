@@ -25,11 +25,11 @@
 
 #include "output/event.h"
 
-#define CAP_VERSION 1 /* the format version this code writes and reads */
+#define CAP_VERSION 1		     /* the format version this code writes and reads */
 #define CAP_BLOCK_TARGET (64u << 10) /* raw bytes that make a block full */
-#define CAP_RECORD_MAX (256u << 10) /* largest record payload */
-#define CAP_BLOCK_MAX (1u << 20) /* largest raw block a reader accepts */
-#define CAP_HEADER_MAX (16u << 20) /* largest header a reader accepts */
+#define CAP_RECORD_MAX (256u << 10)  /* largest record payload */
+#define CAP_BLOCK_MAX (1u << 20)     /* largest raw block a reader accepts */
+#define CAP_HEADER_MAX (16u << 20)   /* largest header a reader accepts */
 
 /* A policy text in force, kept verbatim (the YAML bytes). */
 struct capture_blob {
@@ -40,18 +40,18 @@ struct capture_blob {
 
 /* The header: what the writer is given, and what the reader returns. */
 struct capture_info {
-	uint32_t version; /* reader: the file's format version */
-	uint32_t file_index; /* reader: 0 for the first file, +1 per rotation */
-	uint64_t file_start_ns; /* reader: wall clock when this file was begun */
-	const char *tool_version; /* TRACER_VERSION */
-	const char *node_name; /* decoder.node_name: part of every exec_id */
-	const char *host_name; /* uname nodename */
+	uint32_t version;	    /* reader: the file's format version */
+	uint32_t file_index;	    /* reader: 0 for the first file, +1 per rotation */
+	uint64_t file_start_ns;	    /* reader: wall clock when this file was begun */
+	const char *tool_version;   /* TRACER_VERSION */
+	const char *node_name;	    /* decoder.node_name: part of every exec_id */
+	const char *host_name;	    /* uname nodename */
 	const char *kernel_release; /* uname release */
 	const char *kernel_version; /* uname version */
-	const char *machine; /* uname machine */
+	const char *machine;	    /* uname machine */
 	uint32_t host_ns[NS_COUNT]; /* decoder.host.ns */
-	uint64_t start_ns; /* wall clock when the capture began */
-	int64_t boot_to_wall_ns; /* decoder.boot_to_wall_ns */
+	uint64_t start_ns;	    /* wall clock when the capture began */
+	int64_t boot_to_wall_ns;    /* decoder.boot_to_wall_ns */
 	const struct capture_blob *policies;
 	int npolicies;
 	const struct tr_hook_info *hooks; /* decoder.hooks, by hook_id */
@@ -69,11 +69,11 @@ struct capture_writer;
 typedef int (*capture_rotate_fn)(void *ctx, struct capture_writer *w);
 
 struct capture_opts {
-	const char *path; /* "-": standard output */
+	const char *path;      /* "-": standard output */
 	uint64_t rotate_bytes; /* -C: start a new file past this size; 0: never */
-	uint32_t max_files; /* -W: ring of this many files; 0: unbounded */
-	uint32_t flush_ms; /* capture_tick() flushes older data; 0: 1000 */
-	int level; /* zlib level; 0: 1 (fast) */
+	uint32_t max_files;    /* -W: ring of this many files; 0: unbounded */
+	uint32_t flush_ms;     /* capture_tick() flushes older data; 0: 1000 */
+	int level;	       /* zlib level; 0: 1 (fast) */
 	capture_rotate_fn on_rotate;
 	void *rotate_ctx;
 };
@@ -91,14 +91,15 @@ int capture_write_event(struct capture_writer *w, const void *data, size_t size)
 /* A synthesised EV_SCAN record (capture_proc_to_scan()) at rotation. */
 int capture_write_snapshot(struct capture_writer *w, const void *data, size_t size);
 /* Opaque typed metadata (e.g. a container's, by container id). */
-int capture_write_annot(struct capture_writer *w, uint8_t type, const char *id,
-			const void *blob, size_t len);
+int capture_write_annot(struct capture_writer *w, uint8_t type, const char *id, const void *blob,
+			size_t len);
 /* Main loop: flushes the pending block if the last flush is flush_ms old. */
 int capture_tick(struct capture_writer *w);
 /* Compresses and writes the pending block now (e.g. after the start-up scan). */
 int capture_flush(struct capture_writer *w);
-/* Flushes, writes the end marker, closes. 0, or the first error (-errno). */
-int capture_writer_close(struct capture_writer *w);
+/* Flushes, writes the end marker, closes, frees. 0, or the first error
+ * (-errno) with its message in err (err may be NULL). */
+int capture_writer_close(struct capture_writer *w, char *err, size_t errlen);
 /* The message of the last error ("FILE1: No space left on device"). */
 const char *capture_writer_error(const struct capture_writer *w);
 /* The name of file number idx of a rotation (tcpdump's rule): "FILE",
@@ -117,9 +118,9 @@ struct capture_reader;
 
 enum capture_kind {
 	CAP_HEADER = 1, /* info: a file header (first, and per concatenated file) */
-	CAP_EVENT, /* data/size: a raw kernel record: decode_record() it */
-	CAP_SNAPSHOT, /* data/size: an EV_SCAN re-created at rotation: decode it */
-	CAP_ANNOT, /* annot_type, id/id_len, data/size: metadata */
+	CAP_EVENT,	/* data/size: a raw kernel record: decode_record() it */
+	CAP_SNAPSHOT,	/* data/size: an EV_SCAN re-created at rotation: decode it */
+	CAP_ANNOT,	/* annot_type, id/id_len, data/size: metadata */
 };
 
 /* One item; its pointers stay valid until the next capture_next() (info

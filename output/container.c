@@ -346,6 +346,7 @@ struct path_slot {
 
 struct container_cache {
 	char root[PATH_MAX]; /* "" or e.g. "/host": no trailing '/' */
+	bool no_state; /* names come from container_cache_learn() only */
 	struct tab ids, paths;
 	struct container_stats st;
 };
@@ -813,6 +814,7 @@ struct container_cache *container_cache_new(const struct container_opts *opts)
 		return NULL;
 	}
 	memcpy(c->root, o.root ? o.root : "", n);
+	c->no_state = o.no_state;
 	if (tab_init(&c->ids, o.max_containers, sizeof(struct ct_slot)) ||
 	    tab_init(&c->paths, o.max_paths, sizeof(struct path_slot))) {
 		container_cache_free(c);
@@ -854,9 +856,37 @@ static int32_t ct_get(struct container_cache *c, const struct container_info *pa
 	cs = cslot(c, i);
 	cs->gen++;
 	cs->info = *parsed;
-	load_state(c, &cs->info);
+	if (!c->no_state)
+		load_state(c, &cs->info);
 	tab_insert(&c->ids, i, h);
 	return i;
+}
+
+void container_cache_foreach(struct container_cache *c,
+			     void (*fn)(void *ctx, struct container_info *ci), void *ctx)
+{
+	uint32_t i;
+
+	for (i = 0; c && i < c->ids.n; i++) {
+		struct ct_slot *cs = cslot(c, i);
+
+		if (cs->info.id[0])
+			fn(ctx, &cs->info);
+	}
+}
+
+void container_cache_learn(struct container_cache *c, const struct container_info *ci)
+{
+	struct ct_slot *cs;
+	int32_t i;
+
+	if (!c || !ci || strnlen(ci->id, sizeof(ci->id)) != CT_ID_LEN)
+		return;
+	c->no_state = true; /* replay: what a capture says, never this host's files */
+	i = ct_get(c, ci);
+	cs = cslot(c, i);
+	cs->info = *ci;
+	cs->info.id[CT_ID_LEN] = 0;
 }
 
 static int32_t path_find(const struct container_cache *c, const char *path, uint32_t len,

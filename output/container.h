@@ -37,6 +37,7 @@ enum ct_runtime {
 
 #define CT_F_STATE 0x1	 /* names were read from the runtime's state */
 #define CT_F_SANDBOX 0x2 /* the pod's sandbox (pause/infra) container */
+#define CT_F_NOTED 0x4	 /* written to the capture file already */
 
 /* What output prints for a container process. Strings are NUL-terminated,
  * "" when unknown; they are valid UTF-8 but otherwise as the runtime wrote
@@ -60,6 +61,7 @@ struct container_opts {
 	const char *root;	 /* prefix of every state-file path; NULL, "" or "/": none */
 	uint32_t max_containers; /* ids cached with their names; 0: 1024 */
 	uint32_t max_paths;	 /* cgroup paths cached; 0: 4 * max_containers */
+	bool no_state;		 /* read no state file (replay: names come from the capture) */
 };
 
 struct container_stats {
@@ -83,6 +85,15 @@ void container_cache_free(struct container_cache *c);
 const struct container_info *container_lookup(struct container_cache *c, const char *cgroup_path);
 const struct container_info *container_lookup_n(struct container_cache *c, const char *path,
 						size_t len);
+
+/* Replay: the names a capture recorded for a container. From then on the
+ * cache reads no state file: a capture is replayed as it was recorded,
+ * whatever this host has. */
+void container_cache_learn(struct container_cache *c, const struct container_info *ci);
+
+/* Every container the cache holds (capture rotation re-annotates them). */
+void container_cache_foreach(struct container_cache *c,
+			     void (*fn)(void *ctx, struct container_info *ci), void *ctx);
 
 void container_cache_stats(const struct container_cache *c, struct container_stats *st);
 

@@ -217,6 +217,8 @@ static void resolve_container(struct decoder *d, const struct proc_rec *r)
 	if (!ci && r->cgroup_v1 && *r->cgroup_v1 && strcmp(r->cgroup_v1, r->cgroup))
 		ci = container_lookup(d->containers, r->cgroup_v1);
 	w->container = ci;
+	if (ci && d->on_container && !(ci->flags & CT_F_NOTED))
+		d->on_container(d->hook_ctx, (struct container_info *)ci);
 }
 
 /* A host process: in the host's pid namespace and no container cgroup. */
@@ -230,12 +232,29 @@ static bool prefix_of(const char *pfx, const char *s)
 	return !strncmp(s, pfx, strlen(pfx));
 }
 
+static bool listed(const struct scope_filter *f, const struct proc_rec *p)
+{
+	int i;
+
+	for (i = 0; i < f->npids; i++)
+		if (f->pids[i] == p->pid)
+			break;
+	if (f->npids && i == f->npids)
+		return false;
+	for (i = 0; i < f->nbinaries; i++)
+		if (!strcmp(f->binaries[i], p->binary))
+			break;
+	return !f->nbinaries || i < f->nbinaries;
+}
+
 static bool in_scope(const struct decoder *d, const struct tr_event *ev)
 {
 	const struct scope_filter *f = &d->scope;
 	const struct container_info *ci = ev->proc->container;
 	const char *ns = ev->hook ? ev->hook->k8s_namespace : NULL;
 
+	if (!listed(f, ev->proc))
+		return false;
 	if (f->host_only && !is_host(d, ev->proc))
 		return false;
 	if (f->container_only && is_host(d, ev->proc))
@@ -276,6 +295,8 @@ static int on_proc(struct decoder *d, const struct event_proc *e, size_t size)
 		apply_later_move(d, e->pid, &s);
 	}
 	proc_from_event(d, e, &r);
+	if (d->on_raw && e->hdr.type == EV_EXEC) /* -w: its event is in the capture */
+		r.flags |= PROC_F_CAPTURED;
 	ev.proc = proc_cache_put(d->cache, &r, &s);
 	if (!ev.proc || e->hdr.type != EV_EXEC)
 		return 0;
@@ -298,7 +319,9 @@ static int on_fork(struct decoder *d, const struct event_fork *e)
 	r.ppid = e->ppid;
 	r.ktime = e->start_ktime;
 	r.start_ns = wall(d, e->start_ktime);
-	r.flags = PROC_F_CLONE | (p->flags & ~(PROC_F_EXECVE | PROC_F_PROCFS));
+	r.flags = PROC_F_CLONE | (p->flags & ~(PROC_F_EXECVE | PROC_F_PROCFS | PROC_F_CAPTURED));
+	if (d->on_raw)
+		r.flags |= PROC_F_CAPTURED;
 	r.nspid = e->nspid;
 	memcpy(r.ns, e->ns, sizeof(r.ns)); /* the child's own: a fork may enter new ones */
 	make_exec_id(r.exec_id, d->node_name, r.ktime, r.pid);
@@ -446,6 +469,9 @@ int decode_record(struct decoder *d, const void *data, size_t size)
 	case EV_CGROUP:
 		r = on_cgroup(d, data, size);
 		break;
+	case EV_BATCH: /* a capture's drain boundary: decode_batch() saw it */
+		r = 0;
+		break;
 	case EV_HOST:
 		if (size >= sizeof(struct event_proc)) {
 			memcpy(d->host.ns, ((const struct event_proc *)data)->ns, sizeof(d->host.ns));
@@ -515,6 +541,8 @@ void decode_batch(struct decoder *d, const struct batch *b)
 	}
 	for (i = 0; i < b->n; i++) {
 		d->at = i;
+		if (d->on_raw)
+			d->on_raw(d->hook_ctx, b->buf + b->off[i], rec_size(b, i));
 		decode_record(d, b->buf + b->off[i], rec_size(b, i));
 	}
 	d->nhints = 0;

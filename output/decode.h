@@ -20,6 +20,10 @@ struct scope_filter {
 	const char *container_id; /* a prefix of the id; NULL: any */
 	const char *pod_namespace; /* NULL: any */
 	const char *pod_name; /* NULL: any */
+	const uint32_t *pids; /* replay: --pid (live: a kernel selector) */
+	int npids;
+	const char *const *binaries; /* replay: --binary */
+	int nbinaries;
 };
 
 struct decoder {
@@ -35,6 +39,10 @@ struct decoder {
 	uint64_t orphan_exits; /* exits of processes we never knew */
 	char path[2 * 4096 + 2]; /* binary made absolute */
 	struct container_cache *containers; /* NULL: no container names */
+	/* -w: each record before it is decoded, and each container met */
+	void (*on_raw)(void *ctx, const void *data, size_t size);
+	void (*on_container)(void *ctx, struct container_info *ci);
+	void *hook_ctx;
 	struct scope_filter scope;
 	uint64_t filtered; /* events outside the scope */
 	const struct tr_hook_info *hooks; /* by event_hook.hook_id */

@@ -234,6 +234,15 @@ void proc_cache_relink(struct proc_cache *c)
 	}
 }
 
+void proc_cache_foreach(struct proc_cache *c, void (*fn)(void *ctx, const struct proc_rec *r),
+			void *ctx)
+{
+	struct proc_entry *e;
+
+	for (e = c->lru.prev; e != &c->lru; e = e->prev) /* oldest first */
+		fn(ctx, &e->rec);
+}
+
 uint32_t proc_cache_live(const struct proc_cache *c)
 {
 	return c->live;

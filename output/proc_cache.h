@@ -43,6 +43,9 @@ void proc_cache_del(struct proc_cache *c, uint32_t pid);
 /* Re-links every live record's parent by ppid (after the start-up scan,
  * whose order does not put parents first). */
 void proc_cache_relink(struct proc_cache *c);
+/* Every live record, least recently used first (capture snapshots). */
+void proc_cache_foreach(struct proc_cache *c, void (*fn)(void *ctx, const struct proc_rec *r),
+			void *ctx);
 uint32_t proc_cache_live(const struct proc_cache *c);
 uint64_t proc_cache_evicted(const struct proc_cache *c);
 

@@ -1,6 +1,7 @@
 /* test_capture.c - capture files: round trips, rotation, and every kind of damage. */
 #include <errno.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -26,28 +27,46 @@ static char dir[64];
 
 static const char *const tags0[] = {"fs", "open"};
 static const struct tr_hook_info hooks[] = {
-	{.kind = TR_KPROBE, .policy_name = "p1", .function_name = "__x64_sys_openat",
-	 .message = "an open", .tags = tags0, .ntags = 2, .nargs = 2,
-	 .arg_type = {"int", "string"}, .arg_label = {"fd", NULL}, .has_ret = true,
-	 .ret_type = "int"},
-	{.kind = TR_TRACEPOINT, .policy_name = "p2", .k8s_namespace = "team-a",
-	 .function_name = "", .subsys = "sock", .event = "inet_sock_set_state", .nargs = 1,
-	 .arg_type = {"sock"}},
+    {.kind = TR_KPROBE,
+     .policy_name = "p1",
+     .function_name = "__x64_sys_openat",
+     .message = "an open",
+     .tags = tags0,
+     .ntags = 2,
+     .nargs = 2,
+     .arg_type = {"int", "string"},
+     .arg_label = {"fd", NULL},
+     .has_ret = true,
+     .ret_type = "int"},
+    {.kind = TR_TRACEPOINT,
+     .policy_name = "p2",
+     .k8s_namespace = "team-a",
+     .function_name = "",
+     .subsys = "sock",
+     .event = "inet_sock_set_state",
+     .nargs = 1,
+     .arg_type = {"sock"}},
 };
 
 static const char pol_a[] = "apiVersion: cilium.io/v1alpha1\nkind: TracingPolicy\n";
 static const struct capture_blob pols[] = {
-	{"a.yaml", pol_a, sizeof(pol_a) - 1},
-	{"empty", "", 0},
+    {"a.yaml", pol_a, sizeof(pol_a) - 1},
+    {"empty", "", 0},
 };
 
 static struct capture_info info(void)
 {
 	struct capture_info in = {
-		.tool_version = "9.9.9", .node_name = NODE, .host_name = "host-a",
-		.kernel_release = "6.1.0-test", .start_ns = 1234567890123456789ULL,
-		.boot_to_wall_ns = B2W, .policies = pols, .npolicies = 2,
-		.hooks = hooks, .nhooks = 2,
+	    .tool_version = "9.9.9",
+	    .node_name = NODE,
+	    .host_name = "host-a",
+	    .kernel_release = "6.1.0-test",
+	    .start_ns = 1234567890123456789ULL,
+	    .boot_to_wall_ns = B2W,
+	    .policies = pols,
+	    .npolicies = 2,
+	    .hooks = hooks,
+	    .nhooks = 2,
 	};
 	int i;
 
@@ -160,8 +179,8 @@ static int mk_all(struct rec *r)
 	r[n].size = mk_proc(r[n].data, EV_HOST, 0, 0, 0, "", "", "", 0, "");
 	n++;
 	r[n].kind = CAP_EVENT;
-	r[n].size = mk_proc(r[n].data, EV_SCAN, 100, 1, 1000, "/bin/bash", "/root", "bash\0",
-			    5, "/user.slice");
+	r[n].size = mk_proc(r[n].data, EV_SCAN, 100, 1, 1000, "/bin/bash", "/root", "bash\0", 5,
+			    "/user.slice");
 	n++;
 	r[n].kind = CAP_EVENT;
 	r[n].size = mk_proc(r[n].data, EV_EXEC, 200, 100, 2000, "/bin/sh", "/tmp", argv_sh,
@@ -228,7 +247,7 @@ static void write_capture(const char *file, const struct rec *r, int n, bool flu
 		if (flush_each)
 			assert_int_equal(capture_flush(w), 0);
 	}
-	assert_int_equal(capture_writer_close(w), 0);
+	assert_int_equal(capture_writer_close(w, NULL, 0), 0);
 }
 
 static uint8_t *slurp(const char *file, size_t *len)
@@ -525,7 +544,7 @@ static void test_replay_equals_live(void **state)
 		assert_int_equal(capture_write_event(w, r[i].data, r[i].size), 0);
 		assert_int_equal(decode_record(&d, r[i].data, r[i].size), 0);
 	}
-	assert_int_equal(capture_writer_close(w), 0);
+	assert_int_equal(capture_writer_close(w, NULL, 0), 0);
 	out_close(&live, &d);
 	assert_int_equal(replay(file, &again, &snaps), 0);
 	assert_true(live.len > 500);
@@ -685,7 +704,7 @@ static void test_rotation_names(void **state)
 		assert_int_equal(capture_write_event(w, r[1].data, r[1].size), 0);
 		assert_int_equal(capture_flush(w), 0);
 	}
-	assert_int_equal(capture_writer_close(w), 0); /* no empty rot3 */
+	assert_int_equal(capture_writer_close(w, NULL, 0), 0); /* no empty rot3 */
 	assert_int_equal(rt.calls, 2);
 	assert_true(exists("rot") && exists("rot1") && exists("rot2"));
 	assert_false(exists("rot3") || exists("rot0"));
@@ -717,7 +736,7 @@ static void test_rotation_ring(void **state)
 		assert_int_equal(capture_write_event(w, r[2].data, r[2].size), 0);
 		assert_int_equal(capture_flush(w), 0);
 	}
-	assert_int_equal(capture_writer_close(w), 0);
+	assert_int_equal(capture_writer_close(w, NULL, 0), 0);
 	assert_true(exists("ring0") && exists("ring1") && exists("ring2"));
 	assert_false(exists("ring") || exists("ring3"));
 	/* files 0..6 were begun; the ring keeps 4, 5, 6 */
@@ -757,7 +776,7 @@ static void test_rotated_file_self_contained(void **state)
 		if (i == 2) /* after the exec, as the main loop would */
 			assert_int_equal(capture_flush(w), 0);
 	}
-	assert_int_equal(capture_writer_close(w), 0);
+	assert_int_equal(capture_writer_close(w, NULL, 0), 0);
 	assert_int_equal(rt.calls, 1);
 	path(file, sizeof(file), "self1");
 	assert_int_equal(replay(file, &again, &snaps), 0);
@@ -793,7 +812,36 @@ static void test_tick_flushes(void **state)
 	stat(file, &b);
 	assert_true(b.st_size > a.st_size);
 	assert_int_equal(capture_tick(w), 0); /* nothing pending */
-	assert_int_equal(capture_writer_close(w), 0);
+	assert_int_equal(capture_writer_close(w, NULL, 0), 0);
+}
+
+/* A reader that goes away: the error sticks, close reports it. */
+static void test_write_error(void **state)
+{
+	static struct rec r[16];
+	char file[64], err[256];
+	struct capture_info in = info();
+	struct capture_opts o = {.path = file};
+	struct capture_writer *w;
+	int p[2];
+
+	(void)state;
+	mk_all(r);
+	signal(SIGPIPE, SIG_IGN);
+	assert_int_equal(pipe(p), 0);
+	snprintf(file, sizeof(file), "/proc/self/fd/%d", p[1]);
+	w = capture_writer_open(&o, &in, err, sizeof(err));
+	assert_non_null(w);
+	close(p[0]);
+	assert_int_equal(capture_write_event(w, r[2].data, r[2].size), 0);
+	assert_int_equal(capture_flush(w), -EPIPE);
+	assert_int_equal(capture_write_event(w, r[2].data, r[2].size), -EPIPE);
+	assert_int_equal(capture_tick(w), -EPIPE);
+	assert_non_null(strstr(capture_writer_error(w), "Broken pipe"));
+	assert_int_equal(capture_writer_close(w, err, sizeof(err)), -EPIPE);
+	snprintf(file, sizeof(file), "/proc/self/fd/%d: Broken pipe", p[1]);
+	assert_string_equal(err, file);
+	close(p[1]);
 }
 
 static void test_writer_refusals(void **state)
@@ -820,7 +868,11 @@ static void test_writer_refusals(void **state)
 	id[sizeof(id) - 1] = 0;
 	assert_int_equal(capture_write_annot(w, 1, id, "", 0), -ENAMETOOLONG);
 	assert_int_equal(capture_write_event(w, big, CAP_RECORD_MAX), 0); /* still usable */
-	assert_int_equal(capture_writer_close(w), 0);
+	assert_int_equal(capture_writer_close(w, NULL, 0), 0);
+	/* a full disk refuses the header */
+	o.path = "/dev/full";
+	assert_null(capture_writer_open(&o, &in, err, sizeof(err)));
+	assert_string_equal(err, "/dev/full: No space left on device");
 	free(big);
 }
 
@@ -1140,25 +1192,26 @@ static int remove_dir(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_file_mode_and_missing),
-		cmocka_unit_test(test_empty_capture),
-		cmocka_unit_test(test_concatenated),
-		cmocka_unit_test(test_replay_equals_live),
-		cmocka_unit_test(test_proc_to_scan),
-		cmocka_unit_test(test_file_names),
-		cmocka_unit_test(test_rotation_names),
-		cmocka_unit_test(test_rotation_ring),
-		cmocka_unit_test(test_rotated_file_self_contained),
-		cmocka_unit_test(test_tick_flushes),
-		cmocka_unit_test(test_writer_refusals),
-		cmocka_unit_test(test_truncation_everywhere),
-		cmocka_unit_test(test_truncated_block_prefix),
-		cmocka_unit_test(test_bit_flips),
-		cmocka_unit_test(test_not_a_capture),
-		cmocka_unit_test(test_wrong_version_and_flags),
-		cmocka_unit_test(test_huge_lengths),
-		cmocka_unit_test(test_bad_end_marker),
+	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_file_mode_and_missing),
+	    cmocka_unit_test(test_empty_capture),
+	    cmocka_unit_test(test_concatenated),
+	    cmocka_unit_test(test_replay_equals_live),
+	    cmocka_unit_test(test_proc_to_scan),
+	    cmocka_unit_test(test_file_names),
+	    cmocka_unit_test(test_rotation_names),
+	    cmocka_unit_test(test_rotation_ring),
+	    cmocka_unit_test(test_rotated_file_self_contained),
+	    cmocka_unit_test(test_tick_flushes),
+	    cmocka_unit_test(test_writer_refusals),
+	    cmocka_unit_test(test_write_error),
+	    cmocka_unit_test(test_truncation_everywhere),
+	    cmocka_unit_test(test_truncated_block_prefix),
+	    cmocka_unit_test(test_bit_flips),
+	    cmocka_unit_test(test_not_a_capture),
+	    cmocka_unit_test(test_wrong_version_and_flags),
+	    cmocka_unit_test(test_huge_lengths),
+	    cmocka_unit_test(test_bad_end_marker),
 	};
 
 	return cmocka_run_group_tests(tests, setup_dir, remove_dir);

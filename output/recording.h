@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* recording.h - -w writes the decoder's input to a capture; -r replays one. */
+#ifndef TRACER_OUTPUT_RECORDING_H
+#define TRACER_OUTPUT_RECORDING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "output/capture.h"
+#include "output/decode.h"
+
+struct recording_opts {
+	const char *path; /* "-": standard output */
+	uint64_t rotate_bytes; /* -C, in bytes; 0: never */
+	uint32_t max_files; /* -W; 0: unbounded */
+	const struct capture_blob *policies; /* the policy texts in force */
+	int npolicies;
+};
+
+struct recording {
+	struct capture_writer *w;
+	struct decoder *d;
+	bool pending; /* records written since the last drain marker */
+	const struct event_header *cur; /* the record being written (rotation) */
+	char host[65], release[65], version[65], machine[65];
+	char snap[2 * EVENT_PROC_MAX]; /* one snapshot record */
+};
+
+/* Opens the capture and hooks the decoder so every record it decodes is
+ * written first. -1 with a one-line reason in err. */
+int recording_start(struct recording *rec, const struct recording_opts *o, struct decoder *d,
+		    char *err, size_t errlen);
+/* A record the decoder takes directly (the start-up scan). */
+void recording_record(struct recording *rec, const void *data, size_t size);
+void recording_batch_end(struct recording *rec);
+/* Called from the main loop: writes what has waited about a second. */
+void recording_tick(struct recording *rec);
+int recording_stop(struct recording *rec, char *err, size_t errlen);
+
+/* Replays path ("-": stdin) through d; 0, or -1 with the problem in err
+ * after everything before it was decoded (and printed). */
+int replay_file(const char *path, struct decoder *d, struct batch *b, volatile const int *stop,
+		char *err, size_t errlen);
+
+#endif /* TRACER_OUTPUT_RECORDING_H */
