@@ -76,13 +76,40 @@ static __always_inline __u64 pending_key(void)
 	return (__u64)cfg.hook_id << 32 | (__u32)bpf_get_current_pid_tgid();
 }
 
+/* An entry hit with its raw arguments in h->raw: run it now, or keep the
+ * arguments until the matching exit when the hook needs the result. */
+static __always_inline int on_entry(struct hook_heap *h, __u32 mask)
+{
+	__u64 key = pending_key();
+
+	if (cfg.need_exit) {
+		bpf_map_update_elem(&pending, &key, h->raw, BPF_ANY);
+		return 0;
+	}
+	h->ret = 0;
+	return hook_run(h, mask);
+}
+
+/* An exit hit: the arguments kept at entry, and the result. */
+static __always_inline int on_return(struct hook_heap *h, __s64 ret)
+{
+	__u64 key = pending_key();
+	struct pending *p = bpf_map_lookup_elem(&pending, &key);
+
+	if (!p)
+		return 0;
+	__builtin_memcpy(h->raw, p->raw, sizeof(p->raw));
+	bpf_map_delete_elem(&pending, &key);
+	h->ret = ret;
+	return hook_run(h, selector_candidates(h));
+}
+
 /* syscalls:sys_enter_<name>: the arguments as the caller passed them.
  * Hooks that need the result keep them until sys_exit. */
 SEC("tracepoint")
 int sys_enter_hook(struct trace_event_raw_sys_enter *ctx)
 {
 	struct hook_heap *h = heap_get();
-	__u64 key = pending_key();
 	__u32 mask;
 
 	if (!h)
@@ -92,12 +119,7 @@ int sys_enter_hook(struct trace_event_raw_sys_enter *ctx)
 		return 0;
 	bpf_probe_read_kernel(h->raw, 6 * sizeof(h->raw[0]), ctx->args);
 	h->nr = (int)ctx->id; /* __syscall_nr is an int; the rest is padding */
-	if (cfg.need_exit) {
-		bpf_map_update_elem(&pending, &key, h->raw, BPF_ANY);
-		return 0;
-	}
-	h->ret = 0;
-	return hook_run(h, mask);
+	return on_entry(h, mask);
 }
 
 /* syscalls:sys_exit_<name>: finishes what sys_enter_hook kept. */
@@ -105,16 +127,11 @@ SEC("tracepoint")
 int sys_exit_hook(struct trace_event_raw_sys_exit *ctx)
 {
 	struct hook_heap *h = heap_get();
-	__u64 key = pending_key();
-	struct pending *p = bpf_map_lookup_elem(&pending, &key);
 
-	if (!h || !p)
+	if (!h)
 		return 0;
-	__builtin_memcpy(h->raw, p->raw, sizeof(p->raw));
-	bpf_map_delete_elem(&pending, &key);
-	h->ret = ctx->ret;
-	h->nr = (int)ctx->id; /* __syscall_nr is an int; the rest is padding */
-	return hook_run(h, selector_candidates(h));
+	h->nr = (int)ctx->id;
+	return on_return(h, ctx->ret);
 }
 
 /* tcp_connect and tcp_close stand-in: sock:inet_sock_set_state, on the
@@ -167,7 +184,6 @@ SEC("kprobe")
 int kprobe_hook(struct pt_regs *ctx)
 {
 	struct hook_heap *h = heap_get();
-	__u64 key = pending_key();
 	__u32 mask;
 
 	if (!h)
@@ -176,12 +192,7 @@ int kprobe_hook(struct pt_regs *ctx)
 	if (!mask)
 		return 0;
 	regs_args(h, ctx);
-	if (cfg.need_exit) {
-		bpf_map_update_elem(&pending, &key, h->raw, BPF_ANY);
-		return 0;
-	}
-	h->ret = 0;
-	return hook_run(h, mask);
+	return on_entry(h, mask);
 }
 
 /* kretprobe: the return value, with the arguments kept at entry. */
@@ -189,15 +200,8 @@ SEC("kretprobe")
 int kretprobe_hook(struct pt_regs *ctx)
 {
 	struct hook_heap *h = heap_get();
-	__u64 key = pending_key();
-	struct pending *p = bpf_map_lookup_elem(&pending, &key);
 
-	if (!h || !p)
-		return 0;
-	__builtin_memcpy(h->raw, p->raw, sizeof(p->raw));
-	bpf_map_delete_elem(&pending, &key);
-	h->ret = PT_REGS_RC(ctx);
-	return hook_run(h, selector_candidates(h));
+	return h ? on_return(h, PT_REGS_RC(ctx)) : 0;
 }
 
 /* uprobe on a user function: arguments from the registers. */

@@ -193,32 +193,6 @@ static int arg_slot(const struct plan_hook *ph, uint32_t index)
 	return -1;
 }
 
-static int str_op(struct cctx *x, struct filter_cfg *f, const struct pol_match *m)
-{
-	static const struct { int op; uint8_t fop; enum set_map map; } t[] = {
-		{OP_EQUAL, FOP_EQ, SET_STR}, {OP_IN, FOP_EQ, SET_STR},
-		{OP_NOT_EQUAL, FOP_NEQ, SET_STR}, {OP_NOT_IN, FOP_NEQ, SET_STR},
-		{OP_PREFIX, FOP_PREFIX, SET_PREFIX}, {OP_NOT_PREFIX, FOP_NOT_PREFIX, SET_PREFIX},
-		{OP_POSTFIX, FOP_POSTFIX, SET_POSTFIX},
-		{OP_NOT_POSTFIX, FOP_NOT_POSTFIX, SET_POSTFIX},
-	};
-	size_t k;
-	int i;
-
-	for (k = 0; k < sizeof(t) / sizeof(t[0]); k++)
-		if (t[k].op == m->op)
-			break;
-	if (k == sizeof(t) / sizeof(t[0]))
-		return refuse(x, &m->pos, "operator %s on a string or path argument is not "
-			      "evaluated by the kernel side", op_name(m->op));
-	f->op = t[k].fop;
-	f->set_id = ++x->c->next_set;
-	for (i = 0; i < m->nvals; i++)
-		if (add_path_value(x, t[k].map, f->set_id, &m->vals[i]))
-			return -1;
-	return 0;
-}
-
 /* Integer values inline: singles for Equal/In, pairs for ranges. */
 static int int_vals(struct cctx *x, struct filter_cfg *f, const struct pol_match *m, bool pairs)
 {
@@ -256,39 +230,56 @@ static int int_op(struct cctx *x, struct filter_cfg *f, const struct pol_match *
 	}
 }
 
-static int sock_op(struct cctx *x, struct filter_cfg *f, const struct pol_match *m)
-{
-	static const struct { int op; uint8_t fop; char vals; } t[] = {
-		{OP_SADDR, FOP_SADDR, 'c'}, {OP_DADDR, FOP_DADDR, 'c'},
-		{OP_NOT_SADDR, FOP_NOT_SADDR, 'c'}, {OP_NOT_DADDR, FOP_NOT_DADDR, 'c'},
-		{OP_SPORT, FOP_SPORT, 'r'}, {OP_DPORT, FOP_DPORT, 'r'},
-		{OP_NOT_SPORT, FOP_NOT_SPORT, 'r'}, {OP_NOT_DPORT, FOP_NOT_DPORT, 'r'},
-		{OP_SPORT_PRIV, FOP_SPORT_PRIV, 0}, {OP_DPORT_PRIV, FOP_DPORT_PRIV, 0},
-		{OP_NOT_SPORT_PRIV, FOP_NOT_SPORT_PRIV, 0}, {OP_NOT_DPORT_PRIV, FOP_NOT_DPORT_PRIV, 0},
-		{OP_PROTOCOL, FOP_PROTOCOL, 'i'}, {OP_FAMILY, FOP_FAMILY, 'i'},
-		{OP_STATE, FOP_STATE, 'i'},
-	};
-	size_t k;
-	int i;
+/* How string and socket operators run in the kernel: the filter op, and
+ * what the values become (a set of strings, prefixes, reversed prefixes or
+ * CIDRs, or inline ranges or numbers). */
+enum vals_as { AS_STR, AS_PREFIX, AS_POSTFIX, AS_CIDR, AS_RANGES, AS_INTS, AS_NONE };
 
-	for (k = 0; k < sizeof(t) / sizeof(t[0]); k++)
-		if (t[k].op == m->op)
-			break;
-	if (k == sizeof(t) / sizeof(t[0]))
-		return refuse(x, &m->pos, "operator %s on a socket argument is not evaluated by "
-			      "the kernel side", op_name(m->op));
-	f->op = t[k].fop;
-	if (t[k].vals == 'r')
-		return int_vals(x, f, m, true);
-	if (t[k].vals == 'i')
-		return int_vals(x, f, m, false);
-	if (t[k].vals != 'c')
-		return 0;
+/* clang-format off */
+static const struct { int op; uint8_t fop; uint8_t as; } set_ops[] = {
+	{OP_EQUAL, FOP_EQ, AS_STR}, {OP_IN, FOP_EQ, AS_STR},
+	{OP_NOT_EQUAL, FOP_NEQ, AS_STR}, {OP_NOT_IN, FOP_NEQ, AS_STR},
+	{OP_PREFIX, FOP_PREFIX, AS_PREFIX}, {OP_NOT_PREFIX, FOP_NOT_PREFIX, AS_PREFIX},
+	{OP_POSTFIX, FOP_POSTFIX, AS_POSTFIX}, {OP_NOT_POSTFIX, FOP_NOT_POSTFIX, AS_POSTFIX},
+	{OP_SADDR, FOP_SADDR, AS_CIDR}, {OP_DADDR, FOP_DADDR, AS_CIDR},
+	{OP_NOT_SADDR, FOP_NOT_SADDR, AS_CIDR}, {OP_NOT_DADDR, FOP_NOT_DADDR, AS_CIDR},
+	{OP_SPORT, FOP_SPORT, AS_RANGES}, {OP_DPORT, FOP_DPORT, AS_RANGES},
+	{OP_NOT_SPORT, FOP_NOT_SPORT, AS_RANGES}, {OP_NOT_DPORT, FOP_NOT_DPORT, AS_RANGES},
+	{OP_SPORT_PRIV, FOP_SPORT_PRIV, AS_NONE}, {OP_DPORT_PRIV, FOP_DPORT_PRIV, AS_NONE},
+	{OP_NOT_SPORT_PRIV, FOP_NOT_SPORT_PRIV, AS_NONE},
+	{OP_NOT_DPORT_PRIV, FOP_NOT_DPORT_PRIV, AS_NONE},
+	{OP_PROTOCOL, FOP_PROTOCOL, AS_INTS}, {OP_FAMILY, FOP_FAMILY, AS_INTS},
+	{OP_STATE, FOP_STATE, AS_INTS},
+};
+/* clang-format on */
+
+/* A string (sock) operator; what the argument is: for the refusal. */
+static int set_op(struct cctx *x, struct filter_cfg *f, const struct pol_match *m, bool sock)
+{
+	static const enum set_map maps[] = {[AS_STR] = SET_STR, [AS_PREFIX] = SET_PREFIX,
+					    [AS_POSTFIX] = SET_POSTFIX};
+	size_t k, n = sizeof(set_ops) / sizeof(set_ops[0]);
+	int i, rc = 0;
+
+	for (k = 0; k < n && (set_ops[k].op != m->op || (set_ops[k].as <= AS_POSTFIX) == sock); k++)
+		;
+	if (k == n)
+		return refuse(x, &m->pos, sock ? "operator %s on a socket argument is not evaluated "
+					  "by the kernel side" : "operator %s on a string or path "
+					  "argument is not evaluated by the kernel side",
+			      op_name(m->op));
+	f->op = set_ops[k].fop;
+	switch (set_ops[k].as) {
+	case AS_RANGES: return int_vals(x, f, m, true);
+	case AS_INTS: return int_vals(x, f, m, false);
+	case AS_NONE: return 0;
+	}
 	f->set_id = ++x->c->next_set;
-	for (i = 0; i < m->nvals; i++)
-		if (add_cidr(x, f->set_id, &m->vals[i]))
-			return -1;
-	return 0;
+	for (i = 0; i < m->nvals && !rc; i++)
+		rc = set_ops[k].as == AS_CIDR ? add_cidr(x, f->set_id, &m->vals[i])
+					      : add_path_value(x, maps[set_ops[k].as], f->set_id,
+							       &m->vals[i]);
+	return rc;
 }
 
 static int arg_filter(struct cctx *x, struct selector_cfg *s, const struct pol_match *m)
@@ -306,17 +297,17 @@ static int arg_filter(struct cctx *x, struct selector_cfg *s, const struct pol_m
 	f->arg = slot;
 	cls = arg_type_at(x->ph->args[slot].arg->type)->cls;
 	if (m->op >= OP_SADDR && m->op <= OP_STATE) /* sock, sockaddr, or an fd that is one */
-		return sock_op(x, f, m);
+		return set_op(x, f, m, true);
 	switch (cls) {
 	case AC_STR:
 	case AC_FILE:
-		return str_op(x, f, m);
+		return set_op(x, f, m, false);
 	case AC_INT:
 	case AC_CAP:
 		return int_op(x, f, m);
 	case AC_SOCK:
 	case AC_SOCKADDR:
-		return sock_op(x, f, m);
+		return set_op(x, f, m, true);
 	default:
 		return refuse(x, &m->pos, "matchArgs on a %s argument is not evaluated by the "
 			      "kernel side", arg_type_at(x->ph->args[slot].arg->type)->name);
