@@ -31,19 +31,36 @@ static void note_container(void *ctx, struct container_info *ci)
 /* Writes a process the capture does not hold yet (one the start-up scan
  * found, or any after a rotation), its parent first, so that replay can
  * decode the event that refers to it. */
+static void snapshot(struct recording *rec, const struct proc_rec *r)
+{
+	size_t n = capture_proc_to_scan(r, rec->snap, sizeof(rec->snap));
+
+	if (n && !capture_write_snapshot(rec->w, rec->snap, n))
+		((struct proc_rec *)r)->flags |= PROC_F_CAPTURED; /* the decoder owns the cache */
+}
+
 static void ensure(struct recording *rec, const struct proc_rec *r, int depth)
 {
-	const struct proc_rec *up;
-	size_t n;
+	const struct proc_rec *up, *cur;
 
 	if (!r || (r->flags & PROC_F_CAPTURED))
 		return;
+	/* the whole chain as the cache links it, up to a process the file
+	 * holds: each record's parent is decoded before it, exactly */
 	up = proc_cache_parent(r);
-	if (up && depth < 2)
+	if (up && depth < 64)
 		ensure(rec, up, depth + 1);
-	n = capture_proc_to_scan(r, rec->snap, sizeof(rec->snap));
-	if (n && !capture_write_snapshot(rec->w, rec->snap, n))
-		((struct proc_rec *)r)->flags |= PROC_F_CAPTURED; /* the decoder owns the cache */
+	/* The parent r links to may have exec'd since (its pid now names a
+	 * newer record): replay links by pid, so that one goes in again just
+	 * before r, and the newer one right after. */
+	cur = up ? proc_cache_get(rec->d->cache, r->ppid) : NULL;
+	if (cur && cur != up)
+		snapshot(rec, up);
+	snapshot(rec, r);
+	if (cur && cur != up && (cur->flags & PROC_F_CAPTURED))
+		snapshot(rec, cur);
+	else if (cur && cur != up)
+		ensure(rec, cur, depth + 1);
 }
 
 static void ensure_pid(struct recording *rec, uint32_t pid)
@@ -229,10 +246,9 @@ static void replay_item(struct decoder *d, struct batch *b, const struct capture
 		replay_flush(d, b);
 		replay_header(d, it->info);
 		break;
-	case CAP_SNAPSHOT:
+	case CAP_SNAPSHOT: /* written parent first: it links as it lands, no relink */
 		replay_flush(d, b);
 		decode_record(d, it->data, it->size);
-		proc_cache_relink(d->cache);
 		break;
 	case CAP_ANNOT:
 		if (it->annot_type == ANNOT_CONTAINER && it->size == sizeof(struct container_info))
@@ -241,8 +257,10 @@ static void replay_item(struct decoder *d, struct batch *b, const struct capture
 	case CAP_EVENT:
 		if (it->size >= sizeof(*h) && h->type == EV_BATCH)
 			replay_flush(d, b);
-		else if (it->size >= sizeof(*h) && (h->type == EV_SCAN || h->type == EV_HOST)) {
-			decode_record(d, it->data, it->size); /* the start-up scan */
+		else if (it->size >= sizeof(*h) && h->type == EV_HOST)
+			decode_record(d, it->data, it->size);
+		else if (it->size >= sizeof(*h) && h->type == EV_SCAN) {
+			decode_record(d, it->data, it->size); /* a whole start-up scan */
 			scan_pending = true;
 		}
 		else if (batch_add(b, it->data, it->size)) {
@@ -266,7 +284,6 @@ int replay_file(const char *path, struct decoder *d, struct batch *b,
 	while (!*stop && (rc = capture_next(r, &it)) > 0)
 		replay_item(d, b, &it);
 	replay_flush(d, b);
-	proc_cache_relink(d->cache);
 	if (!*stop && rc < 0) {
 		snprintf(err, errlen, "%s", capture_error(r));
 		capture_close(r);

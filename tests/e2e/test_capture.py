@@ -49,6 +49,21 @@ def test_replay_equals_live_byte_for_byte(capture):
     assert lines(r.stdout) == live
 
 
+def test_replay_of_processes_older_than_the_capture(tmp_path):
+    """A process that predates the tracer, whose parent execs again after
+    the start-up scan: replay links it to the parent as live did."""
+    cap = tmp_path / "old.cap"
+    pre = subprocess.Popen(["/bin/sh", "-c", "(sleep 1.2; /bin/true) & sleep 0.5; exec /bin/sleep 1.5"])
+    time.sleep(0.2)
+    with Tracer("-o", "json", "-w", str(cap)) as tr:
+        time.sleep(1.6)
+        run(["/usr/bin/true", "after"])
+    pre.wait()
+    live = lines(tr.stdout_bytes())
+    r = run([BIN, "-r", str(cap), "-o", "json"])
+    assert r.returncode == 0 and lines(r.stdout) == live
+
+
 def test_replay_formats_and_filters(capture):
     cap, t, live = capture
     out = run([BIN, "-r", str(cap), "-o", "csv"]).stdout.decode()
