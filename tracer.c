@@ -6,6 +6,7 @@
 #include <pwd.h>
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -375,6 +376,7 @@ static int build_policy(struct run *r)
 		fprintf(stderr, "tracer: %s\n", d.msg);
 		return EXIT_USAGE;
 	}
+	probe_free(&r->kf); /* vmlinux BTF: megabytes no longer needed */
 	r->dec.hooks = r->comp->infos;
 	r->dec.nhooks = r->comp->ninfos;
 	r->by_hook = calloc(r->comp->ninfos ? r->comp->ninfos : 1, sizeof(*r->by_hook));
@@ -773,6 +775,7 @@ int main(int argc, char **argv)
 		rc = EXIT_RUNTIME;
 		goto cleanup;
 	}
+	malloc_trim(0); /* what loading (BTF, verifier logs) used goes back */
 	if (opt.drop_user && drop_privileges(opt.drop_user)) {
 		rc = EXIT_RUNTIME;
 		goto cleanup;

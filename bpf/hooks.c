@@ -180,6 +180,10 @@ int hooks_start(struct hook_set *hs, struct loader *l, const struct compiled *c,
 	hs->objs = calloc(c->nhooks, sizeof(*hs->objs));
 	if (!hs->objs)
 		return -ENOMEM;
+	/* One instance at a time: load, attach, then drop the object (a
+	 * parsed copy of the ELF and its BTF, megabytes): the links hold the
+	 * programs and the programs their maps. The first object stays until
+	 * the end: the others take the shared maps from it. */
 	for (i = 0; i < c->nhooks; i++) {
 		rc = load_instance(hs, l, &c->hooks[i], err, errlen);
 		if (!rc && i == 0)
@@ -187,12 +191,16 @@ int hooks_start(struct hook_set *hs, struct loader *l, const struct compiled *c,
 		if (rc)
 			return rc < 0 ? rc : fail(err, errlen, rc, "cannot fill the value sets of",
 						  c->hooks[i].targets[0]);
-	}
-	for (i = 0; i < c->nhooks; i++) {
 		rc = attach_instance(hs, hs->objs[i], &c->hooks[i], err, errlen);
 		if (rc)
 			return rc;
+		if (i > 0) {
+			generic_bpf__destroy(hs->objs[i]);
+			hs->objs[i] = NULL;
+		}
 	}
+	generic_bpf__destroy(hs->objs[0]);
+	hs->objs[0] = NULL;
 	return 0;
 }
 
