@@ -110,24 +110,39 @@ def test_damaged_captures(capture, tmp_path):
     assert r.returncode in (1, 2) and r.stderr.strip()
 
 
-def test_rotation(tmp_path):
+def run_loops(t, n=4):
+    for k in range(n):  # blocks are cut at 64 KiB or each second
+        run(["/bin/sh", "-c", f"for i in $(seq 300); do /usr/bin/true {t}-{k}-$i; done"])
+        time.sleep(1.1)
+
+
+def test_rotation_files_each_replay_alone(tmp_path):
     base = tmp_path / "rot.cap"
     t = mark()
-    with Tracer("-q", "-w", str(base), "-C", "4k", "-W", "3") as tr:
-        for _ in range(4):  # blocks are cut at 64 KiB or each second
-            run(["/bin/sh", "-c", f"for i in $(seq 300); do /usr/bin/true {t}-$i; done"])
-            time.sleep(1.1)
-    files = sorted(glob.glob(str(base) + "*"))
-    assert [os.path.basename(f) for f in files] == ["rot.cap0", "rot.cap1", "rot.cap2"]
-    seen = 0
+    with Tracer("-q", "-w", str(base), "-C", "4k"):
+        run_loops(t)
+    files = sorted(glob.glob(str(base) + "*"), key=lambda f: (len(f), f))
+    assert len(files) >= 3 and os.path.basename(files[1]) == "rot.cap1"
+    seen = set()
     for f in files:  # each replays alone, parents known
         r = run([BIN, "-r", f, "-o", "json"])
         assert r.returncode == 0, r.stderr
         evs = [json.loads(l) for l in lines(r.stdout)]
-        mine = find(evs, "process_exec", pred=lambda b: b["process"]["binary"] == "/usr/bin/true")
+        mine = find(evs, "process_exec", pred=lambda b: b["process"]["binary"] == "/usr/bin/true"
+                    and t in b["process"]["arguments"])
         assert all(e["process_exec"].get("parent", {}).get("binary") == "/bin/sh" for e in mine)
-        seen += len(mine)
-    assert seen > 100
+        seen |= {e["process_exec"]["process"]["arguments"] for e in mine}
+    assert len(seen) == 1200  # nothing lost across the files
+
+
+def test_rotation_ring(tmp_path):
+    base = tmp_path / "ring.cap"
+    with Tracer("-q", "-w", str(base), "-C", "4k", "-W", "3"):
+        run_loops(mark())
+    files = sorted(os.path.basename(f) for f in glob.glob(str(base) + "*"))
+    assert files == ["ring.cap0", "ring.cap1", "ring.cap2"]
+    for f in files:
+        assert run([BIN, "-r", str(tmp_path / f), "-o", "json"]).returncode == 0
 
 
 def test_usage_errors_of_capture_flags(tmp_path):
