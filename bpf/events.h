@@ -308,10 +308,22 @@ struct lpm_addr_key {
 /* What the kernel keeps per process for matchBinaries (LRU by tgid). */
 struct proc_bin {
 	__u64 exec_ktime;
+	__u64 hash; /* bin_hash() of bin: what matchBinaries looks up */
 	__u32 ppid;
 	__u32 len; /* bytes in bin, without the NUL */
 	char bin[STR_KEY_LEN]; /* resolved executable path, zero padded */
 };
+
+/* matchBinaries sets: a 64-bit FNV-1a of the path, not the path, so a
+ * hook hit costs one 16-byte hash lookup. */
+struct bin_key {
+	__u32 set_id;
+	__u32 pad;
+	__u64 hash;
+};
+
+#define BIN_HASH_SEED 0xcbf29ce484222325ull
+#define BIN_HASH_PRIME 0x100000001b3ull
 
 /* Encoded argument in an EV_HOOK record: header then len bytes, padded
  * to 8. */

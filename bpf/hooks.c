@@ -47,7 +47,7 @@ static int share_maps(struct generic_bpf *o, struct loader *l, struct generic_bp
 	rc = rc ?: bpf_map__reuse_fd(o->maps.scratch_map, bpf_map__fd(l->proc->maps.scratch_map));
 	if (!first || rc)
 		return rc;
-	rc = SHARE(o, first, hook_heap) ?: SHARE(o, first, host_ns) ?: SHARE(o, first, str_set);
+	rc = SHARE(o, first, hook_heap) ?: SHARE(o, first, host_ns) ?: SHARE(o, first, str_set) ?: SHARE(o, first, bin_set);
 	rc = rc ?: SHARE(o, first, prefix_set) ?: SHARE(o, first, postfix_set);
 	return rc ?: SHARE(o, first, cidr_set) ?: SHARE(o, first, pending) ?: SHARE(o, first, rate);
 }
@@ -74,7 +74,8 @@ static int fill_sets(struct generic_bpf *o, const struct compiled *c,
 
 	for (i = 0; i < c->nsets && !rc; i++) {
 		const struct set_entry *e = &c->sets[i];
-		struct bpf_map *m = e->map == SET_STR ? o->maps.str_set :
+		struct bpf_map *m = e->map == SET_BIN ? o->maps.bin_set :
+				    e->map == SET_STR ? o->maps.str_set :
 				    e->map == SET_PREFIX ? o->maps.prefix_set :
 				    e->map == SET_POSTFIX ? o->maps.postfix_set : o->maps.cidr_set;
 

@@ -19,6 +19,31 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
  * exec. */
 const volatile bool track_bins = false;
 
+struct hash_ctx {
+	const char *s;
+	__u32 len;
+	__u64 h;
+};
+
+static long hash_step(__u32 i, void *p)
+{
+	struct hash_ctx *c = p;
+
+	if (i >= c->len)
+		return 1;
+	c->h = (c->h ^ (__u8)c->s[i & (STR_KEY_LEN - 1)]) * BIN_HASH_PRIME;
+	return 0;
+}
+
+/* FNV-1a of the path, as user space computes it for the policy's values. */
+static __always_inline __u64 bin_hash(const char *s, __u32 len)
+{
+	struct hash_ctx c = {.s = s, .len = len, .h = BIN_HASH_SEED};
+
+	bpf_loop(STR_KEY_LEN, hash_step, &c, 0);
+	return c.h;
+}
+
 /* Records the resolved executable of the task that just exec'd. */
 static __always_inline void bins_exec(struct scratch *s, struct task_struct *t,
 				      struct linux_binprm *bprm)
@@ -38,6 +63,7 @@ static __always_inline void bins_exec(struct scratch *s, struct task_struct *t,
 		len = STR_KEY_LEN - 1; /* too long to match; keep it unmatched */
 	bpf_probe_read_kernel(pb->bin, len & (STR_KEY_LEN - 1), s->path + (pos & DATA_MASK));
 	pb->len = len;
+	pb->hash = bin_hash(pb->bin, len);
 	pb->ppid = BPF_CORE_READ(t, real_parent, tgid);
 	pb->exec_ktime = bpf_ktime_get_boot_ns();
 	bpf_map_update_elem(&proc_bins, &pid, pb, BPF_ANY);

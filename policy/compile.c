@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpf/loader.h"
 #include "policy/compile.h"
 
 #define TCP_SYN_SENT 2
@@ -53,11 +54,16 @@ static int add_string(struct cctx *x, enum set_map map, uint32_t id, const struc
 	size_t len = strlen(s), i;
 	struct set_entry *e;
 
-	if ((map == SET_STR && len >= STR_KEY_LEN) || (map != SET_STR && len > LPM_STR_LEN))
+	if ((map == SET_STR || map == SET_BIN) ? len >= STR_KEY_LEN : len > LPM_STR_LEN)
 		return refuse(x, &v->pos, "value \"%s\" is longer than the kernel compares "
 			      "(256 bytes exact, 248 for Prefix/Postfix)", v->str);
 	if (!(e = set_add(x->c, map)))
 		return refuse(x, &v->pos, "out of memory compiling \"%s\"", v->str);
+	if (map == SET_BIN) {
+		e->key.bin.set_id = id;
+		e->key.bin.hash = bin_hash(s, len);
+		return 0;
+	}
 	if (map == SET_STR) {
 		e->key.str.set_id = id;
 		e->key.str.len = len;
@@ -169,7 +175,7 @@ static int bin_filter(struct cctx *x, struct selector_cfg *s, const struct pol_m
 		return refuse(x, &m->pos, "%s: the kernel side takes In/NotIn, without "
 			      "followChildren", match_kind_name(m->kind));
 	for (i = 0; i < m->nvals; i++)
-		if (add_path_value(x, SET_STR, id, &m->vals[i]))
+		if (add_path_value(x, SET_BIN, id, &m->vals[i]))
 			return -1;
 	if (parent) {
 		s->pbin_op = m->op == OP_IN ? NSOP_IN : NSOP_NOT_IN;

@@ -24,7 +24,7 @@ struct compiled_hook {
 	const struct plan_hook *ph;
 };
 
-enum set_map { SET_STR, SET_PREFIX, SET_POSTFIX, SET_CIDR };
+enum set_map { SET_STR, SET_PREFIX, SET_POSTFIX, SET_CIDR, SET_BIN };
 
 struct set_entry {
 	enum set_map map;
@@ -32,6 +32,7 @@ struct set_entry {
 		struct str_key str;
 		struct lpm_str_key lpm;
 		struct lpm_addr_key addr;
+		struct bin_key bin;
 	} key;
 };
 

@@ -124,12 +124,12 @@ static __always_inline bool bin_in_set(struct hook_heap *h, __u32 tgid, __u32 se
 {
 	struct proc_bin *pb = proc_bin_of(tgid);
 
+	struct bin_key k = {.set_id = set_id};
+
 	if (!pb)
 		return false;
-	h->key.str.set_id = set_id;
-	h->key.str.len = pb->len;
-	__builtin_memcpy(h->key.str.s, pb->bin, STR_KEY_LEN);
-	return bpf_map_lookup_elem(&str_set, &h->key.str) != NULL;
+	k.hash = pb->hash;
+	return bpf_map_lookup_elem(&bin_set, &k) != NULL;
 }
 
 static __always_inline bool match_bins(struct hook_heap *h, __u32 tgid, int s)

@@ -59,6 +59,13 @@ struct {
 } str_set SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct bin_key);
+	__type(value, __u8);
+} bin_set SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(max_entries, 8192);
 	__type(key, struct lpm_str_key);
