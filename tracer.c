@@ -5,6 +5,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <malloc.h>
 #include <signal.h>
@@ -268,17 +269,27 @@ static const struct argp argp = {opts, parse_opt, NULL, doc, children, NULL, NUL
 
 static volatile sig_atomic_t stop_requested, stats_requested;
 
+static int stdout_flags = -1; /* as we found them; restored at exit */
+
 static void on_signal(int sig)
 {
-	if (sig == SIGUSR1)
+	if (sig == SIGUSR1) {
 		stats_requested = 1;
-	else
-		stop_requested = 1;
+		return;
+	}
+	stop_requested = 1;
+	/* A reader that stopped reading must not keep us from exiting: the
+	 * blocked write returns, and the rest fail at once (fcntl is
+	 * async-signal-safe). */
+	if (stdout_flags >= 0)
+		fcntl(STDOUT_FILENO, F_SETFL, stdout_flags | O_NONBLOCK);
 }
 
 static void install_signals(void)
 {
 	struct sigaction sa = {.sa_handler = on_signal}; /* no SA_RESTART: poll returns */
+
+	stdout_flags = fcntl(STDOUT_FILENO, F_GETFL);
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
@@ -658,6 +669,8 @@ static int run_loop(struct run *r, struct loader *l)
 		}
 		if (fflush(stdout) && errno == EPIPE)
 			break;
+		if (ferror(stdout) && stop_requested)
+			break; /* a stalled reader while we stop: not an error */
 		if (ferror(stdout)) {
 			fprintf(stderr, "tracer: writing output: %s\n", strerror(errno));
 			return EXIT_RUNTIME;
@@ -799,5 +812,7 @@ cleanup:
 	free(r.by_hook);
 	batch_free(&r.batch);
 	free_blobs(&r);
+	if (stdout_flags >= 0) /* the terminal or pipe is shared: as it was */
+		fcntl(STDOUT_FILENO, F_SETFL, stdout_flags);
 	return rc;
 }

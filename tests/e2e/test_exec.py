@@ -222,3 +222,17 @@ def test_fork_child_carries_its_own_namespaces(tag):
     assert xs
     p = xs[0]["process_exit"]["process"]
     assert p["ns"]["pid"]["is_host"] is False and p["binary"] == "/usr/bin/unshare"
+
+
+def test_stops_fast_when_its_reader_stalls():
+    """A pipe nobody reads fills up and blocks the tracer's write; SIGINT
+    must still end it at once, exit 0."""
+    p = subprocess.Popen([BIN, "-l", "-o", "json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(1.5)
+    for i in range(200):
+        run(["/usr/bin/true", str(i)])
+    assert p.stdout.readline()
+    t0 = time.time()
+    p.send_signal(signal.SIGINT)
+    p.wait(5)
+    assert time.time() - t0 < 1.0 and p.returncode == 0
