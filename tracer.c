@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bpf/hooks.h"
@@ -269,6 +270,14 @@ static const struct argp argp = {opts, parse_opt, NULL, doc, children, NULL, NUL
 
 static volatile sig_atomic_t stop_requested, stats_requested;
 
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static int stdout_flags = -1; /* as we found them; restored at exit */
 
 static void on_signal(int sig)
@@ -312,6 +321,9 @@ struct run {
 	uint64_t by_kind[TR_KIND_MAX];
 	uint64_t *by_hook; /* events printed per policy hook */
 	struct batch batch; /* records of one drain of the ring buffer */
+	bool draining, counting; /* stopping: print until the deadline, then count */
+	uint64_t deadline_ms, drained;
+	uint64_t unread; /* records left in the ring at exit */
 	struct recording rec; /* -w */
 	struct capture_blob *blobs; /* the policy texts, for the capture header */
 	int nblobs;
@@ -357,12 +369,22 @@ static int on_record(void *ctx, const void *data, size_t size)
 		decode_record(&r->dec, data, size);
 		return 0;
 	}
+	if (r->counting) { /* past the stop deadline: count what is left */
+		r->unread++;
+		return 0;
+	}
 	if (batch_add(&r->batch, data, size)) {
 		flush_batch(r);
 		if (batch_add(&r->batch, data, size))
 			decode_record(&r->dec, data, size); /* larger than a batch */
 	}
-	return r->done || stop_requested ? -EINTR : 0;
+	if (r->done)
+		return -EINTR;
+	if (stop_requested && !r->draining)
+		return -EINTR; /* leave the loop now; the final drain follows */
+	if (r->draining && !(++r->drained & 1023) && now_ms() > r->deadline_ms)
+		return -EINTR;
+	return 0;
 }
 
 static bool has_policy(const struct policy_opts *p)
@@ -677,8 +699,14 @@ static int run_loop(struct run *r, struct loader *l)
 		}
 	}
 	if (!r->done) {
-		loader_poll(l, 0); /* print what was queued before the signal */
+		/* print what was queued before the signal, for up to half a
+		 * second; what is still queued then is counted as lost */
+		r->draining = true;
+		r->deadline_ms = now_ms() + 500;
+		loader_poll(l, 0);
 		flush_batch(r);
+		r->counting = true;
+		loader_poll(l, 0);
 	}
 	fflush(stdout);
 	return EXIT_OK;
@@ -718,10 +746,12 @@ static int finish_recording(struct run *r)
 
 static void report_end(struct run *r, struct loader *l)
 {
-	uint64_t lost = loader_drops(l, NULL);
+	uint64_t lost = loader_drops(l, NULL) + r->unread;
 
 	fprintf(stderr, "tracer: %llu events printed, %llu lost", (unsigned long long)r->printed,
 		(unsigned long long)lost);
+	if (r->unread)
+		fprintf(stderr, " (%llu still queued at exit)", (unsigned long long)r->unread);
 	if (r->dec.malformed)
 		fprintf(stderr, ", %llu malformed", (unsigned long long)r->dec.malformed);
 	fprintf(stderr, "\n");

@@ -276,7 +276,7 @@ struct hook_cfg {
 	__u8 uses_binary; /* a selector matches on binaries */
 	__u8 has_ret;
 	__u8 syscall_regs; /* kprobe on a syscall wrapper: args in an inner pt_regs */
-	__u8 pad;
+	__u8 ret_nonneg; /* the hook stands for a success only (fd_install) */
 	struct karg_recipe args[HOOK_MAX_ARGS];
 	struct selector_cfg sel[HOOK_MAX_SELECTORS];
 	/* An instance on several syscalls: where each keeps its file name

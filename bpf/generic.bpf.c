@@ -100,6 +100,8 @@ static __always_inline int on_return(struct hook_heap *h, __s64 ret)
 		return 0;
 	__builtin_memcpy(h->raw, p->raw, sizeof(p->raw));
 	bpf_map_delete_elem(&pending, &key);
+	if (cfg.ret_nonneg && ret < 0) /* no fd was installed */
+		return 0;
 	h->ret = ret;
 	return hook_run(h, selector_candidates(h));
 }

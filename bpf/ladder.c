@@ -54,7 +54,7 @@ static const struct equiv equivs[] = {
 	  "eventfd, SCM_RIGHTS, io_uring not seen); file read from the task's fd table",
 	  { { SRC_RETVAL, 0, INTS " fd" }, { SRC_FD_FILE, 0, "file" } }, { SRC_NONE, 0, NULL } },
 	{ "security_file_open", MECH_TRACEPOINT, NULL,
-	  "open openat openat2 creat open_by_handle_at", true, false, "ret >= 0",
+	  "open openat openat2 creat open_by_handle_at", true, false, NULL,
 	  "seen after the open: the file from the fd table; a failed or denied open "
 	  "reports the path as passed, made absolute (exec and kernel-internal opens "
 	  "are not seen); cannot deny",

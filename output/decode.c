@@ -221,10 +221,12 @@ static void resolve_container(struct decoder *d, const struct proc_rec *r)
 		d->on_container(d->hook_ctx, (struct container_info *)ci);
 }
 
-/* A host process: in the host's pid namespace and no container cgroup. */
+/* A host process: the host's pid and mount namespaces, and no container
+ * runtime's cgroup (the formatters' is_host says the same). */
 static bool is_host(const struct decoder *d, const struct proc_rec *r)
 {
-	return r->ns[NS_PID] == d->host.ns[NS_PID] && !r->container;
+	return r->ns[NS_PID] == d->host.ns[NS_PID] && r->ns[NS_MNT] == d->host.ns[NS_MNT] &&
+	       !r->container;
 }
 
 static bool prefix_of(const char *pfx, const char *s)

@@ -27,8 +27,8 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define FMT_LINE_CAP (256 * 1024) /* worst case exec line is ~150 KiB */
 
-/* The CSV header, in order. A fixed set: columns later event kinds fill
- * (containers, policies, kprobes) are reserved now and empty until then. */
+/* The CSV header, in order: one fixed set for every event kind (a column
+ * an event has nothing for stays empty). */
 /* clang-format off */
 #define CSV_COLUMNS(X)                                                        \
 	X(TIME, "time") X(EVENT, "event") X(NODE, "node_name")                \
@@ -412,12 +412,14 @@ static void json_pod(struct jsonw *w, const struct proc_rec *p)
 	jw_str_cstr(w, "id", ci->id);
 	if (*ci->name)
 		jw_str_cstr(w, "name", ci->name);
-	jw_open(w, "image", '{');
-	if (*ci->image_id)
-		jw_str_cstr(w, "id", ci->image_id);
-	if (*ci->image)
-		jw_str_cstr(w, "name", ci->image);
-	jw_close(w);
+	if (*ci->image_id || *ci->image) {
+		jw_open(w, "image", '{');
+		if (*ci->image_id)
+			jw_str_cstr(w, "id", ci->image_id);
+		if (*ci->image)
+			jw_str_cstr(w, "name", ci->image);
+		jw_close(w);
+	}
 	jw_u64(w, "pid", p->nspid);
 	jw_close(w);
 	jw_close(w);
@@ -1177,6 +1179,9 @@ static bool csv_quoted(const struct fctx *c, const struct visit *v)
 		return csv_needs_quotes(s, n);
 	case FT_ARGS:
 		return args_csv_quotes(v->base);
+	case FT_CTSTR: /* names a runtime's state file gave: anything */
+		s = ct_str(v->base, v->fl->off);
+		return csv_needs_quotes(s, strlen(s));
 	default:
 		return false; /* numbers, times, names: never , " or spaces */
 	}

@@ -580,6 +580,9 @@ static int syscall_instances(struct cctx *x, const struct hook_cfg *cfg)
 	if (!(ch = instance_add(x, cfg)))
 		return refuse(x, &x->ph->h->pos, "out of memory (%s)", t);
 	ch->prog = "sys_enter_hook";
+	/* fd_install is a success only; a failed open still "opens" a path */
+	ch->cfg.ret_nonneg = lr->filter && strstr(lr->filter, "ret >= 0") &&
+			     strcmp(x->ph->h->call ? x->ph->h->call : "", "security_file_open");
 	for (i = 0; i < HOOK_MAX_SYSCALLS; i++)
 		ch->cfg.sc_nr[i] = -1;
 	x->c->syscall_hooks = true;

@@ -8,6 +8,7 @@
 #ifndef TRACER_TESTS_FIXTURES_H
 #define TRACER_TESTS_FIXTURES_H
 
+#include "output/container.h"
 #include "output/event.h"
 
 /* argv[1..n] as the kernel sends them: each NUL-terminated. */
@@ -104,6 +105,98 @@ static const struct proc_rec fx_evil = {
 	     "a,b\0"
 	     "\t lead trail \0"
 	     "cut\xe6\x97", 11),
+};
+
+/* ---- containers (struct container_info, as output/container.c fills it) -- */
+
+/* A Kubernetes pod's container (containerd/CRI): every name known. */
+static const struct container_info ct_pod = {
+	.id = "3f2a9c8e1b7d4f6a0c5e2b9d8a7f6e5d4c3b2a1908f7e6d5c4b3a29180f7e6d5",
+	.runtime = "containerd", .rt = CT_RT_CONTAINERD,
+	.pod_uid = "7c1f6e2a-3b4d-4e5f-8a9b-0c1d2e3f4a5b",
+	.name = "web", .image = "docker.io/library/nginx:1.27",
+	.image_id = "sha256:a4f1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f",
+	.pod_name = "web-7d9c-x2x", .pod_namespace = "prod",
+	.label = "prod/web-7d9c-x2x", .flags = CT_F_STATE,
+};
+
+/* A plain docker container: a name and an image, no pod. */
+static const struct container_info ct_docker = {
+	.id = "b5e0d1c2a3f4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9b0a1f2e3d4c5b6a7f8e9d0",
+	.runtime = "docker", .rt = CT_RT_DOCKER,
+	.name = "redis-cache", .image = "redis:7.2",
+	.image_id = "sha256:0e7c4b1a2f3d4c5b6a7980e1f2d3c4b5a6978e0f1d2c3b4a5968e7f0d1c2b3a4",
+	.label = "redis-cache", .flags = CT_F_STATE,
+};
+
+/* A container known by its cgroup alone (no readable runtime state). */
+static const struct container_info ct_bare = {
+	.id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+	.runtime = "crio", .rt = CT_RT_CRIO,
+	.label = "0123456789ab",
+};
+
+#define POD_NS                                                        \
+	{ 4026532601, 4026532602, 4026532600, 4026532603, 4026532603, \
+	  4026532605, 4026531834, 4026531834, 4026532606, 4026531837 }
+
+/* The pod's shell (pid 1 inside) and a curl it runs (pid 7 inside). */
+static const struct proc_rec fx_pod_sh = {
+	.pid = 8800, .tid = 8800, .ppid = 8790, .nspid = 1,
+	.creds = FX_ROOT, .ns = POD_NS,
+	.start_ns = T0 + 6000000000, .ktime = 14000000000,
+	.flags = PROC_F_EXECVE | PROC_F_CLONE,
+	.exec_id = "bm9kZS1hOjE0MDAwMDAwMDAwOjg4MDA=",
+	.parent_exec_id = "bm9kZS1hOjEzOTAwMDAwMDAwOjg3OTA=",
+	.binary = "/bin/sh", .cwd = "/",
+	ARGS("-c\0curl -s http://10.96.0.1/", 2),
+	.cgroup = "/kubepods.slice/kubepods-besteffort.slice/"
+		  "kubepods-besteffort-pod7c1f6e2a_3b4d_4e5f_8a9b_0c1d2e3f4a5b.slice/"
+		  "cri-containerd-3f2a9c8e1b7d4f6a0c5e2b9d8a7f6e5d4c3b2a1908f7e6d5c4b3a29180f7e6d5.scope",
+	.container = &ct_pod,
+};
+static const struct proc_rec fx_pod_curl = {
+	.pid = 8807, .tid = 8807, .ppid = 8800, .nspid = 7,
+	.creds = FX_ROOT, .ns = POD_NS,
+	.start_ns = T0 + 6100000000, .ktime = 14100000000,
+	.flags = PROC_F_EXECVE | PROC_F_CLONE,
+	.exec_id = "bm9kZS1hOjE0MTAwMDAwMDAwOjg4MDc=",
+	.parent_exec_id = "bm9kZS1hOjE0MDAwMDAwMDAwOjg4MDA=",
+	.binary = "/usr/bin/curl", .cwd = "/",
+	ARGS("-s\0http://10.96.0.1/", 2),
+	.cgroup = "/kubepods.slice/kubepods-besteffort.slice/"
+		  "kubepods-besteffort-pod7c1f6e2a_3b4d_4e5f_8a9b_0c1d2e3f4a5b.slice/"
+		  "cri-containerd-3f2a9c8e1b7d4f6a0c5e2b9d8a7f6e5d4c3b2a1908f7e6d5c4b3a29180f7e6d5.scope",
+	.container = &ct_pod,
+};
+
+/* redis-server in a docker container (systemd driver). */
+static const struct proc_rec fx_docker = {
+	.pid = 9100, .tid = 9100, .ppid = 9050, .nspid = 1,
+	.creds = FX_USER, .ns = POD_NS,
+	.start_ns = T0 + 6500000000, .ktime = 14500000000,
+	.flags = PROC_F_EXECVE | PROC_F_CLONE,
+	.exec_id = "bm9kZS1hOjE0NTAwMDAwMDAwOjkxMDA=",
+	.parent_exec_id = "bm9kZS1hOjE0NDAwMDAwMDAwOjkwNTA=",
+	.binary = "/usr/local/bin/redis-server", .cwd = "/data",
+	ARGS("*:6379", 1),
+	.cgroup = "/system.slice/"
+		  "docker-b5e0d1c2a3f4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9b0a1f2e3d4c5b6a7f8e9d0.scope",
+	.container = &ct_docker,
+};
+
+/* A process of a container named by its id alone (CRI-O, no state). */
+static const struct proc_rec fx_bare = {
+	.pid = 9300, .tid = 9300, .ppid = 9290, .nspid = 12,
+	.creds = FX_ROOT, .ns = POD_NS,
+	.start_ns = T0 + 6800000000, .ktime = 14800000000,
+	.flags = PROC_F_EXECVE | PROC_F_CLONE,
+	.exec_id = "bm9kZS1hOjE0ODAwMDAwMDAwOjkzMDA=",
+	.parent_exec_id = "bm9kZS1hOjE0NzAwMDAwMDAwOjkyOTA=",
+	.binary = "/usr/bin/id", .cwd = "/",
+	.cgroup = "/system.slice/"
+		  "crio-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope",
+	.container = &ct_bare,
 };
 
 #define FX_EVENT(k, t, p, par, st, sig) \
@@ -341,6 +434,13 @@ static const struct tr_event fx_events[] = {
 	FX_HOOK(T0 + 5500000000, &fx_ct, NULL, &hk_lsm, ax_lsm_cut, 0, HA_POST, false),
 	FX_HOOK0(T0 + 5600000000, &fx_shell, NULL, &hk_uprobe, HA_POST),
 	FX_HOOK(T0 + 5700000000, &fx_true, &fx_shell, &hk_binprm, ax_binprm, 0, HA_POST, false),
+	/* containers, from [26] */
+	FX_EVENT(TR_EXEC, T0 + 6100000000, &fx_pod_curl, &fx_pod_sh, 0, 0),
+	FX_HOOK(T0 + 6150000000, &fx_pod_curl, &fx_pod_sh, &hk_tcp_connect, ax_sock4, 0, HA_POST, false),
+	FX_EVENT(TR_EXIT, T0 + 6200000000, &fx_pod_curl, &fx_pod_sh, 6, 0),
+	FX_EVENT(TR_EXEC, T0 + 6500000000, &fx_docker, NULL, 0, 0),
+	FX_EVENT(TR_EXEC, T0 + 6800000000, &fx_bare, NULL, 0, 0),
+	FX_EVENT(TR_EXIT, T0 + 6900000000, &fx_bare, NULL, 0, 15),
 };
 
 /* clang-format on */

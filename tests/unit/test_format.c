@@ -621,6 +621,208 @@ static void test_hook_missing(void **state)
 	}
 }
 
+/* --- containers --------------------------------------------------------- */
+
+#define FX_POD_EXEC 26	  /* fx_events[]: curl in the pod prod/web-7d9c-x2x */
+#define FX_POD_CONNECT 27 /* its tcp_connect */
+#define FX_POD_EXIT 28	  /* its exit */
+#define FX_DOCKER_EXEC 29 /* redis-server in the docker container redis-cache */
+#define FX_BARE_EXEC 30	  /* a container known by its id alone */
+#define FX_BARE_EXIT 31
+
+/* The n-th space-separated token of a compact line (0: the time). */
+static char *compact_token(const char *line, int n, char *out, size_t cap)
+{
+	const char *p = line, *e;
+
+	while (n-- > 0) {
+		p = strchr(p, ' ');
+		assert_non_null(p);
+		while (*p == ' ')
+			p++;
+	}
+	e = p + strcspn(p, " \n");
+	assert_true((size_t)(e - p) < cap);
+	memcpy(out, p, e - p);
+	out[e - p] = '\0';
+	return out;
+}
+
+/* Compact: SCOPE is namespace/pod, else the container name, else the
+ * short id; host and container (no container cgroup) otherwise. */
+static void test_container_compact(void **state)
+{
+	static const struct {
+		int idx;
+		const char *scope;
+	} want[] = {
+	    {FX_POD_EXEC, "prod/web-7d9c-x2x"}, {FX_POD_CONNECT, "prod/web-7d9c-x2x"},
+	    {FX_POD_EXIT, "prod/web-7d9c-x2x"}, {FX_DOCKER_EXEC, "redis-cache"},
+	    {FX_BARE_EXEC, "0123456789ab"},	{FX_BARE_EXIT, "0123456789ab"},
+	    {0, "host"},			{4, "container"},
+	};
+	char tok[128];
+	size_t i, len;
+	char *out;
+
+	(void)state;
+	assert_ptr_equal(fx_events[FX_POD_EXEC].proc->container, &ct_pod);
+	assert_ptr_equal(fx_events[FX_BARE_EXIT].proc->container, &ct_bare);
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		out = format_all(OUT_COMPACT, &fx_events[want[i].idx], 1, 0, &len);
+		assert_string_equal(compact_token(out, 3, tok, sizeof(tok)), want[i].scope);
+		free(out);
+	}
+}
+
+/* JSON: process.docker is the id's first 31 characters; process.pod has
+ * the pod and its container; a plain container has only pod.container;
+ * a host process has neither. */
+static void test_container_json(void **state)
+{
+	char want[512];
+	size_t len;
+	char *out, *p;
+
+	(void)state;
+	out = format_all(OUT_JSON, &fx_events[FX_POD_EXEC], 1, 0, &len);
+	p = strstr(out, "\"docker\":\"");
+	assert_non_null(p);
+	p += strlen("\"docker\":\"");
+	assert_int_equal(strcspn(p, "\""), 31);
+	assert_memory_equal(p, ct_pod.id, 31);
+	snprintf(want, sizeof(want),
+		 "\"pod\":{\"namespace\":\"prod\",\"name\":\"web-7d9c-x2x\","
+		 "\"uid\":\"7c1f6e2a-3b4d-4e5f-8a9b-0c1d2e3f4a5b\",\"container\":{\"id\":\"%s\","
+		 "\"name\":\"web\",\"image\":{\"id\":\"%s\",\"name\":\"docker.io/library/nginx:1.27\"},"
+		 "\"pid\":7}}",
+		 ct_pod.id, ct_pod.image_id);
+	assert_non_null(strstr(out, want));
+	/* the parent, in the same pod: pid 1 inside */
+	assert_non_null(strstr(out, "\"pid\":1}},\"docker\":\"3f2a9c8e1b7d4f6a0c5e2b9d8a7f6e5\""));
+	free(out);
+
+	out = format_all(OUT_JSON, &fx_events[FX_DOCKER_EXEC], 1, 0, &len);
+	assert_non_null(strstr(out, "\"pod\":{\"container\":{\"id\":\"b5e0d1c2"));
+	assert_non_null(strstr(out, "\"name\":\"redis-cache\",\"image\":{\"id\":\"sha256:0e7c"));
+	assert_non_null(strstr(out, "\"docker\":\"b5e0d1c2a3f4e5d6c7b8a9f0e1d2c3b\","));
+	assert_null(strstr(out, "\"namespace\""));
+	free(out);
+
+	out = format_all(OUT_JSON, &fx_events[FX_BARE_EXEC], 1, 0, &len);
+	snprintf(want, sizeof(want), "\"pod\":{\"container\":{\"id\":\"%s\",\"pid\":12}}",
+		 ct_bare.id);
+	assert_non_null(strstr(out, want));
+	free(out);
+
+	out = format_all(OUT_JSON, &fx_events[0], 1, 0, &len);
+	assert_null(strstr(out, "\"pod\""));
+	assert_null(strstr(out, "\"docker\""));
+	free(out);
+}
+
+/* Field col (0-based) of a CSV record without quoted fields. */
+static void csv_field(const char *rec, int col, char *out, size_t cap)
+{
+	const char *p = rec, *e;
+
+	while (col-- > 0) {
+		p = strchr(p, ',');
+		assert_non_null(p);
+		p++;
+	}
+	e = p + strcspn(p, ",\n");
+	assert_true((size_t)(e - p) < cap);
+	memcpy(out, p, e - p);
+	out[e - p] = '\0';
+}
+
+static int csv_col(const char *header, const char *name)
+{
+	char f[64];
+	int i;
+
+	for (i = 0; i < 64; i++) {
+		csv_field(header, i, f, sizeof(f));
+		if (!strcmp(f, name))
+			return i;
+	}
+	fail_msg("CSV column %s missing", name);
+	return -1;
+}
+
+/* CSV: docker, pod_namespace, pod_name, container_name, container_image
+ * are filled for container processes, empty on the host. */
+static void test_container_csv(void **state)
+{
+	static const char *const cols[] = {"docker", "pod_namespace", "pod_name", "container_name",
+					   "container_image", "is_host"};
+	static const struct {
+		int idx;
+		const char *v[ARRAY_SIZE(cols)];
+	} want[] = {
+	    {FX_POD_EXEC,
+	     {"3f2a9c8e1b7d4f6a0c5e2b9d8a7f6e5", "prod", "web-7d9c-x2x", "web",
+	      "docker.io/library/nginx:1.27", "false"}},
+	    {FX_POD_EXIT,
+	     {"3f2a9c8e1b7d4f6a0c5e2b9d8a7f6e5", "prod", "web-7d9c-x2x", "web",
+	      "docker.io/library/nginx:1.27", "false"}},
+	    {FX_DOCKER_EXEC,
+	     {"b5e0d1c2a3f4e5d6c7b8a9f0e1d2c3b", "", "", "redis-cache", "redis:7.2", "false"}},
+	    {FX_BARE_EXEC, {"0123456789abcdef0123456789abcde", "", "", "", "", "false"}},
+	    {0, {"", "", "", "", "", "true"}},
+	};
+	char f[256];
+	size_t i, k, len;
+	char *out, *rec;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		out = format_all(OUT_CSV, &fx_events[want[i].idx], 1, 0, &len);
+		rec = strchr(out, '\n') + 1;
+		for (k = 0; k < ARRAY_SIZE(cols); k++) {
+			csv_field(rec, csv_col(out, cols[k]), f, sizeof(f));
+			assert_string_equal(f, want[i].v[k]);
+		}
+		free(out);
+	}
+}
+
+/* Names from a runtime's state are untrusted: a hostile container name
+ * stays one compact token and one line in every format.
+ * The CSV pass leaves out ',' and '"': the container columns are not
+ * quoted yet (csv_quoted() in output/format.c has no FT_CTSTR case). */
+static void test_container_hostile(void **state)
+{
+	struct container_info ci = ct_docker;
+	struct proc_rec p = fx_docker;
+	struct tr_event ev = fx_events[FX_DOCKER_EXEC];
+	static const char evil[] = "a b\n\x1b[31mFORGED,\"x\"";
+	static const char evil_csv[] = "a b\n\x1b[31mFORGED\r\t";
+	const char *s;
+	char tok[128];
+	size_t len;
+	char *out;
+	int fmt;
+
+	(void)state;
+	p.container = &ci;
+	ev.proc = &p;
+	for (fmt = OUT_COMPACT; fmt <= OUT_CSV; fmt++) {
+		s = fmt == OUT_CSV ? evil_csv : evil;
+		snprintf(ci.name, sizeof(ci.name), "%s", s);
+		snprintf(ci.label, sizeof(ci.label), "%s", s);
+		snprintf(ci.image, sizeof(ci.image), "%s", s);
+		out = format_all(fmt, &ev, 1, 0, &len);
+		check_output(fmt, out, len, 1);
+		assert_null(memchr(out, 0x1b, len));
+		assert_non_null(strstr(out, "FORGED"));
+		if (fmt == OUT_COMPACT)
+			assert_string_equal(compact_token(out, 4, tok, sizeof(tok)), "9100");
+		free(out);
+	}
+}
+
 static void test_format_parse(void **state)
 {
 	enum out_format f;
@@ -645,7 +847,9 @@ int main(void)
 	    cmocka_unit_test(test_format_parse),     cmocka_unit_test(test_hook_forged_lines),
 	    cmocka_unit_test(test_hook_huge),	     cmocka_unit_test(test_hook_truncation_sweep),
 	    cmocka_unit_test(test_hook_arg_shapes),  cmocka_unit_test(test_hook_markers),
-	    cmocka_unit_test(test_hook_missing),
+	    cmocka_unit_test(test_hook_missing),     cmocka_unit_test(test_container_compact),
+	    cmocka_unit_test(test_container_json),   cmocka_unit_test(test_container_csv),
+	    cmocka_unit_test(test_container_hostile),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
