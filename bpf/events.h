@@ -277,6 +277,9 @@ struct hook_cfg {
 	__u8 has_ret;
 	__u8 syscall_regs; /* kprobe on a syscall wrapper: args in an inner pt_regs */
 	__u8 ret_nonneg; /* the hook stands for a success only (fd_install) */
+	__u8 args_at_exit; /* sys_exit reads the arguments from the task's saved
+			    * user registers: no sys_enter, no pending map */
+	__u8 pad2[7];
 	struct karg_recipe args[HOOK_MAX_ARGS];
 	struct selector_cfg sel[HOOK_MAX_SELECTORS];
 	/* An instance on several syscalls: where each keeps its file name

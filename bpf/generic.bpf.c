@@ -53,7 +53,7 @@ static __always_inline void act(struct hook_heap *h, int s)
 }
 
 /* Reads the arguments and evaluates the selectors of one hit. */
-static __always_inline int hook_run(struct hook_heap *h, __u32 mask)
+static __noinline int hook_run(struct hook_heap *h, __u32 mask)
 {
 	int i, s;
 
@@ -124,16 +124,41 @@ int sys_enter_hook(struct trace_event_raw_sys_enter *ctx)
 	return on_entry(h, mask);
 }
 
-/* syscalls:sys_exit_<name>: finishes what sys_enter_hook kept. */
+/* The syscall's arguments, still in the user registers the kernel saved
+ * at entry (only the return value register has changed). */
+static __always_inline void syscall_args_from_regs(struct hook_heap *h)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+
+	h->raw[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	h->raw[1] = PT_REGS_PARM2_CORE_SYSCALL(regs);
+	h->raw[2] = PT_REGS_PARM3_CORE_SYSCALL(regs);
+	h->raw[3] = PT_REGS_PARM4_CORE_SYSCALL(regs);
+	h->raw[4] = PT_REGS_PARM5_CORE_SYSCALL(regs);
+}
+
+/* syscalls:sys_exit_<name>: finishes what sys_enter_hook kept, or, for
+ * hooks that read their arguments at exit, does it all here: one
+ * tracepoint per syscall and no map update per call. */
 SEC("tracepoint")
 int sys_exit_hook(struct trace_event_raw_sys_exit *ctx)
 {
 	struct hook_heap *h = heap_get();
+	__u32 mask;
 
 	if (!h)
 		return 0;
 	h->nr = (int)ctx->id;
-	return on_return(h, ctx->ret);
+	if (!cfg.args_at_exit)
+		return on_return(h, ctx->ret);
+	if (cfg.ret_nonneg && ctx->ret < 0)
+		return 0;
+	mask = selector_candidates(h);
+	if (!mask)
+		return 0;
+	syscall_args_from_regs(h);
+	h->ret = ctx->ret;
+	return hook_run(h, mask);
 }
 
 /* tcp_connect and tcp_close stand-in: sock:inet_sock_set_state, on the

@@ -561,6 +561,27 @@ static int syscall_target(struct cctx *x, struct compiled_hook *ch, const char *
 	return 0;
 }
 
+/* A hook read at exit needs no sys_enter on x86_64: the arguments are in
+ * the saved user registers, so the exit program reads them itself (no
+ * per-call map update, one tracepoint per syscall). */
+static void exit_only(struct compiled_hook *ch)
+{
+#if defined(__x86_64__)
+	int i;
+
+	if (!ch->exit_prog)
+		return;
+	ch->prog = ch->exit_prog;
+	ch->exit_prog = NULL;
+	for (i = 0; i < ch->ntargets; i++)
+		memcpy(ch->targets[i], ch->exit_targets[i], sizeof(ch->targets[i]));
+	ch->cfg.args_at_exit = 1;
+	ch->cfg.need_exit = 0;
+#else
+	(void)ch;
+#endif
+}
+
 /* "syscalls:sys_enter_X", or an equivalent's "syscalls:sys_exit_{a b}":
  * one instance attached to each syscall's tracepoints. */
 static int syscall_instances(struct cctx *x, const struct hook_cfg *cfg)
@@ -586,13 +607,18 @@ static int syscall_instances(struct cctx *x, const struct hook_cfg *cfg)
 	for (i = 0; i < HOOK_MAX_SYSCALLS; i++)
 		ch->cfg.sc_nr[i] = -1;
 	x->c->syscall_hooks = true;
-	if (!brace)
-		return syscall_target(x, ch, strchr(t + 13, '_') + 1, at_exit);
+	if (!brace) {
+		if (syscall_target(x, ch, strchr(t + 13, '_') + 1, at_exit))
+			return -1;
+		exit_only(ch);
+		return 0;
+	}
 	snprintf(list, sizeof(list), "%s", brace + 1);
 	list[strcspn(list, "}")] = 0;
 	for (sc = strtok_r(list, " ", &save); sc; sc = strtok_r(NULL, " ", &save))
 		if (syscall_target(x, ch, sc, at_exit))
 			return -1;
+	exit_only(ch);
 	return 0;
 }
 

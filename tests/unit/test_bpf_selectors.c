@@ -271,7 +271,8 @@ static void test_every_program_verifies(void **state)
 	for (pi = 0; pi < sizeof(progs) / sizeof(progs[0]); pi++) {
 		for (k = 0; k < sizeof(kinds); k += 3) {
 			struct hook_cfg c = {.nargs = 5, .nsel = 5, .need_exit = 1, .has_ret = 1,
-					     .sock_state = 2, .syscall_regs = pi == 3};
+					     .sock_state = 2, .syscall_regs = pi == 3,
+					     .args_at_exit = (k / 3) & 1, .ret_nonneg = 1};
 			struct generic_bpf *o = generic_bpf__open();
 			struct bpf_program *p;
 
