@@ -126,15 +126,18 @@ int sys_enter_hook(struct trace_event_raw_sys_enter *ctx)
 
 /* The syscall's arguments, still in the user registers the kernel saved
  * at entry (only the return value register has changed). */
-static __always_inline void syscall_args_from_regs(struct hook_heap *h)
+static __always_inline void syscall_args(struct hook_heap *h, struct pt_regs *regs)
 {
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-
 	h->raw[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
 	h->raw[1] = PT_REGS_PARM2_CORE_SYSCALL(regs);
 	h->raw[2] = PT_REGS_PARM3_CORE_SYSCALL(regs);
 	h->raw[3] = PT_REGS_PARM4_CORE_SYSCALL(regs);
 	h->raw[4] = PT_REGS_PARM5_CORE_SYSCALL(regs);
+}
+
+static __always_inline void syscall_args_from_regs(struct hook_heap *h)
+{
+	syscall_args(h, (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf()));
 }
 
 /* syscalls:sys_exit_<name>: finishes what sys_enter_hook kept, or, for
@@ -192,11 +195,7 @@ static __always_inline void regs_args(struct hook_heap *h, struct pt_regs *regs)
 	if (cfg.syscall_regs) /* __x64_sys_*(const struct pt_regs *) */
 		regs = (struct pt_regs *)PT_REGS_PARM1_CORE(regs);
 	if (cfg.syscall_regs) {
-		h->raw[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
-		h->raw[1] = PT_REGS_PARM2_CORE_SYSCALL(regs);
-		h->raw[2] = PT_REGS_PARM3_CORE_SYSCALL(regs);
-		h->raw[3] = PT_REGS_PARM4_CORE_SYSCALL(regs);
-		h->raw[4] = PT_REGS_PARM5_CORE_SYSCALL(regs);
+		syscall_args(h, regs);
 	} else {
 		h->raw[0] = PT_REGS_PARM1(regs);
 		h->raw[1] = PT_REGS_PARM2(regs);
