@@ -48,7 +48,7 @@ static __always_inline void act(struct hook_heap *h, int s)
 	e->nargs = cfg.nargs;
 	e->monitor = monitor;
 	e->ret = h->ret;
-	if (bpf_ringbuf_output(&events, h->rec, h->off & HOOK_REC_MASK, submit_flags()))
+	if (bpf_ringbuf_output(&events, h->rec, h->off & HOOK_REC_MASK, submit_flags_for(h->off)))
 		count_drop(EV_HOOK);
 }
 
