@@ -106,18 +106,27 @@ static __always_inline int on_return(struct hook_heap *h, __s64 ret)
 	return hook_run(h, selector_candidates(h));
 }
 
+/* The per-CPU heap, when some selector's process-level blocks hold for
+ * the current task; NULL for the cheap reject (no argument read yet). */
+static __always_inline struct hook_heap *hit(__u32 *mask)
+{
+	struct hook_heap *h = heap_get();
+
+	if (!h)
+		return NULL;
+	*mask = selector_candidates(h);
+	return *mask ? h : NULL;
+}
+
 /* syscalls:sys_enter_<name>: the arguments as the caller passed them.
  * Hooks that need the result keep them until sys_exit. */
 SEC("tracepoint")
 int sys_enter_hook(struct trace_event_raw_sys_enter *ctx)
 {
-	struct hook_heap *h = heap_get();
 	__u32 mask;
+	struct hook_heap *h = hit(&mask);
 
 	if (!h)
-		return 0;
-	mask = selector_candidates(h);
-	if (!mask)
 		return 0;
 	bpf_probe_read_kernel(h->raw, 6 * sizeof(h->raw[0]), ctx->args);
 	h->nr = (int)ctx->id; /* __syscall_nr is an int; the rest is padding */
@@ -209,13 +218,10 @@ static __always_inline void regs_args(struct hook_heap *h, struct pt_regs *regs)
 SEC("kprobe")
 int kprobe_hook(struct pt_regs *ctx)
 {
-	struct hook_heap *h = heap_get();
 	__u32 mask;
+	struct hook_heap *h = hit(&mask);
 
 	if (!h)
-		return 0;
-	mask = selector_candidates(h);
-	if (!mask)
 		return 0;
 	regs_args(h, ctx);
 	return on_entry(h, mask);
@@ -234,13 +240,10 @@ int kretprobe_hook(struct pt_regs *ctx)
 SEC("uprobe")
 int uprobe_hook(struct pt_regs *ctx)
 {
-	struct hook_heap *h = heap_get();
 	__u32 mask;
+	struct hook_heap *h = hit(&mask);
 
 	if (!h)
-		return 0;
-	mask = selector_candidates(h);
-	if (!mask)
 		return 0;
 	regs_args(h, ctx);
 	h->ret = 0;
@@ -251,13 +254,10 @@ int uprobe_hook(struct pt_regs *ctx)
 SEC("raw_tp")
 int raw_tp_hook(struct bpf_raw_tracepoint_args *ctx)
 {
-	struct hook_heap *h = heap_get();
 	__u32 mask;
+	struct hook_heap *h = hit(&mask);
 
 	if (!h)
-		return 0;
-	mask = selector_candidates(h);
-	if (!mask)
 		return 0;
 	bpf_probe_read_kernel(h->raw, 6 * sizeof(h->raw[0]), ctx->args);
 	h->ret = 0;
