@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -50,6 +51,14 @@ static int share_maps(struct generic_bpf *o, struct loader *l, struct generic_bp
 	rc = SHARE(o, first, hook_heap) ?: SHARE(o, first, host_ns) ?: SHARE(o, first, str_set) ?: SHARE(o, first, bin_set);
 	rc = rc ?: SHARE(o, first, prefix_set) ?: SHARE(o, first, postfix_set);
 	return rc ?: SHARE(o, first, cidr_set) ?: SHARE(o, first, pending) ?: SHARE(o, first, rate);
+}
+
+/* The device of nsfs: every namespace file lives on it. */
+static uint64_t nsfs_dev(void)
+{
+	struct stat st;
+
+	return stat("/proc/self/ns/pid", &st) ? 0 : st.st_dev;
 }
 
 /* Only the chosen mechanism's programs load. */
@@ -157,6 +166,7 @@ static int load_instance(struct hook_set *hs, struct loader *l, const struct com
 		return fail(err, n, -errno, "cannot open the hook object for", ch->targets[0]);
 	hs->objs[hs->nobjs++] = o;
 	*(struct hook_cfg *)&o->rodata->cfg = ch->cfg;
+	o->rodata->nsfs_dev = nsfs_dev();
 	bpf_map__set_max_entries(o->maps.hook_heap, libbpf_num_possible_cpus());
 	select_programs(o, ch);
 	rc = share_maps(o, l, first);

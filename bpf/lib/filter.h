@@ -31,11 +31,31 @@ static __always_inline __u32 ns_of(struct task_struct *t, int slot)
 }
 
 /* One namespace slot against its values (host_ns is value 0). */
+/* Is the current task in pid namespace inum? One helper call compares in
+ * the kernel, cheaper than walking thread_pid -> numbers[level] -> ns with
+ * probe reads (the selector's most common block: host or container). */
+static __always_inline bool in_pidns(__u32 inum)
+{
+	struct bpf_pidns_info info;
+
+	return bpf_get_ns_current_pid_tgid(nsfs_dev, inum, &info, sizeof(info)) == 0;
+}
+
 static __always_inline bool ns_in(struct task_struct *t, __u32 *host, int s, int j)
 {
-	__u32 cur = ns_of(t, j);
+	__u32 cur;
 	bool in = false;
 	int k;
+
+	if (j == NS_PID && nsfs_dev) {
+#pragma unroll
+		for (k = 0; k < 4; k++)
+			if (k < cfg.sel[s].ns_nval[j] &&
+			    in_pidns(cfg.sel[s].ns_val[j][k] ? cfg.sel[s].ns_val[j][k] : host[j]))
+				in = true;
+		return in;
+	}
+	cur = ns_of(t, j);
 
 #pragma unroll
 	for (k = 0; k < 4; k++)

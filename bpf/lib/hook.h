@@ -110,6 +110,9 @@ struct {
 } rate SEC(".maps");
 
 const volatile struct hook_cfg cfg = {};
+/* st_dev of the namespace filesystem (nsfs), for bpf_get_ns_current_pid_tgid;
+ * 0: unknown, compare inode numbers read from the task instead. */
+const volatile __u64 nsfs_dev = 0;
 
 static __always_inline struct hook_heap *heap_get(void)
 {

@@ -52,6 +52,8 @@ static int run_cfg(const struct hook_cfg *cfg, const struct str_key *strs, int n
 	if (!o)
 		return -1;
 	*(struct hook_cfg *)&o->rodata->cfg = *cfg;
+	if (!stat("/proc/self/ns/pid", &st)) /* the pid namespace test takes the helper path */
+		o->rodata->nsfs_dev = st.st_dev;
 	bpf_map__set_max_entries(o->maps.hook_heap, libbpf_num_possible_cpus());
 	bpf_object__for_each_program(p, o->obj)
 		bpf_program__set_autoload(p, !strcmp(bpf_program__name(p), "raw_tp_hook"));
