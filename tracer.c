@@ -350,6 +350,7 @@ static void sink(void *ctx, const struct tr_event *ev)
 /* Decodes and prints what the last drain collected. */
 static void flush_batch(struct run *r)
 {
+	r->rec.small_drain = r->batch.n < 256;
 	decode_batch(&r->dec, &r->batch); /* -w: each record is written first */
 	recording_batch_end(&r->rec);
 	r->batch.n = 0;

@@ -485,6 +485,11 @@ int capture_flush(struct capture_writer *w)
 	return 0;
 }
 
+size_t capture_pending(const struct capture_writer *w)
+{
+	return w->pend_len;
+}
+
 int capture_tick(struct capture_writer *w)
 {
 	if (w->err || !w->pend_len || now_ms() - w->last_flush_ms < w->o.flush_ms)

@@ -95,6 +95,8 @@ int capture_write_annot(struct capture_writer *w, uint8_t type, const char *id, 
 			size_t len);
 /* Main loop: flushes the pending block if the last flush is flush_ms old. */
 int capture_tick(struct capture_writer *w);
+/* Raw bytes waiting for the next block. */
+size_t capture_pending(const struct capture_writer *w);
 /* Compresses and writes the pending block now (e.g. after the start-up scan). */
 int capture_flush(struct capture_writer *w);
 /* Flushes, writes the end marker, closes, frees. 0, or the first error

@@ -35,8 +35,10 @@ static void snapshot(struct recording *rec, const struct proc_rec *r)
 {
 	size_t n = capture_proc_to_scan(r, rec->snap, sizeof(rec->snap));
 
-	if (n && !capture_write_snapshot(rec->w, rec->snap, n))
+	if (n && !capture_write_snapshot(rec->w, rec->snap, n)) {
 		((struct proc_rec *)r)->flags |= PROC_F_CAPTURED; /* the decoder owns the cache */
+		rec->snap_bytes += n;
+	}
 }
 
 static void ensure(struct recording *rec, const struct proc_rec *r, int depth)
@@ -136,6 +138,7 @@ int recording_start(struct recording *rec, const struct recording_opts *o, struc
 		.path = o->path,
 		.rotate_bytes = o->rotate_bytes,
 		.max_files = o->max_files,
+		.flush_ms = 100, /* a crash or kill loses at most ~0.1 s of events */
 		.on_rotate = on_rotate,
 		.rotate_ctx = rec,
 	};
@@ -177,10 +180,21 @@ void recording_record(struct recording *rec, const void *data, size_t size)
 	if (!rec->w || size < sizeof(*h) || h->size > size || h->size < sizeof(*h))
 		return;
 	rec->cur = h; /* set first: writing its processes may start a new file */
+	rec->snap_bytes = 0;
 	ensure_for(rec, h);
+	/* A long ancestry goes in a block of its own, so the events after it
+	 * start a new block: a file cut short keeps them rather than just the
+	 * processes they refer to. */
+	if (rec->snap_bytes > 1024)
+		capture_flush(rec->w);
 	capture_write_event(rec->w, data, h->size);
 	rec->cur = NULL;
 	rec->pending = true;
+	/* While events trickle (a small drain), blocks of ~1 KiB: a file cut
+	 * short keeps all but its last few events. Under load, 64 KiB blocks
+	 * keep compressing cheap. */
+	if (rec->small_drain && capture_pending(rec->w) >= 1024)
+		capture_flush(rec->w);
 }
 
 /* The end of a drain: replay decodes up to here as one batch. */
@@ -188,8 +202,12 @@ void recording_batch_end(struct recording *rec)
 {
 	struct event_header mark = {.type = EV_BATCH, .size = sizeof(mark)};
 
-	if (rec->w && rec->pending)
+	/* one block per drain (at most ~20 a second): a crash or a cut file
+	 * loses at most the last drain's events */
+	if (rec->w && rec->pending) {
 		capture_write_event(rec->w, &mark, sizeof(mark));
+		capture_flush(rec->w);
+	}
 	rec->pending = false;
 }
 

@@ -23,6 +23,8 @@ struct recording {
 	struct decoder *d;
 	bool pending; /* records written since the last drain marker */
 	const struct event_header *cur; /* the record being written (rotation) */
+	size_t snap_bytes; /* process snapshots written for it */
+	bool small_drain; /* the drain being decoded is small: small blocks */
 	char host[65], release[65], version[65], machine[65];
 	char snap[2 * EVENT_PROC_MAX]; /* one snapshot record */
 };
