@@ -348,13 +348,37 @@ static void sink(void *ctx, const struct tr_event *ev)
 }
 
 /* Decodes and prints what the last drain collected. */
-static void flush_batch(struct run *r)
+/* Records of the last HOLD_NS stay for the next drain: a process that
+ * moves into a container right after its exec is then always seen in
+ * time (lookahead), for +20 ms of latency. */
+#define HOLD_NS (20 * 1000000ull)
+
+static uint32_t ready_records(const struct batch *b)
 {
-	r->rec.small_drain = r->batch.n < 256;
-	decode_batch(&r->dec, &r->batch); /* -w: each record is written first */
+	struct timespec ts;
+	uint64_t cut;
+	uint32_t n = b->n;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts); /* the clock of the records' ktime */
+	cut = (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec - HOLD_NS;
+	while (n && ((const struct event_header *)(b->buf + b->off[n - 1]))->ktime > cut)
+		n--;
+	return n;
+}
+
+/* Decodes and prints what the drains collected; all of it when stopping. */
+static void flush_batch(struct run *r, bool all)
+{
+	uint32_t n = all ? r->batch.n : ready_records(&r->batch), i;
+
+	r->rec.small_drain = n < 256;
+	decode_batch_upto(&r->dec, &r->batch, n); /* -w: each record is written first */
+	for (i = n; r->rec.w && i < r->batch.n; i++) /* lookahead used, decoded later */
+		recording_hint(&r->rec, r->batch.buf + r->batch.off[i],
+			       (i + 1 < r->batch.n ? r->batch.off[i + 1] : r->batch.len) -
+				       r->batch.off[i]);
 	recording_batch_end(&r->rec);
-	r->batch.n = 0;
-	r->batch.len = 0;
+	batch_keep_tail(&r->batch, n);
 }
 
 /* Ring-buffer records are copied out and decoded per drain, so a cgroup
@@ -375,7 +399,7 @@ static int on_record(void *ctx, const void *data, size_t size)
 		return 0;
 	}
 	if (batch_add(&r->batch, data, size)) {
-		flush_batch(r);
+		flush_batch(r, true);
 		if (batch_add(&r->batch, data, size))
 			decode_record(&r->dec, data, size); /* larger than a batch */
 	}
@@ -680,7 +704,7 @@ static int run_loop(struct run *r, struct loader *l)
 	while (!stop_requested && !r->done) {
 		int rc = loader_poll(l, 50);
 
-		flush_batch(r);
+		flush_batch(r, false);
 		recording_tick(&r->rec);
 		if (stats_requested) {
 			stats_requested = 0;
@@ -705,7 +729,7 @@ static int run_loop(struct run *r, struct loader *l)
 		r->draining = true;
 		r->deadline_ms = now_ms() + 500;
 		loader_poll(l, 0);
-		flush_batch(r);
+		flush_batch(r, true);
 		r->counting = true;
 		loader_poll(l, 0);
 	}

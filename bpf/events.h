@@ -57,6 +57,8 @@ enum ns_slot {
 #define PROC_F_KTHREAD (1u << 8) /* kernel thread (scan only) */
 #define PROC_F_CAPTURED (1u << 31) /* user space: in the current capture file */
 
+#define EV_F_HINT (1 << 0) /* captures: an EV_CGROUP copy used as lookahead only */
+
 struct event_header {
 	__u16 type; /* enum event_type */
 	__u16 flags;

@@ -468,8 +468,8 @@ int decode_record(struct decoder *d, const void *data, size_t size)
 	case EV_HOOK:
 		r = on_hook(d, data, size);
 		break;
-	case EV_CGROUP:
-		r = on_cgroup(d, data, size);
+	case EV_CGROUP: /* a hint-only copy (captures) was used by decode_batch */
+		r = h->flags & EV_F_HINT ? 0 : on_cgroup(d, data, size);
 		break;
 	case EV_BATCH: /* a capture's drain boundary: decode_batch() saw it */
 		r = 0;
@@ -532,6 +532,11 @@ static size_t rec_size(const struct batch *b, uint32_t i)
 
 void decode_batch(struct decoder *d, const struct batch *b)
 {
+	decode_batch_upto(d, b, b->n);
+}
+
+void decode_batch_upto(struct decoder *d, const struct batch *b, uint32_t n)
+{
 	uint32_t i;
 
 	d->nhints = 0;
@@ -541,11 +546,29 @@ void decode_batch(struct decoder *d, const struct batch *b)
 		if (rec_size(b, i) >= sizeof(*e) && e->hdr.type == EV_CGROUP)
 			d->hints[d->nhints++] = (struct move_hint){e->pid, i, e};
 	}
-	for (i = 0; i < b->n; i++) {
+	for (i = 0; i < n && i < b->n; i++) {
 		d->at = i;
 		if (d->on_raw)
 			d->on_raw(d->hook_ctx, b->buf + b->off[i], rec_size(b, i));
 		decode_record(d, b->buf + b->off[i], rec_size(b, i));
 	}
 	d->nhints = 0;
+}
+
+/* Keeps records [from, n) for the next batch, at its front. */
+void batch_keep_tail(struct batch *b, uint32_t from)
+{
+	uint32_t i, base;
+
+	if (from >= b->n) {
+		b->n = 0;
+		b->len = 0;
+		return;
+	}
+	base = b->off[from];
+	memmove(b->buf, b->buf + base, b->len - base);
+	for (i = from; i < b->n; i++)
+		b->off[i - from] = b->off[i] - base;
+	b->n -= from;
+	b->len -= base;
 }

@@ -75,6 +75,11 @@ int decode_record(struct decoder *d, const void *data, size_t size);
  * moves into a container's cgroup in the same batch as its exec is shown
  * in that container (late enrichment, as Tetragon's event cache does). */
 void decode_batch(struct decoder *d, const struct batch *b);
+/* Decodes the first n records only; the rest still count as lookahead
+ * (a process moving in the next few milliseconds). */
+void decode_batch_upto(struct decoder *d, const struct batch *b, uint32_t n);
+/* Moves records [from, n) to the front: the next batch starts with them. */
+void batch_keep_tail(struct batch *b, uint32_t from);
 int batch_init(struct batch *b, size_t cap, uint32_t max);
 /* Appends a record; -1 when full (decode the batch, reset, append again). */
 int batch_add(struct batch *b, const void *data, size_t size);

@@ -197,6 +197,22 @@ void recording_record(struct recording *rec, const void *data, size_t size)
 		capture_flush(rec->w);
 }
 
+/* A cgroup move held back for the next batch but already used as
+ * lookahead: replay needs it as lookahead too, not decoded twice. */
+void recording_hint(struct recording *rec, const void *data, size_t size)
+{
+	const struct event_header *h = data;
+	char copy[sizeof(struct event_cgroup) + 1024];
+
+	if (!rec->w || size < sizeof(*h) || h->type != EV_CGROUP || h->size > sizeof(copy) ||
+	    h->size > size)
+		return;
+	memcpy(copy, data, h->size);
+	((struct event_header *)copy)->flags |= EV_F_HINT;
+	capture_write_event(rec->w, copy, h->size);
+	rec->pending = true;
+}
+
 /* The end of a drain: replay decodes up to here as one batch. */
 void recording_batch_end(struct recording *rec)
 {

@@ -36,6 +36,8 @@ int recording_start(struct recording *rec, const struct recording_opts *o, struc
 /* A record the decoder takes directly (the start-up scan). */
 void recording_record(struct recording *rec, const void *data, size_t size);
 void recording_batch_end(struct recording *rec);
+/* A cgroup move used as lookahead before it is decoded (next batch). */
+void recording_hint(struct recording *rec, const void *data, size_t size);
 /* Called from the main loop: writes what has waited about a second. */
 void recording_tick(struct recording *rec);
 int recording_stop(struct recording *rec, char *err, size_t errlen);
