@@ -276,6 +276,25 @@ static const char *syscall_name(const struct ladder_req *rq)
 	return strncmp(n, "sys_", 4) ? NULL : n + 4;
 }
 
+
+/* The rungs below the first: fentry, kprobe, then the equivalent (a
+ * syscall tracepoint for sys_* hooks); refused with why if none fits, or
+ * if Override is wanted and the rung taken cannot override. */
+static int ladder_rest(const struct kernel_features *kf, const struct ladder_req *rq,
+		       const char *sym, const char *sc, const char *what, struct ladder_result *r)
+{
+	if (try_fentry(kf, rq, sym, r) || try_kprobe(kf, rq, sym, r))
+		return 0;
+	if (sc ? try_syscall_tp(kf, sc, rq->want_ret, false, r) : try_equiv(kf, rq, sym, r)) {
+		if (!rq->want_override)
+			return 0;
+		refuse_override(r, what);
+		return -1;
+	}
+	refuse(r, what);
+	return -1;
+}
+
 static int choose_func(const struct kernel_features *kf, const struct ladder_req *rq,
 		       struct ladder_result *r)
 {
@@ -291,16 +310,7 @@ static int choose_func(const struct kernel_features *kf, const struct ladder_req
 		snprintf(r->refuse, sizeof(r->refuse), "%s: kernel function %s not found", what, sym);
 		return -1;
 	}
-	if (try_fentry(kf, rq, sym, r) || try_kprobe(kf, rq, sym, r))
-		return 0;
-	if (sc ? try_syscall_tp(kf, sc, rq->want_ret, false, r) : try_equiv(kf, rq, sym, r)) {
-		if (!rq->want_override)
-			return 0;
-		refuse_override(r, what);
-		return -1;
-	}
-	refuse(r, what);
-	return -1;
+	return ladder_rest(kf, rq, sym, sc, what, r);
 }
 
 static int choose_lsm(const struct kernel_features *kf, const struct ladder_req *rq,
@@ -324,16 +334,7 @@ static int choose_lsm(const struct kernel_features *kf, const struct ladder_req 
 		take(r, MECH_LSM, MECH_NONE, bsym);
 		return 0;
 	}
-	if (try_fentry(kf, rq, sym, r) || try_kprobe(kf, rq, sym, r))
-		return 0;
-	if (try_equiv(kf, rq, sym, r)) {
-		if (!rq->want_override)
-			return 0;
-		refuse_override(r, what);
-		return -1;
-	}
-	refuse(r, what);
-	return -1;
+	return ladder_rest(kf, rq, sym, NULL, what, r);
 }
 
 /* tp_btf only sees the raw tracepoint arguments, not the format fields. */
