@@ -55,6 +55,10 @@ enum ns_slot {
 #define PROC_F_NO_CWD (1u << 6) /* cwd could not be read */
 #define PROC_F_ROOT_CWD (1u << 7) /* cwd is the task's root */
 #define PROC_F_KTHREAD (1u << 8) /* kernel thread (scan only) */
+/* Scan records of the *_compat objects (no bpf_copy_from_user_task before
+ * 5.18): argv left out; the loader fills it from /proc/PID/cmdline and
+ * clears the flag before anything else sees the record. */
+#define PROC_F_ARGS_LATER (1u << 9)
 #define PROC_F_CAPTURED (1u << 31) /* user space: in the current capture file */
 
 #define EV_F_HINT (1 << 0) /* captures: an EV_CGROUP copy used as lookahead only */

@@ -144,33 +144,44 @@ static __always_inline void syscall_args(struct hook_heap *h, struct pt_regs *re
 	h->raw[4] = PT_REGS_PARM5_CORE_SYSCALL(regs);
 }
 
-static __always_inline void syscall_args_from_regs(struct hook_heap *h)
+/* A hook that reads its arguments at exit, from the saved user registers:
+ * one tracepoint per syscall and no map update per call.
+ *
+ * Not in the compat object: it needs bpf_get_current_task_btf (5.11) and
+ * bpf_task_pt_regs (5.15). The planner must not choose args_at_exit when
+ * the loader runs the compat variant (struct loader.compat); there the
+ * arguments are kept at sys_enter, and this path is unreachable. */
+#ifndef TRACER_COMPAT
+static __always_inline int exit_with_args(struct hook_heap *h, struct trace_event_raw_sys_exit *ctx)
 {
-	syscall_args(h, (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf()));
-}
-
-/* syscalls:sys_exit_<name>: finishes what sys_enter_hook kept, or, for
- * hooks that read their arguments at exit, does it all here: one
- * tracepoint per syscall and no map update per call. */
-SEC("tracepoint")
-int sys_exit_hook(struct trace_event_raw_sys_exit *ctx)
-{
-	struct hook_heap *h = heap_get();
 	__u32 mask;
 
-	if (!h)
-		return 0;
-	h->nr = (int)ctx->id;
-	if (!cfg.args_at_exit)
-		return on_return(h, ctx->ret);
 	if (cfg.ret_nonneg && ctx->ret < 0)
 		return 0;
 	mask = selector_candidates(h);
 	if (!mask)
 		return 0;
-	syscall_args_from_regs(h);
+	syscall_args(h, (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf()));
 	h->ret = ctx->ret;
 	return hook_run(h, mask);
+}
+#endif
+
+/* syscalls:sys_exit_<name>: finishes what sys_enter_hook kept, or, for
+ * hooks that read their arguments at exit, does it all here. */
+SEC("tracepoint")
+int sys_exit_hook(struct trace_event_raw_sys_exit *ctx)
+{
+	struct hook_heap *h = heap_get();
+
+	if (!h)
+		return 0;
+	h->nr = (int)ctx->id;
+#ifndef TRACER_COMPAT
+	if (cfg.args_at_exit)
+		return exit_with_args(h, ctx);
+#endif
+	return on_return(h, ctx->ret);
 }
 
 /* tcp_connect and tcp_close stand-in: sock:inet_sock_set_state, on the

@@ -40,7 +40,7 @@ static __always_inline __u64 bin_hash(const char *s, __u32 len)
 {
 	struct hash_ctx c = {.s = s, .len = len, .h = BIN_HASH_SEED};
 
-	bpf_loop(STR_KEY_LEN, hash_step, &c, 0);
+	bounded_loop(STR_KEY_LEN, hash_step, &c);
 	return c.h;
 }
 
@@ -265,18 +265,48 @@ static __always_inline void emit_host(struct bpf_iter_meta *meta, struct task_st
 	bpf_seq_write(meta->seq, &e, sizeof(e));
 }
 
+/* Appends argv of a task that is not current at rec + off. */
+static __always_inline __u32 put_task_args(struct scratch *s, struct task_struct *t,
+					   struct mm_struct *mm, __u32 off, struct event_proc *e)
+{
+#ifdef TRACER_COMPAT
+	/* No bpf_copy_from_user_task (5.18) and no sleepable iterator: the
+	 * loader reads /proc/PID/cmdline instead. */
+	if (mm)
+		e->flags |= PROC_F_ARGS_LATER;
+	return 0;
+#else
+	unsigned long as, ae;
+	__u32 n;
+
+	if (!mm)
+		return 0;
+	as = BPF_CORE_READ(mm, arg_start);
+	ae = BPF_CORE_READ(mm, arg_end);
+	n = args_len(as, ae, e);
+	if (bpf_copy_from_user_task(s->rec + (off & (SCRATCH_SIZE - 1)), n & DATA_MASK,
+				    (void *)as, t, 0))
+		n = 0;
+	return n;
+#endif
+}
+
 /* Start-up scan: one EV_SCAN record per process that already runs, in the
  * exec record's layout, written to the iterator's seq file. Sleepable so
- * argv can be copied from each task's own memory. */
+ * argv can be copied from each task's own memory (compat: not sleepable,
+ * argv from procfs). */
+#ifdef TRACER_COMPAT
+SEC("iter/task")
+#else
 SEC("iter.s/task")
+#endif
 int scan_tasks(struct bpf_iter__task *ctx)
 {
 	struct task_struct *t = ctx->task;
 	struct scratch *s;
 	struct event_proc *e;
 	struct mm_struct *mm;
-	unsigned long as, ae;
-	__u32 off, n;
+	__u32 off;
 
 	if (!t)
 		return 0;
@@ -299,17 +329,8 @@ int scan_tasks(struct bpf_iter__task *ctx)
 	off += e->binary_len & DATA_MASK;
 	e->cwd_len = put_cwd(s, t, off, e);
 	off += e->cwd_len & DATA_MASK;
-	n = 0;
-	if (mm) {
-		as = BPF_CORE_READ(mm, arg_start);
-		ae = BPF_CORE_READ(mm, arg_end);
-		n = args_len(as, ae, e);
-		if (bpf_copy_from_user_task(s->rec + (off & (SCRATCH_SIZE - 1)), n & DATA_MASK,
-					    (void *)as, t, 0))
-			n = 0;
-	}
-	e->args_len = n;
-	off += n & DATA_MASK;
+	e->args_len = put_task_args(s, t, mm, off, e);
+	off += e->args_len & DATA_MASK;
 	e->cgroup_len = task_cgroups(s->rec + (off & (SCRATCH_SIZE - 1)), s->path, t);
 	header_init(&e->hdr, EV_SCAN, rec_size(e));
 	e->start_ktime = BPF_CORE_READ(t, start_boottime);

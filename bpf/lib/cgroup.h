@@ -16,11 +16,17 @@ struct kernfs_node___old {
 	struct kernfs_node *parent;
 } __attribute__((preserve_access_index));
 
-struct cg_walk {
-	char *buf; /* 2 * PATH_MAX_LEN: the path grows backwards to PATH_MAX_LEN - 1 */
+/* The loop's context on the stack; what changes is in map memory at
+ * buf + WALK_STATE_OFF (see path.h for why). */
+struct cg_state {
 	struct kernfs_node *kn;
-	int pos;
+	int pos; /* start of the path in buf; it ends at PATH_MAX_LEN - 1 */
 	int full;
+};
+
+struct cg_walk {
+	char *buf; /* 2 * PATH_MAX_LEN */
+	struct cg_state *st;
 };
 
 static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
@@ -30,11 +36,12 @@ static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
 	return BPF_CORE_READ((struct kernfs_node___old *)kn, parent);
 }
 
-/* One level up; bpf_loop callback. Returns 1 to stop. */
+/* One level up; bounded_loop callback. Returns 1 to stop. */
 static long cg_step(__u32 i, void *ctx)
 {
 	struct cg_walk *w = ctx;
-	struct kernfs_node *kn = w->kn; /* a local: CO-RE relocates kernel types only */
+	struct cg_state *st = w->st;
+	struct kernfs_node *kn = st->kn; /* a local: CO-RE relocates kernel types only */
 	struct kernfs_node *up = kn_parent(kn);
 	char *tmp = w->buf + PATH_MAX_LEN + 512; /* room past the prepend area */
 	long n;
@@ -44,19 +51,19 @@ static long cg_step(__u32 i, void *ctx)
 		return 1;
 	n = bpf_probe_read_kernel_str(tmp, 256, BPF_CORE_READ(kn, name));
 	if (n <= 1) {
-		w->kn = up;
+		st->kn = up;
 		return 0;
 	}
 	n = (n - 1) & 0xff;
-	pos = w->pos - (int)n - 1;
+	pos = st->pos - (int)n - 1;
 	if (pos < PATH_MAX_LEN - CGROUP_PATH_MAX) {
-		w->full = 1;
+		st->full = 1;
 		return 1;
 	}
 	bpf_probe_read_kernel(w->buf + ((pos + 1) & (PATH_MAX_LEN - 1)), n, tmp);
 	w->buf[pos & (PATH_MAX_LEN - 1)] = '/';
-	w->pos = pos;
-	w->kn = up;
+	st->pos = pos;
+	st->kn = up;
 	return 0;
 }
 
@@ -64,20 +71,26 @@ static long cg_step(__u32 i, void *ctx)
  * its NUL) using buf as scratch; returns the bytes written. */
 static __always_inline __u32 cgroup_path(char *dst, char *buf, struct cgroup *cg)
 {
-	struct cg_walk w = {.buf = buf, .kn = BPF_CORE_READ(cg, kn), .pos = PATH_MAX_LEN - 1};
+	struct cg_state *st = (void *)(buf + WALK_STATE_OFF);
+	struct cg_walk w = {.buf = buf, .st = st};
 	__u32 len;
+	int pos;
 
+	st->kn = BPF_CORE_READ(cg, kn);
+	st->pos = PATH_MAX_LEN - 1;
+	st->full = 0;
 	buf[PATH_MAX_LEN - 1] = 0;
-	if (w.kn)
-		bpf_loop(CGROUP_MAX_DEPTH, cg_step, &w, 0);
-	if (w.pos == PATH_MAX_LEN - 1) {
-		w.pos--;
-		buf[w.pos & (PATH_MAX_LEN - 1)] = '/';
+	if (st->kn)
+		bounded_loop(CGROUP_MAX_DEPTH, cg_step, &w);
+	pos = st->pos;
+	if (pos == PATH_MAX_LEN - 1) {
+		pos--;
+		buf[pos & (PATH_MAX_LEN - 1)] = '/';
 	}
-	len = (PATH_MAX_LEN - w.pos) & (CGROUP_PATH_MAX - 1);
+	len = (PATH_MAX_LEN - pos) & (CGROUP_PATH_MAX - 1);
 	if (!len) /* exactly CGROUP_PATH_MAX: cut by one */
 		len = CGROUP_PATH_MAX - 1;
-	bpf_probe_read_kernel(dst, len, buf + (w.pos & (PATH_MAX_LEN - 1)));
+	bpf_probe_read_kernel(dst, len, buf + (pos & (PATH_MAX_LEN - 1)));
 	dst[(len - 1) & (CGROUP_PATH_MAX - 1)] = 0;
 	return len;
 }

@@ -9,6 +9,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "bpf/events.h"
+#include "bpf/lib/loop.h"
 
 /* Scratch space for one record under construction, per CPU. Twice the
  * largest record so masked offsets always stay inside it. */
@@ -19,6 +20,12 @@ struct scratch {
 	char rec[SCRATCH_SIZE];
 	char path[2 * PATH_MAX_LEN]; /* dentry walk fills this backwards */
 };
+
+/* A walk's buffer (2 * PATH_MAX_LEN) fills [0, PATH_MAX_LEN) backwards;
+ * masked writes may spill 256 bytes past it, and cgroup.h reads a name at
+ * PATH_MAX_LEN + 512. The walk's changing state sits here, in map memory
+ * (see path.h). */
+#define WALK_STATE_OFF (PATH_MAX_LEN + 1024)
 
 /* Shared by every object: user space reuses the fds across skeletons. */
 struct {

@@ -228,7 +228,7 @@ static __always_inline bool str_postfix(struct hook_heap *h, int a, __u32 set_id
 	__builtin_memset(&h->key, 0, sizeof(h->key.lpm));
 	h->key.lpm.set_id = set_id;
 	h->key.lpm.prefixlen = 32 + c.n * 8;
-	bpf_loop(LPM_STR_LEN, rev_step, &c, 0);
+	bounded_loop(LPM_STR_LEN, rev_step, &c);
 	return bpf_map_lookup_elem(&postfix_set, &h->key.lpm) != NULL;
 }
 

@@ -13,14 +13,25 @@
 
 #define PATH_MASK (PATH_MAX_LEN - 1)
 
-struct path_walk {
-	char *buf; /* 2 * PATH_MAX_LEN bytes */
+/* What changes from one step to the next lives in map memory (the spare
+ * half of buf), not on the stack: the verifier tracks no values there, so
+ * every step, and every way out of the loop, looks the same to it. With
+ * bpf_loop that is merely tidy; in the compat objects' unrolled-by-the-
+ * verifier loop it is what keeps on_exec, with several walks in a row,
+ * far below the verifier's limit. */
+struct path_state {
 	struct dentry *dentry;
 	struct mount *mnt;
-	struct dentry *root_dentry;
-	struct vfsmount *root_mnt;
 	int pos; /* start of the string in buf; ends at PATH_MAX_LEN - 1 */
 	int done; /* 1: reached the root, 2: ran out of room */
+};
+
+/* The loop's context, on the stack: only what stays the same. */
+struct path_walk {
+	char *buf; /* 2 * PATH_MAX_LEN bytes */
+	struct path_state *st; /* at buf + WALK_STATE_OFF */
+	struct dentry *root_dentry;
+	struct vfsmount *root_mnt;
 };
 
 static __always_inline struct mount *real_mount(struct vfsmount *m)
@@ -33,45 +44,46 @@ static __always_inline int prepend_name(struct path_walk *w, struct dentry *d)
 {
 	struct qstr q = BPF_CORE_READ(d, d_name);
 	__u32 len = q.len & 0xff;
-	int pos = w->pos - (int)len - 1;
+	int pos = w->st->pos - (int)len - 1;
 
 	if (pos < 0)
 		return -1;
 	bpf_probe_read_kernel(w->buf + ((pos + 1) & PATH_MASK), len, q.name);
 	w->buf[pos & PATH_MASK] = '/';
-	w->pos = pos;
+	w->st->pos = pos;
 	return 0;
 }
 
-/* One step up the tree; bpf_loop callback. Returns 1 to stop. */
+/* One step up the tree; bounded_loop callback. Returns 1 to stop. */
 static long path_step(__u32 i, void *ctx)
 {
 	struct path_walk *w = ctx;
-	struct dentry *d = w->dentry;
-	struct vfsmount *vm = (void *)w->mnt + bpf_core_field_offset(struct mount, mnt);
+	struct path_state *st = w->st;
+	struct dentry *d = st->dentry;
+	struct mount *m = st->mnt;
+	struct vfsmount *vm = (void *)m + bpf_core_field_offset(struct mount, mnt);
 	struct dentry *parent = BPF_CORE_READ(d, d_parent);
 
 	if (d == w->root_dentry && vm == w->root_mnt) {
-		w->done = 1;
+		st->done = 1;
 		return 1;
 	}
 	if (d == BPF_CORE_READ(vm, mnt_root) || d == parent) {
-		struct mount *m = w->mnt;
 		struct mount *up = BPF_CORE_READ(m, mnt_parent);
 
 		if (up == m || !up) { /* the namespace's root: outside ours */
-			w->done = 1;
+			st->done = 1;
 			return 1;
 		}
-		w->dentry = BPF_CORE_READ(m, mnt_mountpoint);
-		w->mnt = up;
+		st->dentry = BPF_CORE_READ(m, mnt_mountpoint);
+		st->mnt = up;
 		return 0;
 	}
 	if (prepend_name(w, d)) {
-		w->done = 2;
+		st->done = 2;
 		return 1;
 	}
-	w->dentry = parent;
+	st->dentry = parent;
 	return 0;
 }
 
@@ -80,23 +92,28 @@ static long path_step(__u32 i, void *ctx)
 static __always_inline int path_resolve(char *buf, const struct path *p,
 					const struct path *root, int *trunc)
 {
+	struct path_state *st = (void *)(buf + WALK_STATE_OFF);
 	struct path_walk w = {
 		.buf = buf,
-		.dentry = BPF_CORE_READ(p, dentry),
-		.mnt = real_mount(BPF_CORE_READ(p, mnt)),
+		.st = st,
 		.root_dentry = BPF_CORE_READ(root, dentry),
 		.root_mnt = BPF_CORE_READ(root, mnt),
-		.pos = PATH_MAX_LEN - 1,
 	};
+	int pos;
 
+	st->dentry = BPF_CORE_READ(p, dentry);
+	st->mnt = real_mount(BPF_CORE_READ(p, mnt));
+	st->pos = PATH_MAX_LEN - 1;
+	st->done = 0;
 	buf[PATH_MAX_LEN - 1] = 0;
-	bpf_loop(PATH_MAX_DEPTH, path_step, &w, 0);
-	*trunc = w.done != 1;
-	if (w.pos == PATH_MAX_LEN - 1) { /* the root itself */
-		w.pos--;
-		buf[w.pos & PATH_MASK] = '/';
+	bounded_loop(PATH_MAX_DEPTH, path_step, &w);
+	*trunc = st->done != 1;
+	pos = st->pos;
+	if (pos == PATH_MAX_LEN - 1) { /* the root itself */
+		pos--;
+		buf[pos & PATH_MASK] = '/';
 	}
-	return w.pos;
+	return pos & PATH_MASK;
 }
 
 /* Copies the resolved string to dst; returns its length with the NUL. */
