@@ -7,6 +7,7 @@
  * counters and proc_bins come from the always-loaded process object.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +21,8 @@
 #include "bpf/hooks.h"
 #include "bpf/loader.h"
 #include "generic.skel.h"
+#include "generic_compat.skel.h"
 #include "policy/compile.h"
-#include "process.skel.h"
 
 static int fail(char *err, size_t n, int rc, const char *what, const char *target)
 {
@@ -41,11 +42,11 @@ static void ensure_tracefs(void)
 
 static int share_maps(struct generic_bpf *o, struct loader *l, struct generic_bpf *first)
 {
-	int rc = bpf_map__reuse_fd(o->maps.events, bpf_map__fd(l->proc->maps.events));
+	int rc = bpf_map__reuse_fd(o->maps.events, loader_map_fd(l, "events"));
 
-	rc = rc ?: bpf_map__reuse_fd(o->maps.drops, bpf_map__fd(l->proc->maps.drops));
-	rc = rc ?: bpf_map__reuse_fd(o->maps.proc_bins, bpf_map__fd(l->proc->maps.proc_bins));
-	rc = rc ?: bpf_map__reuse_fd(o->maps.scratch_map, bpf_map__fd(l->proc->maps.scratch_map));
+	rc = rc ?: bpf_map__reuse_fd(o->maps.drops, loader_map_fd(l, "drops"));
+	rc = rc ?: bpf_map__reuse_fd(o->maps.proc_bins, loader_map_fd(l, "proc_bins"));
+	rc = rc ?: bpf_map__reuse_fd(o->maps.scratch_map, loader_map_fd(l, "scratch_map"));
 	if (!first || rc)
 		return rc;
 	rc = SHARE(o, first, hook_heap) ?: SHARE(o, first, host_ns) ?: SHARE(o, first, str_set) ?: SHARE(o, first, bin_set);
@@ -155,11 +156,28 @@ static int attach_instance(struct hook_set *hs, struct generic_bpf *o,
 	return rc;
 }
 
+/* The generic object of the variant the process loader chose. Both are
+ * built from generic.bpf.c, so their skeletons have the same layout (the
+ * asserts keep it so) and the generic_bpf__ functions, which only touch
+ * ->skeleton and free(), serve both once opened. */
+_Static_assert(sizeof(struct generic_bpf) == sizeof(struct generic_compat_bpf), "same skeleton");
+_Static_assert(offsetof(struct generic_bpf, maps) == offsetof(struct generic_compat_bpf, maps) &&
+		       offsetof(struct generic_bpf, progs) ==
+			       offsetof(struct generic_compat_bpf, progs) &&
+		       offsetof(struct generic_bpf, rodata) ==
+			       offsetof(struct generic_compat_bpf, rodata),
+	       "same skeleton layout");
+
+static struct generic_bpf *generic_open(const struct loader *l)
+{
+	return l->compat ? (struct generic_bpf *)generic_compat_bpf__open() : generic_bpf__open();
+}
+
 static int load_instance(struct hook_set *hs, struct loader *l, const struct compiled_hook *ch,
 			 char *err, size_t n)
 {
 	struct generic_bpf *first = hs->nobjs ? hs->objs[0] : NULL;
-	struct generic_bpf *o = generic_bpf__open();
+	struct generic_bpf *o = generic_open(l);
 	int rc;
 
 	if (!o)

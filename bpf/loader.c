@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* loader.c - open -> size maps and set rodata -> load -> attach; drain. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 
 #include "bpf/loader.h"
 #include "process.skel.h"
+#include "process_compat.skel.h"
 
 static int libbpf_quiet(enum libbpf_print_level lvl, const char *fmt, va_list ap)
 {
@@ -43,6 +45,66 @@ static int fail(char *err, size_t n, int rc, const char *what)
 	return rc < 0 ? rc : -rc;
 }
 
+/* The variants differ in bpf_loop (5.17) above all: the modern objects
+ * call it, the compat ones loop by hand. Probed on a raw tracepoint
+ * program, a type every kernel we run on loads; an unknown answer keeps
+ * the modern objects. TRACER_FORCE_COMPAT=1 loads the compat objects on
+ * any kernel: for tests only. */
+static bool want_compat(void)
+{
+	const char *force = getenv("TRACER_FORCE_COMPAT");
+
+	if (force && *force && strcmp(force, "0"))
+		return true;
+	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_loop, NULL) == 0;
+}
+
+/* Opens the chosen variant and sets its rodata; the two skeletons differ
+ * in type only, so the rest goes through the bpf_object. */
+static int proc_open(struct loader *l, const struct loader_opts *o)
+{
+	if (l->compat) {
+		struct process_compat_bpf *p = process_compat_bpf__open();
+
+		if (!p)
+			return -errno;
+		p->rodata->wakeup_bytes = o->wakeup_bytes;
+		p->rodata->track_bins = o->track_bins;
+		l->proc_compat = p;
+		l->obj = p->obj;
+	} else {
+		struct process_bpf *p = process_bpf__open();
+
+		if (!p)
+			return -errno;
+		p->rodata->wakeup_bytes = o->wakeup_bytes;
+		p->rodata->track_bins = o->track_bins;
+		l->proc = p;
+		l->obj = p->obj;
+	}
+	return bpf_map__set_max_entries(bpf_object__find_map_by_name(l->obj, "events"),
+					o->ringbuf_bytes);
+}
+
+static int proc_load_attach(struct loader *l, char *err, size_t errlen)
+{
+	int rc = l->compat ? process_compat_bpf__load(l->proc_compat) : process_bpf__load(l->proc);
+
+	if (rc)
+		return fail(err, errlen, rc,
+			    "cannot load the process BPF programs (need root and a kernel with BTF)");
+	rc = l->compat ? process_compat_bpf__attach(l->proc_compat) : process_bpf__attach(l->proc);
+	if (rc)
+		return fail(err, errlen, rc, "cannot attach sched_process_{exec,exit,fork}");
+	l->scan = l->compat ? l->proc_compat->links.scan_tasks : l->proc->links.scan_tasks;
+	return 0;
+}
+
+int loader_map_fd(const struct loader *l, const char *name)
+{
+	return bpf_map__fd(bpf_object__find_map_by_name(l->obj, name));
+}
+
 int loader_start(struct loader *l, const struct loader_opts *o, record_fn fn, void *ctx,
 		 char *err, size_t errlen)
 {
@@ -52,25 +114,19 @@ int loader_start(struct loader *l, const struct loader_opts *o, record_fn fn, vo
 	l->on_record = fn;
 	l->ctx = ctx;
 	libbpf_set_print(o->verbose ? libbpf_loud : libbpf_quiet);
-	l->proc = process_bpf__open();
-	if (!l->proc)
-		return fail(err, errlen, -errno, "cannot open the process BPF object");
-	bpf_map__set_max_entries(l->proc->maps.events, o->ringbuf_bytes);
-	l->proc->rodata->wakeup_bytes = o->wakeup_bytes;
-	l->proc->rodata->track_bins = o->track_bins;
+	l->compat = want_compat();
 	l->track_bins = o->track_bins;
-	rc = process_bpf__load(l->proc);
+	rc = proc_open(l, o);
 	if (rc)
-		return fail(err, errlen, rc,
-			    "cannot load the process BPF programs (need root and a kernel with BTF)");
-	rc = process_bpf__attach(l->proc);
+		return fail(err, errlen, rc, "cannot open the process BPF object");
+	rc = proc_load_attach(l, err, errlen);
 	if (rc)
-		return fail(err, errlen, rc, "cannot attach sched_process_{exec,exit,fork}");
-	l->rb = ring_buffer__new(bpf_map__fd(l->proc->maps.events), ring_cb, l, NULL);
+		return rc;
+	l->rb = ring_buffer__new(loader_map_fd(l, "events"), ring_cb, l, NULL);
 	if (!l->rb)
 		return fail(err, errlen, -errno, "cannot map the ring buffer");
 	l->drops = mmap(NULL, sysconf(_SC_PAGESIZE), PROT_READ, MAP_SHARED,
-			bpf_map__fd(l->proc->maps.drops), 0);
+			loader_map_fd(l, "drops"), 0);
 	if (l->drops == MAP_FAILED) {
 		l->drops = NULL;
 		return fail(err, errlen, -errno, "cannot map the drop counters");
@@ -100,23 +156,74 @@ static void bins_scan(struct loader *l, const struct event_proc *e)
 	memcpy(pb.bin, bin, n);
 	pb.len = n;
 	pb.hash = bin_hash(pb.bin, n);
-	bpf_map_update_elem(bpf_map__fd(l->proc->maps.proc_bins), &e->pid, &pb, BPF_ANY);
+	bpf_map_update_elem(loader_map_fd(l, "proc_bins"), &e->pid, &pb, BPF_ANY);
+}
+
+/* Reads up to n bytes of /proc/PID/cmdline; returns the count, 0 when the
+ * process is gone. */
+static size_t read_cmdline(uint32_t pid, char *buf, size_t n)
+{
+	char path[32];
+	size_t len = 0;
+	ssize_t r;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%u/cmdline", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	while (len < n && ((r = read(fd, buf + len, n - len)) > 0 || (r < 0 && errno == EINTR)))
+		len += r > 0 ? (size_t)r : 0;
+	close(fd);
+	return len;
+}
+
+/* A compat scan record has no argv (no bpf_copy_from_user_task before
+ * 5.18): rebuilds it in out with argv from procfs, read once, cut like
+ * the kernel's copy at ARGS_MAX_LEN - 1 bytes and left raw (the decoder
+ * escapes it). Returns the record to pass on. */
+static const struct event_header *scan_fill_args(const struct event_proc *e, char *out)
+{
+	size_t head = sizeof(*e) + (size_t)e->binary_len + e->cwd_len, n;
+	struct event_proc *ne = (void *)out;
+
+	if (e->args_len || e->hdr.size != head + e->cgroup_len ||
+	    head + ARGS_MAX_LEN + e->cgroup_len > EVENT_PROC_MAX)
+		return &e->hdr; /* not the layout the kernel writes: the decoder judges */
+	memcpy(out, e, head);
+	n = read_cmdline(e->pid, out + head, ARGS_MAX_LEN);
+	if (n > ARGS_MAX_LEN - 1) {
+		n = ARGS_MAX_LEN - 1;
+		ne->flags |= PROC_F_ARGS_TRUNC;
+	}
+	memcpy(out + head + n, (const char *)e + head, e->cgroup_len);
+	ne->flags &= ~PROC_F_ARGS_LATER;
+	ne->args_len = n;
+	ne->hdr.size = head + n + e->cgroup_len;
+	return &ne->hdr;
 }
 
 /* Parses the iterator's output: whole records back to back. */
 static int scan_parse(struct loader *l, const char *buf, size_t len)
 {
+	static char filled[EVENT_PROC_MAX];
 	size_t off = 0;
 
 	while (len - off >= sizeof(struct event_header)) {
 		const struct event_header *h = (const void *)(buf + off);
+		const struct event_proc *e = (const void *)h;
 
 		if (h->size < sizeof(*h) || h->size > len - off)
 			return -EPROTO;
-		if (l->track_bins && h->type == EV_SCAN && h->size >= sizeof(struct event_proc))
-			bins_scan(l, (const void *)h);
-		l->on_record(l->ctx, h, h->size);
 		off += h->size;
+		if (h->type != EV_SCAN || h->size < sizeof(*e))
+			goto pass;
+		if (e->flags & PROC_F_ARGS_LATER)
+			h = scan_fill_args(e, filled);
+		if (l->track_bins)
+			bins_scan(l, (const void *)h);
+pass:
+		l->on_record(l->ctx, h, h->size);
 	}
 	return off == len ? 0 : -EPROTO;
 }
@@ -130,7 +237,7 @@ int loader_scan(struct loader *l)
 
 	if (!buf)
 		return -ENOMEM;
-	fd = bpf_iter_create(bpf_link__fd(l->proc->links.scan_tasks));
+	fd = bpf_iter_create(bpf_link__fd(l->scan));
 	if (fd < 0) {
 		free(buf);
 		return -errno;
@@ -188,6 +295,9 @@ void loader_stop(struct loader *l)
 	l->drops = NULL;
 	ring_buffer__free(l->rb);
 	process_bpf__destroy(l->proc);
+	process_compat_bpf__destroy(l->proc_compat);
 	l->rb = NULL;
 	l->proc = NULL;
+	l->proc_compat = NULL;
+	l->obj = NULL;
 }

@@ -3,19 +3,32 @@
 #ifndef TRACER_BPF_LOADER_H
 #define TRACER_BPF_LOADER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "bpf/events.h"
 
+struct bpf_link;
+struct bpf_object;
 struct process_bpf;
+struct process_compat_bpf;
 struct ring_buffer;
 
 /* Called for every record, from the ring buffer or the start-up scan. */
 typedef int (*record_fn)(void *ctx, const void *data, size_t size);
 
 struct loader {
-	struct process_bpf *proc;
+	/* Which variant of the BPF objects this kernel runs: false, the
+	 * modern <name>.bpf.o; true, <name>_compat.bpf.o, for kernels without
+	 * bpf_loop (5.10..5.16), decided by a probe at loader_start. The hook
+	 * loader loads the generic object of the same variant; the compat one
+	 * cannot read syscall arguments at exit (hook_cfg.args_at_exit). */
+	bool compat;
+	struct process_bpf *proc; /* the variant loaded; the other is NULL */
+	struct process_compat_bpf *proc_compat;
+	struct bpf_object *obj; /* the loaded process object, either variant */
+	struct bpf_link *scan; /* its start-up task iterator */
 	struct ring_buffer *rb;
 	record_fn on_record;
 	void *ctx;
@@ -34,6 +47,9 @@ struct loader_opts {
  * negative errno and writes a one-line reason to err. */
 int loader_start(struct loader *l, const struct loader_opts *o, record_fn fn, void *ctx,
 		 char *err, size_t errlen);
+/* The fd of a map of the process object (events, drops, proc_bins,
+ * scratch_map: the hook objects share them). */
+int loader_map_fd(const struct loader *l, const char *name);
 /* Runs the task iterator: one record per existing process, plus the
  * kernel's initial namespaces. Returns 0 or a negative errno. */
 int loader_scan(struct loader *l);
