@@ -44,24 +44,37 @@ static __always_inline __u64 bin_hash(const char *s, __u32 len)
 	return c.h;
 }
 
-/* Records the resolved executable of the task that just exec'd. */
+/* A proc_bin is built in s->rec past the sent record's binary, which it
+ * may copy from. */
+#define BIN_OFF (SCRATCH_SIZE / 2)
+_Static_assert(sizeof(struct event_proc) + PATH_MAX_LEN <= BIN_OFF, "binary before proc_bin");
+_Static_assert(BIN_OFF + sizeof(struct proc_bin) <= SCRATCH_SIZE, "proc_bin in scratch");
+
+/* Records the resolved executable of the task that just exec'd: the exec
+ * record's binary (resolved once, for both), or for a script, whose record
+ * names the script, the interpreter bprm->file is. */
 static __always_inline void bins_exec(struct scratch *s, struct task_struct *t,
-				      struct linux_binprm *bprm)
+				      struct linux_binprm *bprm, bool script)
 {
+	struct proc_bin *pb = (void *)(s->rec + BIN_OFF);
+	const char *bin = s->rec + sizeof(struct event_proc);
+	__u32 pid = BPF_CORE_READ(t, tgid), len;
 	struct fs_struct *fs = BPF_CORE_READ(t, fs);
 	struct file *f = BPF_CORE_READ(bprm, file);
-	struct proc_bin *pb = (void *)s->rec; /* the record is already sent */
-	__u32 pid = BPF_CORE_READ(t, tgid), len;
 	int trunc = 0, pos;
 
-	if (!fs || !f)
-		return;
+	len = ((struct event_proc *)s->rec)->binary_len - 1;
+	if (script) {
+		if (!fs || !f)
+			return;
+		pos = path_resolve(s->path, &f->f_path, &fs->root, &trunc);
+		len = PATH_MAX_LEN - 1 - pos;
+		bin = s->path + (pos & DATA_MASK);
+	}
 	__builtin_memset(pb, 0, sizeof(*pb));
-	pos = path_resolve(s->path, &f->f_path, &fs->root, &trunc);
-	len = (PATH_MAX_LEN - 1 - pos) & DATA_MASK;
 	if (len >= STR_KEY_LEN)
 		len = STR_KEY_LEN - 1; /* too long to match; keep it unmatched */
-	bpf_probe_read_kernel(pb->bin, len & (STR_KEY_LEN - 1), s->path + (pos & DATA_MASK));
+	bpf_probe_read_kernel(pb->bin, len & (STR_KEY_LEN - 1), bin);
 	pb->len = len;
 	pb->hash = bin_hash(pb->bin, len);
 	pb->ppid = BPF_CORE_READ(t, real_parent, tgid);
@@ -126,17 +139,36 @@ static __always_inline __u32 rec_size(struct event_proc *e)
 	return sizeof(*e) + e->binary_len + e->cwd_len + e->args_len + e->cgroup_len;
 }
 
+/* The path the caller wrote (a script's, made absolute in user space). */
+static __always_inline __u32 put_filename(struct scratch *s, struct linux_binprm *bprm,
+					  struct event_proc *e)
+{
+	long r = bpf_probe_read_kernel_str(s->rec + sizeof(*e), PATH_MAX_LEN - 1,
+					   BPF_CORE_READ(bprm, filename));
+	__u32 n = r > 0 ? r : 0;
+
+	if (n == PATH_MAX_LEN - 1)
+		e->flags |= PROC_F_BIN_TRUNC;
+	if (!n)
+		s->rec[sizeof(*e)] = 0, n = 1;
+	return n;
+}
+
 /* sched_process_exec fires after the new image is in place: current is the
- * new program, bprm->filename is the path as the caller wrote it, and
- * mm->arg_start..arg_end hold the new argv in user memory. */
+ * new program, bprm->file the file it runs, and mm->arg_start..arg_end
+ * hold the new argv in user memory. The binary is bprm->file resolved to
+ * the task's root, what /proc/PID/exe says (/proc/self/exe is the real
+ * binary, a memfd "/memfd:NAME (deleted)"); for a script bprm->file is
+ * the interpreter, and binfmt_script has pointed bprm->interp away from
+ * bprm->filename: there the binary is the script as the caller named it. */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct *t, pid_t old_pid, struct linux_binprm *bprm)
 {
 	struct scratch *s = scratch_get();
+	bool script = BPF_CORE_READ(bprm, interp) != BPF_CORE_READ(bprm, filename);
 	struct event_proc *e;
 	unsigned long as, ae;
 	__u32 off, n;
-	long r;
 
 	if (!s)
 		return 0;
@@ -144,15 +176,12 @@ int BPF_PROG(on_exec, struct task_struct *t, pid_t old_pid, struct linux_binprm 
 	__builtin_memset(e, 0, sizeof(*e));
 	task_identity(t, e);
 	e->flags = PROC_F_EXECVE;
-	r = bpf_probe_read_kernel_str(s->rec + sizeof(*e), PATH_MAX_LEN - 1,
-				      BPF_CORE_READ(bprm, filename));
-	n = r > 0 ? r : 0;
-	if (n == PATH_MAX_LEN - 1)
-		e->flags |= PROC_F_BIN_TRUNC;
-	if (!n)
-		s->rec[sizeof(*e)] = 0, n = 1;
-	e->binary_len = n;
-	off = sizeof(*e) + (n & DATA_MASK);
+	off = sizeof(*e);
+	if (script)
+		e->binary_len = put_filename(s, bprm, e);
+	else
+		e->binary_len = put_file_path(s, t, BPF_CORE_READ(bprm, file), off, e);
+	off += e->binary_len & DATA_MASK;
 	e->cwd_len = put_cwd(s, t, off, e);
 	off += e->cwd_len & DATA_MASK;
 	as = BPF_CORE_READ(t, mm, arg_start);
@@ -167,7 +196,7 @@ int BPF_PROG(on_exec, struct task_struct *t, pid_t old_pid, struct linux_binprm 
 	e->start_ktime = e->hdr.ktime;
 	emit(e, e->hdr.size, EV_EXEC);
 	if (track_bins)
-		bins_exec(s, t, bprm);
+		bins_exec(s, t, bprm, script);
 	return 0;
 }
 

@@ -54,6 +54,41 @@ static __always_inline int prepend_name(struct path_walk *w, struct dentry *d)
 	return 0;
 }
 
+/* super_block.s_d_op became __s_d_op in 6.18 */
+struct super_block___old {
+	const struct dentry_operations *s_d_op;
+} __attribute__((preserve_access_index));
+
+struct super_block___new {
+	const struct dentry_operations *__s_d_op;
+} __attribute__((preserve_access_index));
+
+/* Whether the filesystem names its pseudo files itself (pipes, sockets,
+ * anon inodes: "pipe:[123]"); without, they get simple_dname. */
+static __always_inline bool sb_names_dentries(struct super_block *sb)
+{
+	if (bpf_core_field_exists(((struct super_block___new *)sb)->__s_d_op))
+		return BPF_CORE_READ((struct super_block___new *)sb, __s_d_op) != NULL;
+	return BPF_CORE_READ((struct super_block___old *)sb, s_d_op) != NULL;
+}
+
+/* A pseudo file (memfd, SysV shm) is a dentry that is its own parent and
+ * not its mount's root; the kernel names it with simple_dname, as
+ * /proc/PID/exe shows: "/memfd:NAME (deleted)". Returns 1 when d is one
+ * and was named (its path is complete), 0 to walk on as before. */
+static __always_inline int prepend_pseudo(struct path_walk *w, struct dentry *d, __u32 step)
+{
+	int pos = w->st->pos - 10;
+
+	if (step || !BPF_CORE_READ(d, d_name.len) || sb_names_dentries(BPF_CORE_READ(d, d_sb)))
+		return 0;
+	__builtin_memcpy(w->buf + (pos & PATH_MASK), " (deleted)", 10);
+	w->st->pos = pos;
+	if (prepend_name(w, d))
+		w->st->pos = PATH_MAX_LEN - 1; /* cannot happen: a name is < 256 */
+	return 1;
+}
+
 /* One step up the tree; bounded_loop callback. Returns 1 to stop. */
 static long path_step(__u32 i, void *ctx)
 {
@@ -70,6 +105,11 @@ static long path_step(__u32 i, void *ctx)
 	}
 	if (d == BPF_CORE_READ(vm, mnt_root) || d == parent) {
 		struct mount *up = BPF_CORE_READ(m, mnt_parent);
+
+		if (d == parent && d != BPF_CORE_READ(vm, mnt_root) && prepend_pseudo(w, d, i)) {
+			st->done = 1;
+			return 1;
+		}
 
 		if (up == m || !up) { /* the namespace's root: outside ours */
 			st->done = 1;
