@@ -86,7 +86,8 @@ def test_fork_child_without_exec_has_a_record(tag):
     inner = find(evs, "process_exec", pred=lambda b: b["process"]["binary"] == "/usr/bin/true" and f"{tag}-inner" in b["process"]["arguments"])
     assert inner
     par = inner[0]["process_exec"]["parent"]
-    assert par["binary"] == "/bin/sh" and "clone" in par["flags"]
+    # the binary is the file executed: /bin/sh shows as its symlink's target
+    assert par["binary"] == os.path.realpath("/bin/sh") and "clone" in par["flags"]
     sub = find(evs, "process_exit", pred=lambda b: b["process"]["exec_id"] == par["exec_id"])
     assert sub and sub[0]["process_exit"]["status"] == 3
 
@@ -97,6 +98,38 @@ def test_relative_binary_is_made_absolute(tag, tmp_path):
         run(["./mytrue", tag], cwd=tmp_path)
     ex = find(tr.events(), "process_exec", text=tag)
     assert ex and proc(ex[0])["binary"] == str(tmp_path / "mytrue")
+
+
+def test_proc_self_exe_shows_the_real_binary(tag):
+    # busybox applets and shells re-exec themselves through /proc/self/exe
+    with Tracer("-o", "json") as tr:
+        run(["/usr/bin/bash", "-c", f'exec /proc/self/exe -c "true {tag}"'])
+    ex = find(tr.events(), "process_exec", pred=lambda b: b["process"]["arguments"] == f"-c 'true {tag}'")
+    assert ex and proc(ex[0])["binary"] == os.path.realpath("/usr/bin/bash")
+
+
+def test_memfd_exec_shows_the_memfd(tag):
+    # fileless execution: what /proc/PID/exe says, not "/" nor /proc/self/fd/N
+    code = ("import os\n"
+            "fd = os.memfd_create('evil')\n"
+            "os.write(fd, open('/usr/bin/true', 'rb').read())\n"
+            f"os.execv(f'/proc/self/fd/{{fd}}', ['evil', '{tag}'])\n")
+    with Tracer("-o", "json") as tr:
+        r = run(["/usr/bin/python3", "-c", code])
+        assert r.returncode == 0, r.stderr
+    ex = find(tr.events(), "process_exec", pred=lambda b: b["process"]["arguments"] == tag)
+    assert ex and proc(ex[0])["binary"] == "/memfd:evil (deleted)"
+
+
+def test_script_shows_the_script(tag, tmp_path):
+    # the kernel runs the interpreter; the script is what was executed
+    script = tmp_path / "hello.sh"
+    script.write_text("#!/bin/sh\n:\n")
+    script.chmod(0o755)
+    with Tracer("-o", "json") as tr:
+        run([str(script), tag])
+    ex = find(tr.events(), "process_exec", pred=lambda b: b["process"]["arguments"].endswith(tag))
+    assert ex and proc(ex[0])["binary"] == str(script)
 
 
 def test_long_arguments_are_cut_and_flagged(tag):
