@@ -47,6 +47,7 @@ static int share_maps(struct generic_bpf *o, struct loader *l, struct generic_bp
 	rc = rc ?: bpf_map__reuse_fd(o->maps.drops, loader_map_fd(l, "drops"));
 	rc = rc ?: bpf_map__reuse_fd(o->maps.proc_bins, loader_map_fd(l, "proc_bins"));
 	rc = rc ?: bpf_map__reuse_fd(o->maps.scratch_map, loader_map_fd(l, "scratch_map"));
+	rc = rc ?: bpf_map__reuse_fd(o->maps.walk_buf, loader_map_fd(l, "walk_buf"));
 	if (!first || rc)
 		return rc;
 	rc = SHARE(o, first, hook_heap) ?: SHARE(o, first, host_ns) ?: SHARE(o, first, str_set) ?: SHARE(o, first, bin_set);
@@ -158,15 +159,28 @@ static int attach_instance(struct hook_set *hs, struct generic_bpf *o,
 
 /* The generic object of the variant the process loader chose. Both are
  * built from generic.bpf.c, so their skeletons have the same layout (the
- * asserts keep it so) and the generic_bpf__ functions, which only touch
- * ->skeleton and free(), serve both once opened. */
+ * asserts keep it so: clang orders maps by first use, see common.h's
+ * walk_buf) and the generic_bpf__ functions, which only touch ->skeleton
+ * and free(), serve both once opened. */
+#define SAME_AT(m) \
+	_Static_assert(offsetof(struct generic_bpf, m) == offsetof(struct generic_compat_bpf, m), #m)
+SAME_AT(maps.walk_buf);
+SAME_AT(maps.events);
+SAME_AT(maps.drops);
+SAME_AT(maps.scratch_map);
+SAME_AT(maps.proc_bins);
+SAME_AT(maps.hook_heap);
+SAME_AT(maps.host_ns);
+SAME_AT(maps.str_set);
+SAME_AT(maps.bin_set);
+SAME_AT(maps.prefix_set);
+SAME_AT(maps.postfix_set);
+SAME_AT(maps.cidr_set);
+SAME_AT(maps.pending);
+SAME_AT(maps.rate);
+SAME_AT(progs);
+SAME_AT(rodata);
 _Static_assert(sizeof(struct generic_bpf) == sizeof(struct generic_compat_bpf), "same skeleton");
-_Static_assert(offsetof(struct generic_bpf, maps) == offsetof(struct generic_compat_bpf, maps) &&
-		       offsetof(struct generic_bpf, progs) ==
-			       offsetof(struct generic_compat_bpf, progs) &&
-		       offsetof(struct generic_bpf, rodata) ==
-			       offsetof(struct generic_compat_bpf, rodata),
-	       "same skeleton layout");
 
 static struct generic_bpf *generic_open(const struct loader *l)
 {

@@ -27,6 +27,24 @@ struct scratch {
  * (see path.h). */
 #define WALK_STATE_OFF (PATH_MAX_LEN + 1024)
 
+/* The compat objects' path walk buffer (see path.h). In both variants,
+ * and first, so the two skeletons keep one layout (bpf/hooks.c opens
+ * either through one type); the modern objects' is a 4-byte stub. */
+struct walk_buf {
+#ifdef TRACER_COMPAT
+	char buf[2 * PATH_MAX_LEN];
+#else
+	__u32 unused;
+#endif
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct walk_buf);
+} walk_buf SEC(".maps");
+
 /* Shared by every object: user space reuses the fds across skeletons. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

@@ -127,28 +127,89 @@ static long path_step(__u32 i, void *ctx)
 	return 0;
 }
 
-/* Resolves path p (kernel pointer) relative to root. Returns the offset of
- * the string in buf (NUL at PATH_MAX_LEN - 1); *trunc set when cut. */
-static __always_inline int path_resolve(char *buf, const struct path *p,
-					const struct path *root, int *trunc)
+/* Walks from (d, m) up to the root, filling buf backwards; the result is
+ * in buf's path_state. */
+static __always_inline void path_walk(char *buf, __u64 d, __u64 m, __u64 root_d, __u64 root_m)
 {
 	struct path_state *st = (void *)(buf + WALK_STATE_OFF);
 	struct path_walk w = {
 		.buf = buf,
 		.st = st,
-		.root_dentry = BPF_CORE_READ(root, dentry),
-		.root_mnt = BPF_CORE_READ(root, mnt),
+		.root_dentry = (void *)root_d,
+		.root_mnt = (void *)root_m,
 	};
-	int pos;
 
-	st->dentry = BPF_CORE_READ(p, dentry);
-	st->mnt = real_mount(BPF_CORE_READ(p, mnt));
+	st->dentry = (void *)d;
+	st->mnt = (void *)m;
 	st->pos = PATH_MAX_LEN - 1;
 	st->done = 0;
 	buf[PATH_MAX_LEN - 1] = 0;
 	bounded_loop(PATH_MAX_DEPTH, path_step, &w);
-	*trunc = st->done != 1;
+}
+
+#ifdef TRACER_COMPAT
+/* In the compat objects the walk is a global function: the verifier
+ * checks it once, on its own, and each call returns one unknown scalar.
+ * Inlined, the verifier walks the bounded loop at every call site, and
+ * the exits it finds multiply the states of all that follows (a hook
+ * with several path arguments went past the 1M instruction limit).
+ * Before 5.12 a global function takes scalars only, so it works in its
+ * own per-CPU buffer (walk_buf, common.h), copied out by path_resolve. */
+
+/* Returns the string's offset in the buffer | done << 16. */
+__noinline int path_walk_global(__u64 d, __u64 m, __u64 root_d, __u64 root_m)
+{
+	__u32 zero = 0;
+	struct walk_buf *b = bpf_map_lookup_elem(&walk_buf, &zero);
+	struct path_state *st;
+
+	if (!b)
+		return PATH_MAX_LEN - 1;
+	path_walk(b->buf, d, m, root_d, root_m);
+	st = (void *)(b->buf + WALK_STATE_OFF);
+	return (st->pos & PATH_MASK) | (st->done & 3) << 16;
+}
+
+/* The global walk, its string copied to buf at the same offset. */
+static __always_inline int path_walk_compat(char *buf, __u64 d, __u64 m, __u64 root_d,
+					    __u64 root_m, int *done)
+{
+	int r = path_walk_global(d, m, root_d, root_m);
+	int pos = r & PATH_MASK;
+	__u32 zero = 0;
+	struct walk_buf *b = bpf_map_lookup_elem(&walk_buf, &zero);
+
+	*done = (r >> 16) & 3;
+	if (!b) {
+		buf[PATH_MAX_LEN - 1] = 0;
+		return PATH_MAX_LEN - 1;
+	}
+	bpf_probe_read_kernel(buf + pos, PATH_MAX_LEN - pos, b->buf + pos);
+	return pos;
+}
+#endif
+
+/* Resolves path p (kernel pointer) relative to root. Returns the offset of
+ * the string in buf (NUL at PATH_MAX_LEN - 1); *trunc set when cut. */
+static __always_inline int path_resolve(char *buf, const struct path *p,
+					const struct path *root, int *trunc)
+{
+	__u64 d = (__u64)BPF_CORE_READ(p, dentry);
+	__u64 m = (__u64)real_mount(BPF_CORE_READ(p, mnt));
+	__u64 root_d = (__u64)BPF_CORE_READ(root, dentry);
+	__u64 root_m = (__u64)BPF_CORE_READ(root, mnt);
+	int pos, done;
+
+#ifdef TRACER_COMPAT
+	pos = path_walk_compat(buf, d, m, root_d, root_m, &done);
+#else
+	struct path_state *st = (void *)(buf + WALK_STATE_OFF);
+
+	path_walk(buf, d, m, root_d, root_m);
 	pos = st->pos;
+	done = st->done;
+#endif
+	*trunc = done != 1;
 	if (pos == PATH_MAX_LEN - 1) { /* the root itself */
 		pos--;
 		buf[pos & PATH_MASK] = '/';

@@ -1,6 +1,9 @@
 /* test_bpf_selectors.c - the kernel's selector logic, run by the kernel
  * through BPF_PROG_TEST_RUN, and every mechanism's program through the
  * verifier (kprobe programs load here even where they cannot attach).
+ * Each test runs twice: with the modern objects and with the _compat ones
+ * (built for kernels without bpf_loop), which must verify and behave the
+ * same here too.
  *
  * raw_tp_hook runs in this process's context, so user-memory arguments
  * (strings, sockaddrs) point at this test's own buffers. Needs root; the
@@ -22,8 +25,32 @@
 
 #include "bpf/events.h"
 #include "generic.skel.h"
+#include "generic_compat.skel.h"
+#include "process.skel.h"
+#include "process_compat.skel.h"
 
 static int events_seen;
+static bool compat; /* this run's variant: the _compat objects */
+
+/* Same source, same skeleton layout (bpf/hooks.c asserts it). */
+static struct generic_bpf *generic_open(void)
+{
+	return compat ? (struct generic_bpf *)generic_compat_bpf__open() : generic_open();
+}
+
+static int use_compat(void **state)
+{
+	(void)state;
+	compat = true;
+	return 0;
+}
+
+static int use_modern(void **state)
+{
+	(void)state;
+	compat = false;
+	return 0;
+}
 
 static int on_event(void *ctx, void *data, size_t size)
 {
@@ -40,7 +67,7 @@ static int run_cfg(const struct hook_cfg *cfg, const struct str_key *strs, int n
 		   const struct lpm_str_key *pfx, int npfx, const struct lpm_addr_key *cidr,
 		   int ncidr, const __u64 args[6])
 {
-	struct generic_bpf *o = generic_bpf__open();
+	struct generic_bpf *o = generic_open();
 	struct bpf_program *p;
 	struct ring_buffer *rb;
 	__u32 zero = 0, host[NS_COUNT];
@@ -275,7 +302,7 @@ static void test_every_program_verifies(void **state)
 			struct hook_cfg c = {.nargs = 5, .nsel = 5, .need_exit = 1, .has_ret = 1,
 					     .sock_state = 2, .syscall_regs = pi == 3,
 					     .args_at_exit = (k / 3) & 1, .ret_nonneg = 1};
-			struct generic_bpf *o = generic_bpf__open();
+			struct generic_bpf *o = generic_open();
 			struct bpf_program *p;
 
 			assert_non_null(o);
@@ -312,6 +339,25 @@ static void test_every_program_verifies(void **state)
 	}
 }
 
+/* The always-loaded process object: every program through the verifier. */
+static void test_process_object_verifies(void **state)
+{
+	(void)state;
+	if (skip_unless_root())
+		return;
+	if (compat) {
+		struct process_compat_bpf *o = process_compat_bpf__open_and_load();
+
+		assert_non_null(o);
+		process_compat_bpf__destroy(o);
+	} else {
+		struct process_bpf *o = process_bpf__open_and_load();
+
+		assert_non_null(o);
+		process_bpf__destroy(o);
+	}
+}
+
 static int quiet(enum libbpf_print_level l, const char *f, va_list ap)
 {
 	(void)l;
@@ -322,15 +368,17 @@ static int quiet(enum libbpf_print_level l, const char *f, va_list ap)
 
 int main(void)
 {
+#define BOTH(t) cmocka_unit_test_setup(t, use_modern), cmocka_unit_test_setup(t, use_compat)
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_string_prefix),
-		cmocka_unit_test(test_string_equal_and_second_selector),
-		cmocka_unit_test(test_integers),
-		cmocka_unit_test(test_sockaddr_cidr_and_port),
-		cmocka_unit_test(test_namespaces_host),
-		cmocka_unit_test(test_capabilities),
-		cmocka_unit_test(test_nopost_and_rate),
-		cmocka_unit_test(test_every_program_verifies),
+		BOTH(test_string_prefix),
+		BOTH(test_string_equal_and_second_selector),
+		BOTH(test_integers),
+		BOTH(test_sockaddr_cidr_and_port),
+		BOTH(test_namespaces_host),
+		BOTH(test_capabilities),
+		BOTH(test_nopost_and_rate),
+		BOTH(test_every_program_verifies),
+		BOTH(test_process_object_verifies),
 	};
 
 	if (!getenv("TRACER_TEST_VERBOSE"))
