@@ -18,7 +18,7 @@
 
 #include "bpf/hooks.h"
 #include "bpf/loader.h"
-#include "bpf/probe.h"
+#include "policy/probe.h"
 #include "config.h"
 #include "output/container.h"
 #include "output/decode.h"

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bpf/probe.h"
+#include "policy/probe.h"
 #include "policy/flags.h"
 #include "policy/presets.h"
 #include "policy/compile.h"

@@ -4,8 +4,8 @@
 
 #include <stdio.h>
 
-#include "bpf/ladder.h"
-#include "bpf/probe.h"
+#include "policy/ladder.h"
+#include "policy/probe.h"
 #include "policy/policy.h"
 
 struct plan_arg {

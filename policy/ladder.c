@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bpf/ladder.h"
+#include "policy/ladder.h"
 #include "policy/syscall_table.h"
 
 struct equiv_arg {

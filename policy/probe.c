@@ -11,7 +11,7 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
-#include "bpf/probe.h"
+#include "policy/probe.h"
 
 struct probe_priv {
 	struct btf *btf;

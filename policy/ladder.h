@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "bpf/probe.h"
+#include "policy/probe.h"
 
 enum mech {
 	MECH_NONE, MECH_FENTRY, MECH_FEXIT, MECH_KPROBE, MECH_KRETPROBE, MECH_LSM,
