@@ -429,7 +429,7 @@ static int build_policy(struct run *r)
 	if (policy_opts_finish(&r->opt->pol, &r->ps, stderr))
 		return EXIT_USAGE;
 	probe_kernel(&r->kf, PROBE_MOUNT_TRACEFS);
-	if (plan_build(r->ps, &r->kf, r->opt->pol.monitor, &r->plan, &d) ||
+	if (plan_build(r->ps, &r->kf, r->opt->pol.monitor, r->opt->pol.rungs, &r->plan, &d) ||
 	    compile_plan(r->plan, &r->comp, &d)) {
 		fprintf(stderr, "tracer: %s\n", d.msg);
 		return EXIT_USAGE;

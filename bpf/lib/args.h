@@ -194,14 +194,48 @@ static __always_inline __u64 arg_raw(struct hook_heap *h, __u8 src, __u8 index)
 	}
 }
 
+/* An integer argument as wide as its type: a 32-bit int in a 64-bit
+ * register or trampoline slot may carry garbage above bit 31. */
+static __always_inline __s64 int_value(__u64 v, __u8 kind, __u8 size)
+{
+	if (size == 4)
+		return kind == AK_UINT ? (__s64)(__u32)v : (__s64)(__s32)v;
+	if (size == 2)
+		return kind == AK_UINT ? (__s64)(__u16)v : (__s64)(__s16)v;
+	if (size == 1)
+		return kind == AK_UINT ? (__s64)(__u8)v : (__s64)(__s8)v;
+	return v;
+}
+
+/* A length-bounded copy of bytes; the length from another argument. */
+static __always_inline __u32 put_buf(struct hook_heap *h, int i, __u64 v, bool user, __u8 *flags)
+{
+	__u32 max = h->raw[cfg.args[i].size_index & 7];
+	long r;
+
+	if (max > cfg.args[i].max_len)
+		max = cfg.args[i].max_len, *flags |= ARG_F_TRUNC;
+	if (max > ARG_STR_MAX)
+		max = ARG_STR_MAX, *flags |= ARG_F_TRUNC;
+	barrier_var(max);
+	max &= ARG_STR_MAX * 2 - 1;
+	r = user ? bpf_probe_read_user(arg_data(h), max, (void *)v) :
+		   bpf_probe_read_kernel(arg_data(h), max, (void *)v);
+	if (r)
+		*flags |= ARG_F_FAILED, max = 0;
+	return max;
+}
+
 /* Reads argument i per its recipe; rodata makes the switch constant. */
 static __always_inline void read_arg(struct hook_heap *h, int i)
 {
 	__u8 kind = cfg.args[i].kind, src = cfg.args[i].src, flags = 0;
 	__u64 v = arg_raw(h, src, cfg.args[i].index);
-	__u32 len = 0, max;
+	__u32 len = 0;
 	long r;
 
+	if (kind == AK_INT || kind == AK_UINT)
+		v = int_value(v, kind, cfg.args[i].int_size);
 	h->ival[i & 7] = v;
 	switch (kind) {
 	case AK_INT:
@@ -241,25 +275,24 @@ static __always_inline void read_arg(struct hook_heap *h, int i)
 	case AK_SOCK:
 		len = put_sock(h, (struct sock *)v);
 		break;
+	case AK_SOCKET:
+		kind = AK_SOCK;
+		len = put_sock(h, BPF_CORE_READ((struct socket *)v, sk));
+		break;
 	case AK_SOCKADDR_USER:
-		sockaddr_read((void *)v, &h->si);
+	case AK_SOCKADDR:
+		sockaddr_read((void *)v, &h->si, kind == AK_SOCKADDR_USER);
 		bpf_probe_read_kernel(arg_data(h), sizeof(h->si), &h->si);
 		len = sizeof(h->si);
+		kind = AK_SOCKADDR_USER;
 		break;
 	case AK_CRED:
 		len = put_cred(h, (struct cred *)v);
 		break;
 	case AK_BUF_USER:
-		max = h->raw[cfg.args[i].size_index & 7];
-		if (max > cfg.args[i].max_len)
-			max = cfg.args[i].max_len, flags |= ARG_F_TRUNC;
-		if (max > ARG_STR_MAX)
-			max = ARG_STR_MAX, flags |= ARG_F_TRUNC;
-		barrier_var(max);
-		max &= ARG_STR_MAX * 2 - 1;
-		if (bpf_probe_read_user(arg_data(h), max, (void *)v))
-			flags |= ARG_F_FAILED, max = 0;
-		len = max;
+	case AK_BUF_KERNEL:
+		len = put_buf(h, i, v, kind == AK_BUF_USER, &flags);
+		kind = AK_BUF_USER;
 		break;
 	}
 	arg_close(h, i, kind, flags, len);
