@@ -269,13 +269,18 @@ static const struct argp_child children[] = {
 static const struct argp argp = {opts, parse_opt, NULL, doc, children, NULL, NULL};
 
 static volatile sig_atomic_t stop_requested, stats_requested;
+/* CLOCK_BOOTTIME ns of the first stop request: the records' clock. */
+static volatile uint64_t stop_ns;
 
-static uint64_t now_ms(void)
+/* After a stop, records are printed and lines written for this long. */
+#define STOP_GRACE_NS (500 * 1000000ull)
+
+static uint64_t boot_ns(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 static int stdout_flags = -1; /* as we found them; restored at exit */
@@ -286,6 +291,8 @@ static void on_signal(int sig)
 		stats_requested = 1;
 		return;
 	}
+	if (!stop_ns)
+		stop_ns = boot_ns(); /* clock_gettime is async-signal-safe */
 	stop_requested = 1;
 	/* A reader that stopped reading must not keep us from exiting: the
 	 * blocked write returns, and the rest fail at once (fcntl is
@@ -310,6 +317,7 @@ static void install_signals(void)
 struct run {
 	struct options *opt;
 	struct formatter fmt;
+	struct out_sink out; /* stdout, whole lines only */
 	struct decoder dec;
 	struct policy_set *ps;
 	struct kernel_features kf;
@@ -322,7 +330,7 @@ struct run {
 	uint64_t *by_hook; /* events printed per policy hook */
 	struct batch batch; /* records of one drain of the ring buffer */
 	bool draining, counting; /* stopping: print until the deadline, then count */
-	uint64_t deadline_ms, drained;
+	uint64_t drained;
 	uint64_t unread; /* records left in the ring at exit */
 	struct recording rec; /* -w */
 	struct capture_blob *blobs; /* the policy texts, for the capture header */
@@ -407,7 +415,7 @@ static int on_record(void *ctx, const void *data, size_t size)
 		return -EINTR;
 	if (stop_requested && !r->draining)
 		return -EINTR; /* leave the loop now; the final drain follows */
-	if (r->draining && !(++r->drained & 1023) && now_ms() > r->deadline_ms)
+	if (r->draining && !(++r->drained & 1023) && boot_ns() > stop_ns + STOP_GRACE_NS)
 		return -EINTR;
 	return 0;
 }
@@ -484,11 +492,16 @@ static uint32_t kinds_mask(const struct policy_opts *p)
 /* The formatter and the batch buffer: live and replay alike. */
 static int setup_output(struct run *r)
 {
+	bool each_line = r->opt->line_buffered || isatty(STDOUT_FILENO);
+
+	/* 64 KiB: one write per drain, as stdio did */
 	if (formatter_init(&r->fmt, r->opt->format, stdout, &r->dec.host) ||
+	    sink_init(&r->out, STDOUT_FILENO, 1u << 16, each_line, &stop_ns, STOP_GRACE_NS) ||
 	    batch_init(&r->batch, 8u << 20, 1u << 16)) {
 		fprintf(stderr, "tracer: out of memory\n");
 		return -ENOMEM;
 	}
+	r->fmt.sink = &r->out;
 	r->fmt.time_mode = r->opt->time_mode;
 	r->fmt.color = r->opt->format == OUT_COMPACT &&
 		       (r->opt->color > 0 || (r->opt->color < 0 && isatty(STDOUT_FILENO) &&
@@ -614,7 +627,7 @@ static int run_replay(struct run *r)
 	r->dec.scope.binaries = r->opt->pol.binaries;
 	r->dec.scope.nbinaries = r->opt->pol.nbinaries;
 	rc = replay_file(r->opt->read_path, &r->dec, &r->batch, &stop_requested, err, sizeof(err));
-	fflush(stdout);
+	sink_flush(&r->out);
 	if (rc) {
 		fprintf(stderr, "tracer: %s: %s\n", r->opt->read_path, err);
 		return EXIT_RUNTIME;
@@ -714,12 +727,13 @@ static int run_loop(struct run *r, struct loader *l)
 			fprintf(stderr, "tracer: reading the ring buffer: %s\n", strerror(-rc));
 			return EXIT_RUNTIME;
 		}
-		if (fflush(stdout) && errno == EPIPE)
+		rc = sink_flush(&r->out);
+		if (rc == -EPIPE) { /* the reader is gone: nothing more to print */
+			r->done = true;
 			break;
-		if (ferror(stdout) && stop_requested)
-			break; /* a stalled reader while we stop: not an error */
-		if (ferror(stdout)) {
-			fprintf(stderr, "tracer: writing output: %s\n", strerror(errno));
+		}
+		if (rc && !stop_requested) {
+			fprintf(stderr, "tracer: writing output: %s\n", strerror(-rc));
 			return EXIT_RUNTIME;
 		}
 	}
@@ -727,13 +741,12 @@ static int run_loop(struct run *r, struct loader *l)
 		/* print what was queued before the signal, for up to half a
 		 * second; what is still queued then is counted as lost */
 		r->draining = true;
-		r->deadline_ms = now_ms() + 500;
 		loader_poll(l, 0);
 		flush_batch(r, true);
 		r->counting = true;
 		loader_poll(l, 0);
 	}
-	fflush(stdout);
+	sink_flush(&r->out);
 	return EXIT_OK;
 }
 
@@ -771,12 +784,18 @@ static int finish_recording(struct run *r)
 
 static void report_end(struct run *r, struct loader *l)
 {
-	uint64_t lost = loader_drops(l, NULL) + r->unread;
+	uint64_t unwritten = r->out.unwritten;
+	uint64_t lost = loader_drops(l, NULL) + r->unread + unwritten;
 
-	fprintf(stderr, "tracer: %llu events printed, %llu lost", (unsigned long long)r->printed,
-		(unsigned long long)lost);
-	if (r->unread)
+	fprintf(stderr, "tracer: %llu events printed, %llu lost",
+		(unsigned long long)(r->printed - unwritten), (unsigned long long)lost);
+	if (r->unread && unwritten)
+		fprintf(stderr, " (%llu still queued at exit, %llu not written)",
+			(unsigned long long)r->unread, (unsigned long long)unwritten);
+	else if (r->unread)
 		fprintf(stderr, " (%llu still queued at exit)", (unsigned long long)r->unread);
+	else if (unwritten)
+		fprintf(stderr, " (%llu not written)", (unsigned long long)unwritten);
 	if (r->dec.malformed)
 		fprintf(stderr, ", %llu malformed", (unsigned long long)r->dec.malformed);
 	fprintf(stderr, "\n");
@@ -819,9 +838,6 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	if (opt.write_path && !strcmp(opt.write_path, "-"))
 		opt.quiet = true; /* stdout carries the capture */
-	/* An explicit buffer also spares stdio its fstat() at the first event. */
-	setvbuf(stdout, NULL, opt.line_buffered || isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF,
-		 1 << 16);
 	install_signals();
 	if (decoder_init(&r.dec, 65536, sink, &r)) {
 		fprintf(stderr, "tracer: out of memory\n");
@@ -861,6 +877,7 @@ cleanup:
 	policy_set_free(r.ps);
 	probe_free(&r.kf);
 	formatter_free(&r.fmt);
+	sink_free(&r.out);
 	container_cache_free(r.dec.containers);
 	decoder_free(&r.dec);
 	free(r.pod_ns);
