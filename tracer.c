@@ -330,8 +330,8 @@ struct run {
 	uint64_t *by_hook; /* events printed per policy hook */
 	struct batch batch; /* records of one drain of the ring buffer */
 	bool draining, counting; /* stopping: print until the deadline, then count */
-	uint64_t drained;
-	uint64_t unread; /* records left in the ring at exit */
+	uint64_t seen, kept; /* stopping: records read, and those to print */
+	uint64_t unread; /* records from before the stop left in the ring at exit */
 	struct recording rec; /* -w */
 	struct capture_blob *blobs; /* the policy texts, for the capture header */
 	int nblobs;
@@ -389,6 +389,25 @@ static void flush_batch(struct run *r, bool all)
 	batch_keep_tail(&r->batch, n);
 }
 
+/* A record produced after the stop request (the exits the Ctrl-C itself
+ * causes, say) is neither printed nor lost. */
+static bool after_stop(const void *data, size_t size)
+{
+	return stop_requested && size >= sizeof(struct event_header) &&
+	       ((const struct event_header *)data)->ktime > stop_ns;
+}
+
+/* Whether this drain goes on: a stop leaves the main loop at once, and
+ * the final drain ends at the deadline. */
+static int drain_on(struct run *r)
+{
+	if (stop_requested && !r->draining)
+		return -EINTR; /* the final drain follows */
+	if (r->draining && !(++r->seen & 1023) && boot_ns() > stop_ns + STOP_GRACE_NS)
+		return -EINTR;
+	return 0;
+}
+
 /* Ring-buffer records are copied out and decoded per drain, so a cgroup
  * move right after an exec is known when the exec prints. */
 static int on_record(void *ctx, const void *data, size_t size)
@@ -402,6 +421,8 @@ static int on_record(void *ctx, const void *data, size_t size)
 		decode_record(&r->dec, data, size);
 		return 0;
 	}
+	if (after_stop(data, size))
+		return r->counting ? 0 : drain_on(r);
 	if (r->counting) { /* past the stop deadline: count what is left */
 		r->unread++;
 		return 0;
@@ -411,13 +432,10 @@ static int on_record(void *ctx, const void *data, size_t size)
 		if (batch_add(&r->batch, data, size))
 			decode_record(&r->dec, data, size); /* larger than a batch */
 	}
+	r->kept += r->draining;
 	if (r->done)
 		return -EINTR;
-	if (stop_requested && !r->draining)
-		return -EINTR; /* leave the loop now; the final drain follows */
-	if (r->draining && !(++r->drained & 1023) && boot_ns() > stop_ns + STOP_GRACE_NS)
-		return -EINTR;
-	return 0;
+	return drain_on(r);
 }
 
 static bool has_policy(const struct policy_opts *p)
@@ -712,6 +730,25 @@ static int drop_privileges(const char *user)
 	return 0;
 }
 
+/* Stopping: every record produced before the stop request prints (all
+ * that is held back too), until the deadline; those the deadline leaves
+ * in the ring are counted lost. Drained again until a pass finds none
+ * from before the stop, so one committed late still prints. */
+static void final_drain(struct run *r, struct loader *l)
+{
+	uint64_t kept;
+	int rc;
+
+	r->draining = true;
+	do {
+		kept = r->kept;
+		rc = loader_poll(l, 0);
+		flush_batch(r, true);
+	} while (rc >= 0 && r->kept != kept);
+	r->counting = true;
+	loader_poll(l, 0);
+}
+
 static int run_loop(struct run *r, struct loader *l)
 {
 	while (!stop_requested && !r->done) {
@@ -737,15 +774,8 @@ static int run_loop(struct run *r, struct loader *l)
 			return EXIT_RUNTIME;
 		}
 	}
-	if (!r->done) {
-		/* print what was queued before the signal, for up to half a
-		 * second; what is still queued then is counted as lost */
-		r->draining = true;
-		loader_poll(l, 0);
-		flush_batch(r, true);
-		r->counting = true;
-		loader_poll(l, 0);
-	}
+	if (!r->done)
+		final_drain(r, l);
 	sink_flush(&r->out);
 	return EXIT_OK;
 }

@@ -2,13 +2,14 @@
 pipe cut off by the stop deadline; a plain stop loses nothing."""
 import json
 import os
+import re
 import signal
 import subprocess
 import tempfile
 import threading
 import time
 
-from conftest import BIN
+from conftest import BIN, Tracer
 
 
 def exec_loop(n):
@@ -68,3 +69,30 @@ def test_every_line_whole_into_a_slow_pipe():
             except ValueError:
                 raise AssertionError(f"rep {rep}: line {i} of {len(lines)} is cut: {line[:120]!r}...{line[-120:]!r}")
 
+
+def test_plain_stop_loses_nothing():
+    """The exits the stop itself causes (Ctrl-C hits the whole foreground
+    group) and the events after it are not losses; what was queued before
+    it is printed."""
+    for rep in range(10):
+        sleepers = subprocess.Popen(["/bin/sh", "-c", "for i in 1 2 3 4 5 6 7 8; do sleep 30 & done; wait"],
+                                    start_new_session=True)
+        with open(os.devnull, "wb") as null:
+            tr = Tracer("-o", "json")
+            tr.out = null
+            with tr:
+                for i in range(20):
+                    subprocess.run(["/usr/bin/true", str(i)])
+                time.sleep(0.3)
+                load = exec_loop(400)
+                time.sleep(0.05)
+                tr.p.send_signal(signal.SIGINT)
+                os.killpg(sleepers.pid, signal.SIGINT)
+                tr.p.wait(10)
+        load.kill()
+        load.wait()
+        sleepers.wait()
+        end = [l for l in tr.stderr().splitlines() if "events printed" in l]
+        assert tr.rc == 0, tr.stderr()
+        assert end and re.search(r"\d+ events printed, 0 lost", end[-1]), (rep, end)
+        assert "still queued" not in end[-1], (rep, end)
