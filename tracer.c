@@ -814,7 +814,8 @@ static int finish_recording(struct run *r)
 
 static void report_end(struct run *r, struct loader *l)
 {
-	uint64_t unwritten = r->out.unwritten;
+	/* a CSV header not written is a line too, not an event */
+	uint64_t unwritten = r->out.unwritten < r->printed ? r->out.unwritten : r->printed;
 	uint64_t lost = loader_drops(l, NULL) + r->unread + unwritten;
 
 	fprintf(stderr, "tracer: %llu events printed, %llu lost",
