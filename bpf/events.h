@@ -175,6 +175,8 @@ enum arg_kind {
 	AK_SOCKET, /* struct socket *: its sock's tuple (recorded as AK_SOCK) */
 	AK_SOCKADDR, /* struct sockaddr * in kernel memory (recorded as AK_SOCKADDR_USER) */
 	AK_BUF_KERNEL, /* bytes in kernel memory (recorded as AK_BUF_USER) */
+	AK_DENTRY, /* struct dentry *: its path in its file system (recorded as AK_PATH) */
+	AK_SKB, /* struct sk_buff *: its IP/TCP/UDP tuple (recorded as AK_SOCK) */
 	AK_KIND_MAX,
 };
 

@@ -689,7 +689,8 @@ static const struct { const char *type; int user, kernel; } arg_kinds[] = {
 	{ "char_buf", AK_BUF_USER, AK_BUF_KERNEL },	{ "nop", AK_NONE, AK_NONE },
 	{ "capability", AK_INT, AK_INT },		{ "kernel_cap_t", AK_UINT, AK_UINT },
 	{ "cap_inheritable", AK_UINT, AK_UINT },	{ "cap_permitted", AK_UINT, AK_UINT },
-	{ "cap_effective", AK_UINT, AK_UINT },
+	{ "cap_effective", AK_UINT, AK_UINT },		{ "dentry", -1, AK_DENTRY },
+	{ "skb", -1, AK_SKB },
 };
 
 int kernel_arg_kind(const char *type, bool user)

@@ -69,6 +69,15 @@ static __always_inline __u32 put_path(struct hook_heap *h, const struct path *p,
 	return n ? n - 1 : 0;
 }
 
+/* A dentry's path inside its own file system (no mount to cross). */
+static __always_inline __u32 put_dentry(struct hook_heap *h, struct dentry *d, __u8 *flags)
+{
+	struct path p = {};
+
+	p.dentry = d;
+	return put_path(h, &p, flags);
+}
+
 static __always_inline __u32 put_file(struct hook_heap *h, struct file *f, __u8 *flags)
 {
 	if (!f) {
@@ -85,6 +94,44 @@ static __always_inline __u32 put_sock(struct hook_heap *h, struct sock *sk)
 		h->si.state = h->tp_state;
 	bpf_probe_read_kernel(arg_data(h), sizeof(h->si), &h->si);
 	return sizeof(h->si);
+}
+
+/* A packet's addresses, protocol and ports, from its IP header and (TCP,
+ * UDP) the first four bytes of its transport header. */
+static __always_inline __u32 put_skb(struct hook_heap *h, struct sk_buff *skb)
+{
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	__u16 nh = BPF_CORE_READ(skb, network_header), th = BPF_CORE_READ(skb, transport_header);
+	struct sock_info *si = &h->si;
+	__u16 ports[2] = {};
+	__u8 ver = 0;
+
+	__builtin_memset(si, 0, sizeof(*si));
+	bpf_probe_read_kernel(&ver, 1, head + nh);
+	if (ver >> 4 == 4) {
+		struct iphdr ip = {};
+
+		bpf_probe_read_kernel(&ip, sizeof(ip), head + nh);
+		si->family = AF_INET;
+		si->protocol = ip.protocol;
+		__builtin_memcpy(si->saddr, &ip.saddr, 4);
+		__builtin_memcpy(si->daddr, &ip.daddr, 4);
+	} else if (ver >> 4 == 6) {
+		struct ipv6hdr ip6 = {};
+
+		bpf_probe_read_kernel(&ip6, sizeof(ip6), head + nh);
+		si->family = AF_INET6;
+		si->protocol = ip6.nexthdr;
+		__builtin_memcpy(si->saddr, &ip6.saddr, 16);
+		__builtin_memcpy(si->daddr, &ip6.daddr, 16);
+	}
+	if ((si->protocol == 6 || si->protocol == 17) && th != 0xffff &&
+	    !bpf_probe_read_kernel(ports, sizeof(ports), head + th)) {
+		si->sport = __builtin_bswap16(ports[0]);
+		si->dport = __builtin_bswap16(ports[1]);
+	}
+	bpf_probe_read_kernel(arg_data(h), sizeof(*si), si);
+	return sizeof(*si);
 }
 
 /* An fd: a socket shows its tuple, anything else its path. */
@@ -274,6 +321,14 @@ static __always_inline void read_arg(struct hook_heap *h, int i)
 		break;
 	case AK_SOCK:
 		len = put_sock(h, (struct sock *)v);
+		break;
+	case AK_SKB:
+		kind = AK_SOCK;
+		len = put_skb(h, (struct sk_buff *)v);
+		break;
+	case AK_DENTRY:
+		kind = AK_PATH;
+		len = put_dentry(h, (struct dentry *)v, &flags);
 		break;
 	case AK_SOCKET:
 		kind = AK_SOCK;
