@@ -341,29 +341,36 @@ int fmod_ret_hook(__u64 *ctx)
 	return hook_run(h, mask);
 }
 
-/* What an LSM hook may return: 0 or -errno (MAX_ERRNO is 4095). */
-static __always_inline int lsm_verdict(__s64 v)
+/* What an LSM hook may return: 0 or -errno (MAX_ERRNO is 4095). The
+ * verifier (6.10+) must see the bound on the whole 64-bit register; clang
+ * turns a C clamp into bit tricks it cannot follow, so the two compares
+ * are written out. */
+static __always_inline long lsm_verdict(long v)
 {
-	if (!cfg.ret_int || v < -4095 || v > 0)
+	if (!cfg.ret_int)
 		return 0;
+	asm volatile("if %[v] s> 0 goto +1\n\t"
+		     "if %[v] s>= -4095 goto +1\n\t"
+		     "%[v] = 0"
+		     : [v] "+r"(v));
 	return v;
 }
 
 /* BPF LSM: the hook's arguments; Override denies through the return
  * value. A denial by an earlier LSM stands. */
 SEC("lsm")
-int lsm_hook(__u64 *ctx)
+long lsm_hook(__u64 *ctx)
 {
-	__s64 prev = cfg.ret_int ? tramp_ret(ctx) : 0;
+	long prev = cfg.ret_int ? tramp_ret(ctx) : 0;
 	struct hook_heap *h;
 	__u32 mask;
-	int v;
+	long v;
 
 	h = hit(&mask);
 	if (!h)
 		return lsm_verdict(prev);
 	tramp_args(h, ctx);
 	h->ret = 0;
-	v = hook_run(h, mask);
+	v = (long)hook_run(h, mask);
 	return lsm_verdict(prev ? prev : v);
 }

@@ -19,6 +19,10 @@ CGROOT = "/sys/fs/cgroup/unified" if os.path.isdir("/sys/fs/cgroup/unified") els
 # The rungs the tracer may use for kernel-function and LSM hooks (--hooks):
 # the kernel matrix (tests/vm) runs the suite once per rung a kernel offers.
 HOOKS = os.environ.get("TRACER_TEST_HOOKS", "")
+# Interactive shells the tests start (bash -i reverse shells) must not run
+# the machine's own ~/.bashrc: its start-up work outlasts a test's timeout
+# under emulation, and a test must not depend on it anyway.
+os.environ["HOME"] = tempfile.mkdtemp(prefix="tracer-e2e-home-")
 
 
 def pytest_collection_modifyitems(config, items):
