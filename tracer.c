@@ -18,7 +18,7 @@
 
 #include "bpf/hooks.h"
 #include "bpf/loader.h"
-#include "bpf/probe.h"
+#include "policy/probe.h"
 #include "config.h"
 #include "output/container.h"
 #include "output/decode.h"
@@ -269,13 +269,18 @@ static const struct argp_child children[] = {
 static const struct argp argp = {opts, parse_opt, NULL, doc, children, NULL, NULL};
 
 static volatile sig_atomic_t stop_requested, stats_requested;
+/* CLOCK_BOOTTIME ns of the first stop request: the records' clock. */
+static volatile uint64_t stop_ns;
 
-static uint64_t now_ms(void)
+/* After a stop, records are printed and lines written for this long. */
+#define STOP_GRACE_NS (500 * 1000000ull)
+
+static uint64_t boot_ns(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 static int stdout_flags = -1; /* as we found them; restored at exit */
@@ -286,6 +291,8 @@ static void on_signal(int sig)
 		stats_requested = 1;
 		return;
 	}
+	if (!stop_ns)
+		stop_ns = boot_ns(); /* clock_gettime is async-signal-safe */
 	stop_requested = 1;
 	/* A reader that stopped reading must not keep us from exiting: the
 	 * blocked write returns, and the rest fail at once (fcntl is
@@ -310,6 +317,7 @@ static void install_signals(void)
 struct run {
 	struct options *opt;
 	struct formatter fmt;
+	struct out_sink out; /* stdout, whole lines only */
 	struct decoder dec;
 	struct policy_set *ps;
 	struct kernel_features kf;
@@ -322,8 +330,8 @@ struct run {
 	uint64_t *by_hook; /* events printed per policy hook */
 	struct batch batch; /* records of one drain of the ring buffer */
 	bool draining, counting; /* stopping: print until the deadline, then count */
-	uint64_t deadline_ms, drained;
-	uint64_t unread; /* records left in the ring at exit */
+	uint64_t seen, kept; /* stopping: records read, and those to print */
+	uint64_t unread; /* records from before the stop left in the ring at exit */
 	struct recording rec; /* -w */
 	struct capture_blob *blobs; /* the policy texts, for the capture header */
 	int nblobs;
@@ -381,6 +389,25 @@ static void flush_batch(struct run *r, bool all)
 	batch_keep_tail(&r->batch, n);
 }
 
+/* A record produced after the stop request (the exits the Ctrl-C itself
+ * causes, say) is neither printed nor lost. */
+static bool after_stop(const void *data, size_t size)
+{
+	return stop_requested && size >= sizeof(struct event_header) &&
+	       ((const struct event_header *)data)->ktime > stop_ns;
+}
+
+/* Whether this drain goes on: a stop leaves the main loop at once, and
+ * the final drain ends at the deadline. */
+static int drain_on(struct run *r)
+{
+	if (stop_requested && !r->draining)
+		return -EINTR; /* the final drain follows */
+	if (r->draining && !(++r->seen & 1023) && boot_ns() > stop_ns + STOP_GRACE_NS)
+		return -EINTR;
+	return 0;
+}
+
 /* Ring-buffer records are copied out and decoded per drain, so a cgroup
  * move right after an exec is known when the exec prints. */
 static int on_record(void *ctx, const void *data, size_t size)
@@ -394,6 +421,8 @@ static int on_record(void *ctx, const void *data, size_t size)
 		decode_record(&r->dec, data, size);
 		return 0;
 	}
+	if (after_stop(data, size))
+		return r->counting ? 0 : drain_on(r);
 	if (r->counting) { /* past the stop deadline: count what is left */
 		r->unread++;
 		return 0;
@@ -403,13 +432,10 @@ static int on_record(void *ctx, const void *data, size_t size)
 		if (batch_add(&r->batch, data, size))
 			decode_record(&r->dec, data, size); /* larger than a batch */
 	}
+	r->kept += r->draining;
 	if (r->done)
 		return -EINTR;
-	if (stop_requested && !r->draining)
-		return -EINTR; /* leave the loop now; the final drain follows */
-	if (r->draining && !(++r->drained & 1023) && now_ms() > r->deadline_ms)
-		return -EINTR;
-	return 0;
+	return drain_on(r);
 }
 
 static bool has_policy(const struct policy_opts *p)
@@ -429,7 +455,7 @@ static int build_policy(struct run *r)
 	if (policy_opts_finish(&r->opt->pol, &r->ps, stderr))
 		return EXIT_USAGE;
 	probe_kernel(&r->kf, PROBE_MOUNT_TRACEFS);
-	if (plan_build(r->ps, &r->kf, r->opt->pol.monitor, &r->plan, &d) ||
+	if (plan_build(r->ps, &r->kf, r->opt->pol.monitor, r->opt->pol.rungs, &r->plan, &d) ||
 	    compile_plan(r->plan, &r->comp, &d)) {
 		fprintf(stderr, "tracer: %s\n", d.msg);
 		return EXIT_USAGE;
@@ -484,11 +510,16 @@ static uint32_t kinds_mask(const struct policy_opts *p)
 /* The formatter and the batch buffer: live and replay alike. */
 static int setup_output(struct run *r)
 {
+	bool each_line = r->opt->line_buffered || isatty(STDOUT_FILENO);
+
+	/* 64 KiB: one write per drain, as stdio did */
 	if (formatter_init(&r->fmt, r->opt->format, stdout, &r->dec.host) ||
+	    sink_init(&r->out, STDOUT_FILENO, 1u << 16, each_line, &stop_ns, STOP_GRACE_NS) ||
 	    batch_init(&r->batch, 8u << 20, 1u << 16)) {
 		fprintf(stderr, "tracer: out of memory\n");
 		return -ENOMEM;
 	}
+	r->fmt.sink = &r->out;
 	r->fmt.time_mode = r->opt->time_mode;
 	r->fmt.color = r->opt->format == OUT_COMPACT &&
 		       (r->opt->color > 0 || (r->opt->color < 0 && isatty(STDOUT_FILENO) &&
@@ -614,7 +645,7 @@ static int run_replay(struct run *r)
 	r->dec.scope.binaries = r->opt->pol.binaries;
 	r->dec.scope.nbinaries = r->opt->pol.nbinaries;
 	rc = replay_file(r->opt->read_path, &r->dec, &r->batch, &stop_requested, err, sizeof(err));
-	fflush(stdout);
+	sink_flush(&r->out);
 	if (rc) {
 		fprintf(stderr, "tracer: %s: %s\n", r->opt->read_path, err);
 		return EXIT_RUNTIME;
@@ -699,6 +730,25 @@ static int drop_privileges(const char *user)
 	return 0;
 }
 
+/* Stopping: every record produced before the stop request prints (all
+ * that is held back too), until the deadline; those the deadline leaves
+ * in the ring are counted lost. Drained again until a pass finds none
+ * from before the stop, so one committed late still prints. */
+static void final_drain(struct run *r, struct loader *l)
+{
+	uint64_t kept;
+	int rc;
+
+	r->draining = true;
+	do {
+		kept = r->kept;
+		rc = loader_poll(l, 0);
+		flush_batch(r, true);
+	} while (rc >= 0 && r->kept != kept);
+	r->counting = true;
+	loader_poll(l, 0);
+}
+
 static int run_loop(struct run *r, struct loader *l)
 {
 	while (!stop_requested && !r->done) {
@@ -714,26 +764,19 @@ static int run_loop(struct run *r, struct loader *l)
 			fprintf(stderr, "tracer: reading the ring buffer: %s\n", strerror(-rc));
 			return EXIT_RUNTIME;
 		}
-		if (fflush(stdout) && errno == EPIPE)
+		rc = sink_flush(&r->out);
+		if (rc == -EPIPE) { /* the reader is gone: nothing more to print */
+			r->done = true;
 			break;
-		if (ferror(stdout) && stop_requested)
-			break; /* a stalled reader while we stop: not an error */
-		if (ferror(stdout)) {
-			fprintf(stderr, "tracer: writing output: %s\n", strerror(errno));
+		}
+		if (rc && !stop_requested) {
+			fprintf(stderr, "tracer: writing output: %s\n", strerror(-rc));
 			return EXIT_RUNTIME;
 		}
 	}
-	if (!r->done) {
-		/* print what was queued before the signal, for up to half a
-		 * second; what is still queued then is counted as lost */
-		r->draining = true;
-		r->deadline_ms = now_ms() + 500;
-		loader_poll(l, 0);
-		flush_batch(r, true);
-		r->counting = true;
-		loader_poll(l, 0);
-	}
-	fflush(stdout);
+	if (!r->done)
+		final_drain(r, l);
+	sink_flush(&r->out);
 	return EXIT_OK;
 }
 
@@ -771,12 +814,19 @@ static int finish_recording(struct run *r)
 
 static void report_end(struct run *r, struct loader *l)
 {
-	uint64_t lost = loader_drops(l, NULL) + r->unread;
+	/* a CSV header not written is a line too, not an event */
+	uint64_t unwritten = r->out.unwritten < r->printed ? r->out.unwritten : r->printed;
+	uint64_t lost = loader_drops(l, NULL) + r->unread + unwritten;
 
-	fprintf(stderr, "tracer: %llu events printed, %llu lost", (unsigned long long)r->printed,
-		(unsigned long long)lost);
-	if (r->unread)
+	fprintf(stderr, "tracer: %llu events printed, %llu lost",
+		(unsigned long long)(r->printed - unwritten), (unsigned long long)lost);
+	if (r->unread && unwritten)
+		fprintf(stderr, " (%llu still queued at exit, %llu not written)",
+			(unsigned long long)r->unread, (unsigned long long)unwritten);
+	else if (r->unread)
 		fprintf(stderr, " (%llu still queued at exit)", (unsigned long long)r->unread);
+	else if (unwritten)
+		fprintf(stderr, " (%llu not written)", (unsigned long long)unwritten);
 	if (r->dec.malformed)
 		fprintf(stderr, ", %llu malformed", (unsigned long long)r->dec.malformed);
 	fprintf(stderr, "\n");
@@ -819,9 +869,6 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	if (opt.write_path && !strcmp(opt.write_path, "-"))
 		opt.quiet = true; /* stdout carries the capture */
-	/* An explicit buffer also spares stdio its fstat() at the first event. */
-	setvbuf(stdout, NULL, opt.line_buffered || isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF,
-		 1 << 16);
 	install_signals();
 	if (decoder_init(&r.dec, 65536, sink, &r)) {
 		fprintf(stderr, "tracer: out of memory\n");
@@ -861,6 +908,7 @@ cleanup:
 	policy_set_free(r.ps);
 	probe_free(&r.kf);
 	formatter_free(&r.fmt);
+	sink_free(&r.out);
 	container_cache_free(r.dec.containers);
 	decoder_free(&r.dec);
 	free(r.pod_ns);

@@ -176,6 +176,11 @@ enum arg_kind {
 	AK_CAP, /* a capability number */
 	AK_BUF_USER, /* bytes in user memory, length from another arg */
 	AK_BINPRM, /* struct linux_binprm *: its file's path */
+	AK_SOCKET, /* struct socket *: its sock's tuple (recorded as AK_SOCK) */
+	AK_SOCKADDR, /* struct sockaddr * in kernel memory (recorded as AK_SOCKADDR_USER) */
+	AK_BUF_KERNEL, /* bytes in kernel memory (recorded as AK_BUF_USER) */
+	AK_DENTRY, /* struct dentry *: its path in its file system (recorded as AK_PATH) */
+	AK_SKB, /* struct sk_buff *: its IP/TCP/UDP tuple (recorded as AK_SOCK) */
 	AK_KIND_MAX,
 };
 
@@ -184,7 +189,9 @@ struct karg_recipe {
 	__u8 kind; /* enum arg_kind */
 	__u8 index; /* syscall/function/tracepoint argument index */
 	__u8 size_index; /* AK_BUF_USER: index of the length argument */
-	__u32 max_len; /* AK_BUF_USER / strings: bytes kept */
+	__u16 max_len; /* AK_BUF_USER / strings: bytes kept */
+	__u8 int_size; /* AK_INT/AK_UINT: width in bytes (1, 2, 4; 0 or 8: 64 bits) */
+	__u8 pad;
 };
 
 /* Filter operators as the kernel evaluates them. */
@@ -266,6 +273,8 @@ struct selector_cfg {
 	__u64 cap_mask; /* matchCapabilities: any of these */
 	__u32 signal; /* HA_SIGNAL */
 	__u32 rate_ms; /* Post rateLimit; 0: none */
+	__s32 override_ret; /* HA_OVERRIDE: the value the hooked function returns */
+	__u32 pad3;
 	struct filter_cfg f[SEL_MAX_FILTERS];
 };
 
@@ -285,7 +294,9 @@ struct hook_cfg {
 	__u8 ret_nonneg; /* the hook stands for a success only (fd_install) */
 	__u8 args_at_exit; /* sys_exit reads the arguments from the task's saved
 			    * user registers: no sys_enter, no pending map */
-	__u8 pad2[7];
+	__u8 fn_nargs; /* trampolines and LSM: the function's parameters */
+	__u8 ret_int; /* the hooked function returns an int (an LSM hook may deny) */
+	__u8 pad2[5];
 	struct karg_recipe args[HOOK_MAX_ARGS];
 	struct selector_cfg sel[HOOK_MAX_SELECTORS];
 	/* An instance on several syscalls: where each keeps its file name
@@ -374,6 +385,10 @@ struct event_hook {
 };
 
 _Static_assert(sizeof(struct filter_cfg) == 72, "filter_cfg layout");
+_Static_assert(sizeof(struct karg_recipe) == 8, "karg_recipe layout");
+_Static_assert(__builtin_offsetof(struct selector_cfg, f) == 264, "selector_cfg layout");
+_Static_assert(sizeof(struct selector_cfg) == 264 + SEL_MAX_FILTERS * 72, "selector_cfg size");
+_Static_assert(__builtin_offsetof(struct hook_cfg, args) == 20, "hook_cfg.args");
 _Static_assert(sizeof(struct arg_hdr) == 8, "arg_hdr layout");
 _Static_assert(sizeof(struct sock_info) == 48, "sock_info layout");
 _Static_assert(sizeof(struct event_hook) == 40, "event_hook layout");

@@ -26,8 +26,10 @@ static __always_inline bool rate_limited(int s)
 	return false;
 }
 
-/* Runs the selector's action; posts the event unless it says NoPost. */
-static __always_inline void act(struct hook_heap *h, int s)
+/* Runs the selector's action; posts the event unless it says NoPost.
+ * Returns what the hooked function must return instead (Override, where
+ * the mechanism can: LSM and fmod_ret), or 0. */
+static __always_inline int act(struct hook_heap *h, int s)
 {
 	struct event_hook *e = (void *)h->rec;
 	__u8 action = cfg.nsel ? cfg.sel[s].action : HA_POST;
@@ -38,7 +40,7 @@ static __always_inline void act(struct hook_heap *h, int s)
 	if (action == HA_SIGNAL && !monitor)
 		bpf_send_signal(cfg.sel[s].signal);
 	if (cfg.nsel && (!cfg.sel[s].post || rate_limited(s)))
-		return;
+		return action == HA_OVERRIDE && !monitor ? cfg.sel[s].override_ret : 0;
 	header_init(&e->hdr, EV_HOOK, h->off);
 	e->pid = bpf_get_current_pid_tgid() >> 32;
 	e->tid = (__u32)bpf_get_current_pid_tgid();
@@ -50,12 +52,14 @@ static __always_inline void act(struct hook_heap *h, int s)
 	e->ret = h->ret;
 	if (bpf_ringbuf_output(&events, h->rec, h->off & HOOK_REC_MASK, submit_flags_for(h->off)))
 		count_drop(EV_HOOK);
+	return action == HA_OVERRIDE && !monitor ? cfg.sel[s].override_ret : 0;
 }
 
-/* Reads the arguments and evaluates the selectors of one hit. */
+/* Reads the arguments and evaluates the selectors of one hit; returns
+ * the Override value of the selector that matched, or 0. */
 static __noinline int hook_run(struct hook_heap *h, __u32 mask)
 {
-	int i, s;
+	int i, s, verdict = 0;
 
 	h->off = sizeof(struct event_hook);
 #pragma unroll
@@ -65,10 +69,10 @@ static __noinline int hook_run(struct hook_heap *h, __u32 mask)
 	h->ival[FILTER_ARG_RET] = h->ret; /* matchReturnArgs */
 	s = selector_pick(h, mask);
 	if (s >= 0)
-		act(h, s);
+		verdict = act(h, s);
 	h->tp_ptr = NULL; /* the heap outlives this hit: leave nothing behind */
 	h->tp_state = 0;
-	return 0;
+	return verdict;
 }
 
 static __always_inline __u64 pending_key(void)
@@ -87,7 +91,8 @@ static __always_inline int on_entry(struct hook_heap *h, __u32 mask)
 		return 0;
 	}
 	h->ret = 0;
-	return hook_run(h, mask);
+	hook_run(h, mask);
+	return 0;
 }
 
 /* An exit hit: the arguments kept at entry, and the result. */
@@ -103,7 +108,8 @@ static __always_inline int on_return(struct hook_heap *h, __s64 ret)
 	if (cfg.ret_nonneg && ret < 0) /* no fd was installed */
 		return 0;
 	h->ret = ret;
-	return hook_run(h, selector_candidates(h));
+	hook_run(h, selector_candidates(h));
+	return 0;
 }
 
 /* The per-CPU heap, when some selector's process-level blocks hold for
@@ -163,7 +169,8 @@ static __always_inline int exit_with_args(struct hook_heap *h, struct trace_even
 		return 0;
 	syscall_args(h, (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf()));
 	h->ret = ctx->ret;
-	return hook_run(h, mask);
+	hook_run(h, mask);
+	return 0;
 }
 #endif
 
@@ -207,7 +214,8 @@ int BPF_PROG(sock_state_hook, struct sock *sk, int oldstate, int newstate)
 	h->raw[2] = newstate;
 	h->tp_state = newstate;
 	h->ret = 0;
-	return hook_run(h, mask);
+	hook_run(h, mask);
+	return 0;
 }
 
 static __always_inline void regs_args(struct hook_heap *h, struct pt_regs *regs)
@@ -258,7 +266,8 @@ int uprobe_hook(struct pt_regs *ctx)
 		return 0;
 	regs_args(h, ctx);
 	h->ret = 0;
-	return hook_run(h, mask);
+	hook_run(h, mask);
+	return 0;
 }
 
 /* A BTF tracepoint of a `tracepoints:` policy: raw arguments by index. */
@@ -272,5 +281,107 @@ int raw_tp_hook(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	bpf_probe_read_kernel(h->raw, 6 * sizeof(h->raw[0]), ctx->args);
 	h->ret = 0;
+	hook_run(h, mask);
+	return 0;
+}
+
+/* ---- BTF trampolines and BPF LSM -------------------------------------
+ * The function's arguments are u64 slots in ctx, typed by the kernel's
+ * BTF: cfg.fn_nargs of them, then (fexit, fmod_ret, LSM) the return value
+ * so far. The loader sets each instance's attach target before load. */
+
+static __always_inline void tramp_args(struct hook_heap *h, __u64 *ctx)
+{
+	bpf_probe_read_kernel(h->raw, (cfg.fn_nargs & 7) * sizeof(__u64), ctx);
+	if (cfg.syscall_regs) /* __x64_sys_*(const struct pt_regs *): the caller's registers */
+		syscall_args(h, (struct pt_regs *)h->raw[0]);
+}
+
+static __always_inline __s64 tramp_ret(__u64 *ctx)
+{
+	__s64 v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), (char *)ctx + (cfg.fn_nargs & 7) * sizeof(__u64));
+	return v;
+}
+
+/* fentry: at the function's entry, with its arguments. */
+SEC("fentry")
+int fentry_hook(__u64 *ctx)
+{
+	__u32 mask;
+	struct hook_heap *h = hit(&mask);
+
+	if (!h)
+		return 0;
+	tramp_args(h, ctx);
+	h->ret = 0;
+	hook_run(h, mask);
+	return 0;
+}
+
+/* fexit: after the function returned; the arguments and the result. */
+SEC("fexit")
+int fexit_hook(__u64 *ctx)
+{
+	__u32 mask;
+	struct hook_heap *h = hit(&mask);
+
+	if (!h)
+		return 0;
+	h->ret = tramp_ret(ctx);
+	if (cfg.ret_nonneg && h->ret < 0)
+		return 0;
+	tramp_args(h, ctx);
+	hook_run(h, mask);
+	return 0;
+}
+
+/* fmod_ret: before the function; a non-zero return skips it and becomes
+ * its return value (Override on security_* and syscall functions). */
+SEC("fmod_ret")
+int fmod_ret_hook(__u64 *ctx)
+{
+	__u32 mask;
+	struct hook_heap *h = hit(&mask);
+
+	if (!h)
+		return 0;
+	tramp_args(h, ctx);
+	h->ret = 0;
 	return hook_run(h, mask);
+}
+
+/* What an LSM hook may return: 0 or -errno (MAX_ERRNO is 4095). The
+ * verifier (6.10+) must see the bound on the whole 64-bit register; clang
+ * turns a C clamp into bit tricks it cannot follow, so the two compares
+ * are written out. */
+static __always_inline long lsm_verdict(long v)
+{
+	if (!cfg.ret_int)
+		return 0;
+	asm volatile("if %[v] s> 0 goto +1\n\t"
+		     "if %[v] s>= -4095 goto +1\n\t"
+		     "%[v] = 0"
+		     : [v] "+r"(v));
+	return v;
+}
+
+/* BPF LSM: the hook's arguments; Override denies through the return
+ * value. A denial by an earlier LSM stands. */
+SEC("lsm")
+long lsm_hook(__u64 *ctx)
+{
+	long prev = cfg.ret_int ? tramp_ret(ctx) : 0;
+	struct hook_heap *h;
+	__u32 mask;
+	long v;
+
+	h = hit(&mask);
+	if (!h)
+		return lsm_verdict(prev);
+	tramp_args(h, ctx);
+	h->ret = 0;
+	v = (long)hook_run(h, mask);
+	return lsm_verdict(prev ? prev : v);
 }

@@ -63,16 +63,50 @@ static uint64_t nsfs_dev(void)
 	return stat("/proc/self/ns/pid", &st) ? 0 : st.st_dev;
 }
 
-/* Only the chosen mechanism's programs load. */
-static void select_programs(struct generic_bpf *o, const struct compiled_hook *ch)
+/* The generic program that runs a mechanism. */
+static struct bpf_program *prog_of(struct generic_bpf *o, const struct compiled_hook *ch,
+				   enum mech m)
 {
-	struct bpf_program *p;
+	switch (m) {
+	case MECH_FENTRY: return o->progs.fentry_hook;
+	case MECH_FEXIT: return o->progs.fexit_hook;
+	case MECH_FMOD_RET: return o->progs.fmod_ret_hook;
+	case MECH_LSM: return o->progs.lsm_hook;
+	case MECH_KPROBE: return o->progs.kprobe_hook;
+	case MECH_KRETPROBE: case MECH_URETPROBE: return o->progs.kretprobe_hook;
+	case MECH_UPROBE: return o->progs.uprobe_hook;
+	case MECH_TP_BTF: case MECH_RAW_TP:
+		return ch->cfg.sock_state ? o->progs.sock_state_hook : o->progs.raw_tp_hook;
+	case MECH_TRACEPOINT:
+		return ch->on_enter ? o->progs.sys_enter_hook : o->progs.sys_exit_hook;
+	default: return NULL;
+	}
+}
 
-	bpf_object__for_each_program(p, o->obj) {
-		const char *n = bpf_program__name(p);
+/* The exit twin: kretprobe/uretprobe, or sys_exit after sys_enter. */
+static struct bpf_program *exit_prog_of(struct generic_bpf *o, const struct compiled_hook *ch)
+{
+	if (ch->mech == MECH_TRACEPOINT)
+		return ch->on_enter && ch->on_exit ? o->progs.sys_exit_hook : NULL;
+	return ch->exit_mech ? prog_of(o, ch, ch->exit_mech) : NULL;
+}
 
-		bpf_program__set_autoload(p, !strcmp(n, ch->prog) ||
-						     (ch->exit_prog && !strcmp(n, ch->exit_prog)));
+/* Only the chosen mechanism's programs load; trampolines and LSM
+ * programs get their target before the load (the verifier types the
+ * arguments from it). */
+static int select_programs(struct generic_bpf *o, const struct compiled_hook *ch)
+{
+	struct bpf_program *p, *entry = prog_of(o, ch, ch->mech), *exit = exit_prog_of(o, ch);
+
+	if (!entry)
+		return -EINVAL;
+	bpf_object__for_each_program(p, o->obj)
+		bpf_program__set_autoload(p, p == entry || p == exit);
+	switch (ch->mech) {
+	case MECH_FENTRY: case MECH_FEXIT: case MECH_FMOD_RET: case MECH_LSM:
+		return bpf_program__set_attach_target(entry, 0, ch->attach);
+	default:
+		return 0;
 	}
 }
 
@@ -95,32 +129,6 @@ static int fill_sets(struct generic_bpf *o, const struct compiled *c,
 	return rc ? -errno : 0;
 }
 
-static struct bpf_link *attach_one(struct bpf_program *p, const char *target, const char *symbol,
-				   bool ret)
-{
-	char sys[64];
-	const char *colon = strchr(target, ':');
-
-	switch (bpf_program__type(p)) {
-	case BPF_PROG_TYPE_TRACEPOINT:
-		if (!colon || colon - target >= (long)sizeof(sys))
-			return NULL;
-		snprintf(sys, sizeof(sys), "%.*s", (int)(colon - target), target);
-		return bpf_program__attach_tracepoint(p, sys, colon + 1);
-	case BPF_PROG_TYPE_RAW_TRACEPOINT:
-		return bpf_program__attach_raw_tracepoint(p, target);
-	case BPF_PROG_TYPE_KPROBE:
-		if (symbol && *symbol) {
-			LIBBPF_OPTS(bpf_uprobe_opts, uo, .func_name = symbol, .retprobe = ret);
-
-			return bpf_program__attach_uprobe_opts(p, -1, target, 0, &uo);
-		}
-		return bpf_program__attach_kprobe(p, ret, target);
-	default:
-		return bpf_program__attach(p);
-	}
-}
-
 static int add_link(struct hook_set *hs, struct bpf_link *lk)
 {
 	struct bpf_link **n = realloc(hs->links, (hs->nlinks + 1) * sizeof(*n));
@@ -132,28 +140,67 @@ static int add_link(struct hook_set *hs, struct bpf_link *lk)
 	return 0;
 }
 
-static int attach_prog(struct hook_set *hs, struct generic_bpf *o, const char *prog,
-		       const char *target, const char *symbol, bool ret, char *err, size_t n)
+/* Attaches program p as mechanism m; NULL with errno set on failure. */
+static struct bpf_link *attach_one(struct bpf_program *p, const struct compiled_hook *ch,
+				   enum mech m, const char *tp)
 {
-	struct bpf_program *p = bpf_object__find_program_by_name(o->obj, prog);
-	struct bpf_link *lk = p ? attach_one(p, target, symbol, ret) : NULL;
+	LIBBPF_OPTS(bpf_uprobe_opts, uo, .func_name = ch->attach, .retprobe = m == MECH_URETPROBE);
+
+	switch (m) {
+	case MECH_TRACEPOINT:
+		return bpf_program__attach_tracepoint(p, "syscalls", tp);
+	case MECH_TP_BTF: case MECH_RAW_TP:
+		return ch->cfg.sock_state ? bpf_program__attach(p) :
+					    bpf_program__attach_raw_tracepoint(p, ch->attach);
+	case MECH_KPROBE: case MECH_KRETPROBE:
+		return bpf_program__attach_kprobe(p, m == MECH_KRETPROBE, ch->attach);
+	case MECH_UPROBE: case MECH_URETPROBE:
+		return bpf_program__attach_uprobe_opts(p, -1, ch->path, 0, &uo);
+	default: /* fentry, fexit, fmod_ret, LSM: the target set at load */
+		return bpf_program__attach(p);
+	}
+}
+
+static int attach_prog(struct hook_set *hs, struct bpf_program *p, const struct compiled_hook *ch,
+		       enum mech m, const char *tp, char *err, size_t n)
+{
+	struct bpf_link *lk = attach_one(p, ch, m, tp);
 
 	if (!lk || add_link(hs, lk))
-		return fail(err, n, -errno ?: -EINVAL, "cannot attach", target);
+		return fail(err, n, -errno ?: -EINVAL, "cannot attach", tp ? tp : ch->attach);
 	return 0;
+}
+
+/* Each syscall of a tracepoint instance: sys_enter_X and/or sys_exit_X. */
+static int attach_syscalls(struct hook_set *hs, struct generic_bpf *o,
+			   const struct compiled_hook *ch, char *err, size_t n)
+{
+	char tp[64];
+	int i, rc = 0;
+
+	for (i = 0; i < ch->nsc && !rc; i++) {
+		if (ch->on_enter) {
+			snprintf(tp, sizeof(tp), "sys_enter_%s", ch->sc[i]);
+			rc = attach_prog(hs, o->progs.sys_enter_hook, ch, MECH_TRACEPOINT, tp, err, n);
+		}
+		if (!rc && ch->on_exit) {
+			snprintf(tp, sizeof(tp), "sys_exit_%s", ch->sc[i]);
+			rc = attach_prog(hs, o->progs.sys_exit_hook, ch, MECH_TRACEPOINT, tp, err, n);
+		}
+	}
+	return rc;
 }
 
 static int attach_instance(struct hook_set *hs, struct generic_bpf *o,
 			   const struct compiled_hook *ch, char *err, size_t n)
 {
-	int i, rc = 0;
+	int rc;
 
-	for (i = 0; i < ch->ntargets && !rc; i++) {
-		rc = attach_prog(hs, o, ch->prog, ch->targets[i], ch->symbol, false, err, n);
-		if (!rc && ch->exit_prog)
-			rc = attach_prog(hs, o, ch->exit_prog, ch->exit_targets[i], ch->symbol, true,
-					 err, n);
-	}
+	if (ch->mech == MECH_TRACEPOINT)
+		return attach_syscalls(hs, o, ch, err, n);
+	rc = attach_prog(hs, prog_of(o, ch, ch->mech), ch, ch->mech, NULL, err, n);
+	if (!rc && ch->exit_mech)
+		rc = attach_prog(hs, prog_of(o, ch, ch->exit_mech), ch, ch->exit_mech, NULL, err, n);
 	return rc;
 }
 
@@ -187,6 +234,12 @@ static struct generic_bpf *generic_open(const struct loader *l)
 	return l->compat ? (struct generic_bpf *)generic_compat_bpf__open() : generic_bpf__open();
 }
 
+/* What the instance hooks, for messages. */
+static const char *instance_name(const struct compiled_hook *ch)
+{
+	return ch->mech == MECH_TRACEPOINT && ch->nsc ? ch->sc[0] : ch->attach;
+}
+
 static int load_instance(struct hook_set *hs, struct loader *l, const struct compiled_hook *ch,
 			 char *err, size_t n)
 {
@@ -195,18 +248,20 @@ static int load_instance(struct hook_set *hs, struct loader *l, const struct com
 	int rc;
 
 	if (!o)
-		return fail(err, n, -errno, "cannot open the hook object for", ch->targets[0]);
+		return fail(err, n, -errno, "cannot open the hook object for", instance_name(ch));
 	hs->objs[hs->nobjs++] = o;
 	*(struct hook_cfg *)&o->rodata->cfg = ch->cfg;
 	o->rodata->nsfs_dev = nsfs_dev();
 	bpf_map__set_max_entries(o->maps.hook_heap, libbpf_num_possible_cpus());
-	select_programs(o, ch);
+	rc = select_programs(o, ch);
+	if (rc)
+		return fail(err, n, rc, "no program or attach target for", instance_name(ch));
 	rc = share_maps(o, l, first);
 	if (rc)
-		return fail(err, n, rc, "cannot share maps with", ch->targets[0]);
+		return fail(err, n, rc, "cannot share maps with", instance_name(ch));
 	rc = generic_bpf__load(o);
 	if (rc)
-		return fail(err, n, rc, "the kernel refused the program for", ch->targets[0]);
+		return fail(err, n, rc, "the kernel refused the program for", instance_name(ch));
 	return 0;
 }
 
@@ -233,7 +288,7 @@ int hooks_start(struct hook_set *hs, struct loader *l, const struct compiled *c,
 			rc = fill_sets(hs->objs[0], c, host_ns);
 		if (rc)
 			return rc < 0 ? rc : fail(err, errlen, rc, "cannot fill the value sets of",
-						  c->hooks[i].targets[0]);
+						  instance_name(&c->hooks[i]));
 		rc = attach_instance(hs, hs->objs[i], &c->hooks[i], err, errlen);
 		if (rc)
 			return rc;

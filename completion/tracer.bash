@@ -9,7 +9,7 @@
 _tracer_opts_arg="--output --count --buffer-size --policy --preset --events --pid
 	--container-id --pod --container-root --color --time --relinquish-privileges
 	--write --read --file-size --file-count
-	--binary --path-prefix --daddr --dport"
+	--binary --path-prefix --daddr --dport --hooks"
 _tracer_opts_flag="--line-buffered --quiet --verbose --host --container
 	--monitor --check --print-policy --list-presets --help --usage --version"
 _tracer_formats="compact json csv"
@@ -72,6 +72,9 @@ _tracer_value()
 		;;
 	--time)
 		COMPREPLY=($(compgen -W "iso epoch delta none" -- "$cur"))
+		;;
+	--hooks)
+		COMPREPLY=($(compgen -W "auto lsm fentry kprobe equivalent" -- "$cur"))
 		;;
 	-Z | --relinquish-privileges)
 		COMPREPLY=($(compgen -u -- "$cur"))

@@ -333,6 +333,8 @@ struct tab {
 struct ct_slot {
 	struct link l;
 	uint32_t gen; /* bumped each time the slot is given to a container */
+	uint16_t lookups; /* since the last state read that found nothing */
+	uint8_t retries; /* state reads that found nothing */
 	struct container_info info;
 };
 
@@ -837,6 +839,26 @@ void container_cache_free(struct container_cache *c)
 	free(c);
 }
 
+/* A runtime writes its state a moment after the container's first
+ * process may run: a miss is read again, after 1, 2, 4, ... lookups (a
+ * file read only then, never per event), and given up after 12 tries. */
+#define STATE_RETRIES 12
+
+static void state_retry(struct container_cache *c, struct ct_slot *cs)
+{
+	struct container_info parsed;
+
+	if (c->no_state || (cs->info.flags & CT_F_STATE) || cs->retries >= STATE_RETRIES ||
+	    ++cs->lookups < (1u << cs->retries))
+		return;
+	cs->lookups = 0;
+	cs->retries++;
+	parsed = cs->info;
+	load_state(c, &parsed);
+	if (parsed.flags & CT_F_STATE)
+		cs->info = parsed;
+}
+
 /* The container slot for a parsed id: cached, or loaded from state now. */
 static int32_t ct_get(struct container_cache *c, const struct container_info *parsed)
 {
@@ -849,12 +871,15 @@ static int32_t ct_get(struct container_cache *c, const struct container_info *pa
 		cs = cslot(c, i);
 		if (cs->l.hash == h && !memcmp(cs->info.id, parsed->id, CT_ID_LEN)) {
 			tab_touch(&c->ids, i);
+			state_retry(c, cs);
 			return i;
 		}
 	}
 	i = tab_take(&c->ids, &evicted);
 	cs = cslot(c, i);
 	cs->gen++;
+	cs->lookups = 0;
+	cs->retries = 0;
 	cs->info = *parsed;
 	if (!c->no_state)
 		load_state(c, &cs->info);
@@ -952,6 +977,7 @@ const struct container_info *container_lookup_n(struct container_cache *c, const
 		cs = cslot(c, ps->ct);
 		if (cs->gen == ps->ct_gen) {
 			tab_touch(&c->ids, ps->ct);
+			state_retry(c, cs);
 			return &cs->info;
 		}
 		/* its container was evicted: find it again from the path */

@@ -1343,6 +1343,15 @@ int formatter_init(struct formatter *f, enum out_format fmt, FILE *out, const st
 	return 0;
 }
 
+/* Whole lines only: the sink never writes part of one. */
+static void put_line(struct formatter *f, const char *s, size_t len)
+{
+	if (f->sink)
+		sink_line(f->sink, s, len);
+	else
+		fwrite(s, 1, len, f->out);
+}
+
 /* A policy event whose hook is unknown still prints (generic, unnamed). */
 static const struct tr_hook_info no_hook;
 
@@ -1367,7 +1376,7 @@ void formatter_event(struct formatter *f, const struct tr_event *ev)
 	c.nv = 0;
 	flatten(&c, c.kd->fields, c.kd->nfields, ev, false);
 	if (f->format == OUT_CSV && !f->header_done) {
-		fwrite(csv_header + 1, 1, sizeof(csv_header) - 2, f->out);
+		put_line(f, csv_header + 1, sizeof(csv_header) - 2);
 		f->header_done = true;
 	}
 	if (f->format == OUT_JSON)
@@ -1379,7 +1388,7 @@ void formatter_event(struct formatter *f, const struct tr_event *ev)
 	ob_force(&o, "\n", 1);
 	f->last_ns = ev->time_ns;
 	f->line_len = o.len;
-	fwrite(f->line, 1, o.len, f->out);
+	put_line(f, f->line, o.len);
 }
 
 void formatter_free(struct formatter *f)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "output/event.h"
+#include "output/sink.h"
 
 enum out_format {
 	OUT_COMPACT,
@@ -29,6 +30,7 @@ struct formatter {
 	bool color; /* compact: ANSI colours on the event kind and policy */
 	uint64_t last_ns; /* TIME_DELTA: the previous event's time */
 	FILE *out;
+	struct out_sink *sink; /* if set, lines go here instead of out */
 	const struct tr_host *host;
 	bool header_done; /* CSV header written */
 	char *line; /* preallocated line buffer, reused per event */
@@ -44,7 +46,7 @@ int time_mode_parse(const char *name, enum time_mode *mode);
 int formatter_init(struct formatter *f, enum out_format fmt, FILE *out,
 		   const struct tr_host *host);
 /* Writes exactly one line (CSV: the header first, once). No syscalls but
- * the buffered fwrite; no allocation after init. */
+ * the buffered write; no allocation after init. */
 void formatter_event(struct formatter *f, const struct tr_event *ev);
 void formatter_free(struct formatter *f);
 

@@ -13,9 +13,6 @@
 #include "bpf/loader.h"
 #include "policy/compile.h"
 
-#define TCP_SYN_SENT 2
-#define TCP_CLOSE 7
-
 struct cctx {
 	struct compiled *c;
 	const struct plan_hook *ph;
@@ -351,10 +348,11 @@ static int actions(struct cctx *x, struct selector_cfg *s, const struct pol_sele
 			s->action = map[a->type];
 		if (a->type == ACT_SIGNAL)
 			s->signal = a->arg_sig;
-		if (a->type == ACT_OVERRIDE && !s->monitor)
-			return refuse(x, &a->pos, "%s needs a kprobe on the function itself (not "
-				      "available here); run with --monitor to report instead",
-				      "Override");
+		if (a->type == ACT_OVERRIDE && !s->monitor && !x->ph->lr.can_override)
+			return refuse(x, &a->pos, "%s needs BPF LSM or fmod_ret on the function "
+				      "itself; run with --monitor to report instead", "Override");
+		if (a->type == ACT_OVERRIDE)
+			s->override_ret = a->arg_error;
 	}
 	return 0;
 }
@@ -382,11 +380,13 @@ static int selector(struct cctx *x, struct selector_cfg *s, const struct pol_sel
 	return rc ? rc : actions(x, s, sel);
 }
 
-/* Kernel recipe for one planned argument. */
+/* Kernel recipe for one planned argument: the kinds come from the ladder's
+ * table of what the kernel side reads, so plan and compile agree. */
 static int recipe(struct cctx *x, const struct plan_arg *pa, struct karg_recipe *r)
 {
-	const char *t = arg_type_at(pa->arg->type)->name;
+	const struct arg_type_info *ti = arg_type_at(pa->arg->type);
 	bool user = pa->rc.src == SRC_SYSCALL_ARG || pa->rc.src == SRC_USER_PATH;
+	int kind;
 
 	r->src = KSRC_SYSCALL; /* raw argument by index, whatever the mechanism */
 	r->index = pa->rc.idx;
@@ -403,31 +403,16 @@ static int recipe(struct cctx *x, const struct plan_arg *pa, struct karg_recipe 
 		return refuse(x, &pa->arg->pos, "arguments read from %s are not supported by "
 			      "the kernel side yet", "tracepoint format fields");
 	}
-	if (!strcmp(t, "string") || !strcmp(t, "filename"))
-		r->kind = user ? AK_STR_USER : AK_STR_KERNEL;
-	else if (!strcmp(t, "path"))
-		r->kind = user ? AK_PATH_USER : AK_PATH;
-	else if (!strcmp(t, "file"))
-		r->kind = AK_FILE;
-	else if (!strcmp(t, "fd"))
-		r->kind = AK_FD;
-	else if (!strcmp(t, "sock"))
-		r->kind = AK_SOCK;
-	else if (!strcmp(t, "sockaddr"))
-		r->kind = AK_SOCKADDR_USER;
-	else if (!strcmp(t, "cred"))
-		r->kind = AK_CRED;
-	else if (!strcmp(t, "linux_binprm"))
-		r->kind = AK_BINPRM;
-	else if (!strcmp(t, "char_buf"))
-		r->kind = AK_BUF_USER;
-	else if (!strcmp(t, "nop"))
-		r->kind = AK_NONE;
-	else if (arg_type_at(pa->arg->type)->cls == AC_INT || arg_type_at(pa->arg->type)->cls == AC_CAP)
-		r->kind = arg_type_at(pa->arg->type)->is_signed ? AK_INT : AK_UINT;
-	else
-		return refuse(x, &pa->arg->pos, "argument type %s is not read by the kernel side", t);
-	if (r->kind == AK_BUF_USER && !pa->arg->has_size_arg)
+	kind = kernel_arg_kind(ti->name, user);
+	if (kind < 0)
+		return refuse(x, &pa->arg->pos, "argument type %s is not read by the kernel side",
+			      ti->name);
+	r->kind = kind;
+	if (ti->cls == AC_INT && kind == AK_INT) {
+		r->kind = ti->is_signed ? AK_INT : AK_UINT;
+		r->int_size = ti->size;
+	}
+	if ((r->kind == AK_BUF_USER || r->kind == AK_BUF_KERNEL) && !pa->arg->has_size_arg)
 		return refuse(x, &pa->arg->pos, "%s needs sizeArgIndex here", "char_buf");
 	return 0;
 }
@@ -452,6 +437,7 @@ static int hook_cfg_build(struct cctx *x, struct hook_cfg *cfg, int hook_id)
 			return -1;
 	for (i = 0; i < cfg->nsel; i++)
 		cfg->uses_binary |= cfg->sel[i].bin_op || cfg->sel[i].pbin_op;
+	cfg->ret_int = ph->lr.ret_int;
 	return 0;
 }
 
@@ -471,14 +457,6 @@ static const char *keep(struct compiled *c, const char *s)
 	return d;
 }
 
-#if defined(__x86_64__)
-#define SYSCALL_PREFIX "__x64_sys_"
-#elif defined(__aarch64__)
-#define SYSCALL_PREFIX "__arm64_sys_"
-#else
-#define SYSCALL_PREFIX "sys_"
-#endif
-
 /* What the formatters print for this hook (Tetragon's names). */
 static int hook_info(struct cctx *x, struct tr_hook_info *in)
 {
@@ -494,7 +472,7 @@ static int hook_info(struct cctx *x, struct tr_hook_info *in)
 	in->policy_name = h->pol->name;
 	in->k8s_namespace = h->pol->kind == POLICY_NAMESPACED ? h->pol->k8s_namespace : NULL;
 	if (x->ph->lr.syscall[0] && h->kind == HOOK_KPROBE)
-		snprintf(fn, sizeof(fn), SYSCALL_PREFIX "%s", x->ph->lr.syscall);
+		syscall_symbol(x->ph->lr.syscall, fn, sizeof(fn), NULL);
 	else
 		snprintf(fn, sizeof(fn), "%s", h->call ? h->call : "");
 	in->function_name = keep(x->c, fn);
@@ -513,22 +491,6 @@ static int hook_info(struct cctx *x, struct tr_hook_info *in)
 	return in->function_name ? 0 : refuse(x, &h->pos, "out of memory (%s)", "hook");
 }
 
-static struct compiled_hook *instance_add(struct cctx *x, const struct hook_cfg *cfg)
-{
-	struct compiled *c = x->c;
-	struct compiled_hook *n = realloc(c->hooks, (c->nhooks + 1) * sizeof(*n));
-
-	if (!n)
-		return NULL;
-	c->hooks = n;
-	n = &c->hooks[c->nhooks++];
-	memset(n, 0, sizeof(*n));
-	n->cfg = *cfg;
-	n->info = cfg->hook_id;
-	n->ph = x->ph;
-	return n;
-}
-
 /* Which argument holds the file name of an open-family syscall, for the
  * path of a failed open; 0xff when it has none. */
 static uint8_t filename_arg(const char *sc)
@@ -540,156 +502,55 @@ static uint8_t filename_arg(const char *sc)
 	return 0xff;
 }
 
-/* Adds syscall sc to the instance: sys_enter always (the arguments as
- * passed), sys_exit too when the result or the returned fd is needed. */
-static int syscall_target(struct cctx *x, struct compiled_hook *ch, const char *sc, bool at_exit)
+/* Syscall tracepoints: sys_enter_X with the arguments as passed, and
+ * sys_exit_X for the result; or sys_exit_X alone when the arguments are
+ * read there from the saved registers. */
+static void syscall_targets(struct compiled_hook *ch, const struct ladder_result *lr)
 {
-	int n = ch->ntargets, nr = syscall_nr(sc);
-
-	if (n == HOOK_MAX_TARGETS || nr < 0)
-		return refuse(x, &x->ph->h->pos, "syscall %s: unknown here or too many syscalls "
-			      "for one hook", sc);
-	snprintf(ch->targets[n], sizeof(ch->targets[n]), "syscalls:sys_enter_%s", sc);
-	if (at_exit || ch->cfg.has_ret) {
-		ch->exit_prog = "sys_exit_hook";
-		snprintf(ch->exit_targets[n], sizeof(ch->exit_targets[n]), "syscalls:sys_exit_%s", sc);
-		ch->cfg.need_exit = 1;
-	}
-	ch->cfg.sc_nr[n] = nr;
-	ch->cfg.sc_fname[n] = filename_arg(sc);
-	ch->ntargets++;
-	return 0;
-}
-
-/* A hook read at exit needs no sys_enter on x86_64: the arguments are in
- * the saved user registers, so the exit program reads them itself (no
- * per-call map update, one tracepoint per syscall). */
-static void exit_only(struct compiled_hook *ch)
-{
-#if defined(__x86_64__)
 	int i;
 
-	if (!ch->exit_prog)
-		return;
-	ch->prog = ch->exit_prog;
-	ch->exit_prog = NULL;
-	for (i = 0; i < ch->ntargets; i++)
-		memcpy(ch->targets[i], ch->exit_targets[i], sizeof(ch->targets[i]));
-	ch->cfg.args_at_exit = 1;
-	ch->cfg.need_exit = 0;
-#else
-	(void)ch;
-#endif
-}
-
-/* "syscalls:sys_enter_X", or an equivalent's "syscalls:sys_exit_{a b}":
- * one instance attached to each syscall's tracepoints. */
-static int syscall_instances(struct cctx *x, const struct hook_cfg *cfg)
-{
-	const struct ladder_result *lr = &x->ph->lr;
-	const char *t = lr->target, *brace = strchr(t, '{');
-	char list[160], *sc, *save;
-	/* an equivalent read at exit ("sys_exit_{..}", "enter+exit_{..}");
-	 * a plain syscall hook only when its return value is asked for */
-	bool at_exit = strstr(t, "sys_exit") || strstr(t, "+exit");
-	struct compiled_hook *ch;
-	int i;
-
-	if (strncmp(t, "syscalls:sys_", 13))
-		return refuse(x, &x->ph->h->pos, "tracepoint %s: the kernel side reads syscall "
-			      "tracepoints and BTF tracepoints only", t);
-	if (!(ch = instance_add(x, cfg)))
-		return refuse(x, &x->ph->h->pos, "out of memory (%s)", t);
-	ch->prog = "sys_enter_hook";
-	/* fd_install is a success only; a failed open still "opens" a path */
-	ch->cfg.ret_nonneg = lr->filter && strstr(lr->filter, "ret >= 0") &&
-			     strcmp(x->ph->h->call ? x->ph->h->call : "", "security_file_open");
+	ch->nsc = lr->nsc;
 	for (i = 0; i < HOOK_MAX_SYSCALLS; i++)
-		ch->cfg.sc_nr[i] = -1;
-	x->c->syscall_hooks = true;
-	if (!brace) {
-		if (syscall_target(x, ch, strchr(t + 13, '_') + 1, at_exit))
-			return -1;
-		exit_only(ch);
-		return 0;
+		ch->cfg.sc_nr[i] = i < lr->nsc ? lr->sc_nr[i] : -1;
+	for (i = 0; i < lr->nsc; i++) {
+		memcpy(ch->sc[i], lr->sc_name[i], sizeof(ch->sc[i]));
+		ch->cfg.sc_fname[i] = filename_arg(lr->sc_name[i]);
 	}
-	snprintf(list, sizeof(list), "%s", brace + 1);
-	list[strcspn(list, "}")] = 0;
-	for (sc = strtok_r(list, " ", &save); sc; sc = strtok_r(NULL, " ", &save))
-		if (syscall_target(x, ch, sc, at_exit))
-			return -1;
-	exit_only(ch);
-	return 0;
+	ch->on_enter = lr->sc_when != SC_EXIT;
+	ch->on_exit = lr->sc_when != SC_ENTER;
+	ch->cfg.need_exit = lr->sc_when == SC_ENTER_EXIT;
+	ch->cfg.args_at_exit = lr->sc_when == SC_EXIT;
 }
 
-static int btf_tp_instance(struct cctx *x, struct hook_cfg *cfg)
+/* One program instance for the hook, typed by the ladder's choice. */
+static int instance(struct cctx *x, const struct hook_cfg *cfg)
 {
 	const struct ladder_result *lr = &x->ph->lr;
-	const char *ev = strchr(lr->target, ':') ? strchr(lr->target, ':') + 1 : lr->target;
-	const char *call = x->ph->h->call ? x->ph->h->call : "";
-	struct compiled_hook *ch;
+	struct compiled *c = x->c;
+	struct compiled_hook *ch = realloc(c->hooks, (c->nhooks + 1) * sizeof(*ch));
 
-	if (lr->syscall_nr >= 0 || !strncmp(lr->target, "raw_syscalls", 12))
-		return refuse(x, &x->ph->h->pos, "%s: raw_syscalls with a syscall-number filter "
-			      "is not run by the kernel side yet", lr->target);
-	if (!strcmp(ev, "inet_sock_set_state")) {
-		if (!strcmp(call, "tcp_connect"))
-			cfg->sock_state = TCP_SYN_SENT;
-		else if (!strcmp(call, "tcp_close"))
-			cfg->sock_state = TCP_CLOSE;
-		else
-			return refuse(x, &x->ph->h->pos, "%s on inet_sock_set_state: no state "
-				      "to fire on", call);
-	}
-	if (!(ch = instance_add(x, cfg)))
-		return refuse(x, &x->ph->h->pos, "out of memory (%s)", ev);
-	ch->prog = cfg->sock_state ? "sock_state_hook" : "raw_tp_hook";
-	snprintf(ch->targets[0], sizeof(ch->targets[0]), "%.95s", ev);
-	ch->ntargets = 1;
-	return 0;
-}
-
-static int probe_instance(struct cctx *x, struct hook_cfg *cfg)
-{
-	const struct ladder_result *lr = &x->ph->lr;
-	struct compiled_hook *ch;
-
-	cfg->syscall_regs = lr->syscall[0] != 0;
-	if (lr->exit_mech == MECH_KRETPROBE || lr->exit_mech == MECH_URETPROBE)
-		cfg->need_exit = 1;
-	if (!(ch = instance_add(x, cfg)))
+	if (!ch)
 		return refuse(x, &x->ph->h->pos, "out of memory (%s)", lr->target);
-	ch->prog = lr->mech == MECH_UPROBE ? "uprobe_hook" : "kprobe_hook";
-	if (lr->exit_mech == MECH_KRETPROBE)
-		ch->exit_prog = "kretprobe_hook";
-	ch->ntargets = 1;
-	if (lr->mech == MECH_UPROBE) {
-		snprintf(ch->targets[0], sizeof(ch->targets[0]), "%s",
-			 x->ph->h->path ? x->ph->h->path : "");
-		snprintf(ch->symbol, sizeof(ch->symbol), "%s", x->ph->h->call ? x->ph->h->call : "");
-	} else {
-		snprintf(ch->targets[0], sizeof(ch->targets[0]), "%.95s", lr->target);
-		snprintf(ch->exit_targets[0], sizeof(ch->exit_targets[0]), "%.95s", lr->target);
+	c->hooks = ch;
+	ch = &c->hooks[c->nhooks++];
+	memset(ch, 0, sizeof(*ch));
+	ch->cfg = *cfg;
+	ch->info = cfg->hook_id;
+	ch->ph = x->ph;
+	ch->mech = lr->mech;
+	ch->exit_mech = lr->exit_mech;
+	snprintf(ch->attach, sizeof(ch->attach), "%s", lr->attach);
+	snprintf(ch->path, sizeof(ch->path), "%s", x->ph->h->path ? x->ph->h->path : "");
+	ch->cfg.sock_state = lr->sock_state;
+	ch->cfg.syscall_regs = lr->syscall_regs;
+	ch->cfg.ret_nonneg = lr->ret_nonneg;
+	ch->cfg.fn_nargs = lr->fn_nargs > 0 ? lr->fn_nargs : 0;
+	ch->cfg.need_exit = lr->exit_mech == MECH_KRETPROBE || lr->exit_mech == MECH_URETPROBE;
+	if (lr->mech == MECH_TRACEPOINT) {
+		syscall_targets(ch, lr);
+		c->syscall_hooks = true;
 	}
 	return 0;
-}
-
-static int instances(struct cctx *x, struct hook_cfg *cfg, int hook_id)
-{
-	(void)hook_id;
-	switch (x->ph->lr.mech) {
-	case MECH_TRACEPOINT:
-		return syscall_instances(x, cfg);
-	case MECH_TP_BTF:
-	case MECH_RAW_TP:
-		return btf_tp_instance(x, cfg);
-	case MECH_KPROBE:
-	case MECH_UPROBE:
-		return probe_instance(x, cfg);
-	default:
-		return refuse(x, &x->ph->h->pos, "the %s mechanism is not run by the kernel "
-			      "side yet", mech_name(x->ph->lr.mech));
-	}
 }
 
 int compile_plan(const struct plan *p, struct compiled **out, struct diag *d)
@@ -710,7 +571,7 @@ int compile_plan(const struct plan *p, struct compiled **out, struct diag *d)
 		if (x.ph->skipped)
 			continue;
 		if (hook_cfg_build(&x, &cfg, c->ninfos) || hook_info(&x, &c->infos[c->ninfos]) ||
-		    instances(&x, &cfg, c->ninfos))
+		    instance(&x, &cfg))
 			goto fail;
 		c->ninfos++;
 	}

@@ -8,18 +8,17 @@
 #include "output/event.h"
 #include "policy/plan.h"
 
-#define HOOK_MAX_TARGETS HOOK_MAX_SYSCALLS
-
-/* One instance of generic.bpf.c: a program, maybe its exit twin, each
- * attached to one or more targets (an equivalent spans several syscalls). */
+/* One instance of generic.bpf.c: the program of the chosen mechanism,
+ * maybe an exit twin, and typed attach targets. */
 struct compiled_hook {
 	struct hook_cfg cfg;
-	const char *prog; /* "sys_enter_hook", "sock_state_hook", ... */
-	const char *exit_prog; /* NULL, or "sys_exit_hook" / "kretprobe_hook" */
-	char targets[HOOK_MAX_TARGETS][96]; /* "syscalls:sys_enter_openat", ... */
-	char exit_targets[HOOK_MAX_TARGETS][96];
-	int ntargets; /* exit_targets has as many when exit_prog is set */
-	char symbol[128]; /* uprobes */
+	enum mech mech; /* the entry (or only) program */
+	enum mech exit_mech; /* MECH_NONE, MECH_KRETPROBE, MECH_URETPROBE, MECH_TRACEPOINT */
+	char attach[128]; /* function, LSM hook, BTF tracepoint or uprobe symbol */
+	char path[256]; /* uprobe binary */
+	int nsc; /* syscall tracepoints: syscalls:sys_{enter,exit}_<sc[i]> */
+	char sc[HOOK_MAX_SYSCALLS][32];
+	bool on_enter, on_exit; /* which of the two each syscall attaches */
 	int info; /* index of its printing info in compiled.infos */
 	const struct plan_hook *ph;
 };

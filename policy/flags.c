@@ -1,9 +1,10 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* flags.c - -p/-e/--pid/--binary/... flags: an argp child that builds the same model as YAML. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "bpf/probe.h"
+#include "policy/probe.h"
 #include "policy/flags.h"
 #include "policy/presets.h"
 #include "policy/compile.h"
@@ -12,6 +13,7 @@
 enum {
 	OPT_PID = 0x200, OPT_BINARY, OPT_HOST, OPT_CONTAINER, OPT_PATH_PREFIX,
 	OPT_DADDR, OPT_DPORT, OPT_MONITOR, OPT_CHECK, OPT_PRINT_POLICY, OPT_LIST_PRESETS,
+	OPT_HOOKS,
 };
 
 static const struct argp_option opts[] = {
@@ -28,6 +30,8 @@ static const struct argp_option opts[] = {
 	{ "dport", OPT_DPORT, "PORT", 0, "connect: only to this port or MIN:MAX (repeatable)", 0 },
 	{ "monitor", OPT_MONITOR, NULL, 0, "Report enforcement actions (Sigkill, Signal, Override) instead of acting", 0 },
 	{ "check", OPT_CHECK, NULL, 0, "Check the policy on this kernel, print the plan, exit", 0 },
+	{ "hooks", OPT_HOOKS, "RUNGS", 0, "Kernel-function and LSM hooks may use only these rungs: auto "
+	  "(default) or a list of lsm, fentry, kprobe, equivalent", 0 },
 	{ "print-policy", OPT_PRINT_POLICY, NULL, 0, "Print the loaded policy as TracingPolicy YAML, exit", 0 },
 	{ 0 },
 };
@@ -123,6 +127,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 	case OPT_MONITOR: o->monitor = true; return 0;
 	case OPT_CHECK: o->check = true; return 0;
 	case OPT_PRINT_POLICY: o->print_policy = true; return 0;
+	case OPT_HOOKS:
+		if (rungs_parse(arg, &o->rungs))
+			return flag_error(o, st, "--hooks takes auto or a list of lsm, fentry, "
+					  "kprobe and equivalent, not \"%.64s\"", arg);
+		return 0;
 	default: return ARGP_ERR_UNKNOWN;
 	}
 }
@@ -337,7 +346,7 @@ int policy_check_main(struct policy_opts *o, FILE *out, FILE *err)
 	}
 	probe_kernel(&kf, PROBE_MOUNT_TRACEFS);
 	/* compiling too: a plan the kernel side cannot run is refused here */
-	if (plan_build(ps, &kf, o->monitor, &pl, &d) || compile_plan(pl, &cp, &d)) {
+	if (plan_build(ps, &kf, o->monitor, o->rungs, &pl, &d) || compile_plan(pl, &cp, &d)) {
 		fprintf(err, "tracer: %s\n", d.msg);
 		rc = 2;
 	} else {

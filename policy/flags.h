@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* flags.h - policy command-line flags (an argp child) and loading files + flags into one model. */
 #ifndef TRACER_FLAGS_H
 #define TRACER_FLAGS_H
@@ -30,6 +31,7 @@ struct policy_opts {
 	int ndports;
 	bool host, container;
 	bool monitor, check, print_policy;
+	unsigned rungs;				/* --hooks: enum rung bits; 0: all */
 	char error[256];			/* a flag error found while parsing */
 };
 

@@ -190,9 +190,9 @@ static const struct arg_type_info arg_types[] = {
 	T("uint64", AC_INT, 8, 0, 1),	T("size_t", AC_INT, 8, 0, 1),
 	T("long", AC_INT, 8, 1, 1),	T("sint64", AC_INT, 8, 1, 1),
 	T("int64", AC_INT, 8, 1, 1),	T("char_buf", AC_STR, 0, 0, 1),
-	T("char_iovec", AC_STR, 0, 0, 0), T("skb", AC_SOCK, 0, 0, 0),
+	T("char_iovec", AC_STR, 0, 0, 0), T("skb", AC_SOCK, 0, 0, 1),
 	T("sock", AC_SOCK, 0, 0, 1),	T("sockaddr", AC_SOCKADDR, 0, 0, 1),
-	T("socket", AC_SOCK, 0, 0, 0),	T("sockaddr_un", AC_OTHER, 0, 0, 0),
+	T("socket", AC_SOCK, 0, 0, 1),	T("sockaddr_un", AC_OTHER, 0, 0, 0),
 	T("string", AC_STR, 0, 0, 1),	T("fd", AC_FILE, 0, 0, 1),
 	T("file", AC_FILE, 0, 0, 1),	T("filename", AC_STR, 0, 0, 1),
 	T("path", AC_FILE, 0, 0, 1),	T("nop", AC_OTHER, 0, 0, 1),
@@ -206,7 +206,7 @@ static const struct arg_type_info arg_types[] = {
 	T("cap_permitted", AC_CAP, 8, 0, 1), T("cap_effective", AC_CAP, 8, 0, 1),
 	T("linux_binprm", AC_FILE, 0, 0, 1), T("data_loc", AC_STR, 0, 0, 0),
 	T("net_device", AC_STR, 0, 0, 0), T("bpf_cmd", AC_INT, 4, 1, 0),
-	T("dentry", AC_FILE, 0, 0, 0),	T("bpf_prog", AC_OTHER, 0, 0, 0),
+	T("dentry", AC_FILE, 0, 0, 1),	T("bpf_prog", AC_OTHER, 0, 0, 0),
 };
 #undef T
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* plan.c - plan each hook on this kernel through the ladder, and the --check report. */
 #include <arpa/inet.h>
 #include <stdlib.h>
@@ -36,7 +37,8 @@ static uint32_t field_mask(const struct pol_hook *h)
 	return m;
 }
 
-static void make_req(const struct pol_hook *h, bool monitor, struct ladder_req *rq)
+static void make_req(const struct pol_hook *h, bool monitor, unsigned rungs,
+		     struct ladder_req *rq)
 {
 	static const enum hook_req kinds[] = { REQ_FUNC, REQ_TRACEPOINT, REQ_LSM, REQ_UPROBE };
 
@@ -51,6 +53,7 @@ static void make_req(const struct pol_hook *h, bool monitor, struct ladder_req *
 	rq->want_ret = h->ret;
 	rq->want_override = !monitor && find_override(h);
 	rq->field_mask = h->kind == HOOK_TRACEPOINT ? field_mask(h) : 0;
+	rq->rungs = rungs ? rungs : RUNG_ALL;
 }
 
 static int plan_args(const struct kernel_features *kf, struct plan_hook *ph, struct diag *d)
@@ -78,8 +81,8 @@ static int plan_args(const struct kernel_features *kf, struct plan_hook *ph, str
 	return 0;
 }
 
-static int plan_hook(const struct kernel_features *kf, bool monitor, const struct pol_hook *h,
-		     struct plan_hook *ph, struct diag *d)
+static int plan_hook(const struct kernel_features *kf, bool monitor, unsigned rungs,
+		     const struct pol_hook *h, struct plan_hook *ph, struct diag *d)
 {
 	const struct pol_action *ov;
 
@@ -90,7 +93,7 @@ static int plan_hook(const struct kernel_features *kf, bool monitor, const struc
 			   "it needs ftrace-listed kprobes", h->from_list);
 		return -1;
 	}
-	make_req(h, ph->monitor, &ph->rq);
+	make_req(h, ph->monitor, rungs, &ph->rq);
 	if (ladder_choose(kf, &ph->rq, &ph->lr)) {
 		if (ph->lr.not_found && h->ignore_not_found) {
 			ph->skipped = true;
@@ -106,7 +109,7 @@ static int plan_hook(const struct kernel_features *kf, bool monitor, const struc
 }
 
 int plan_build(const struct policy_set *ps, const struct kernel_features *kf, bool monitor,
-	       struct plan **out, struct diag *d)
+	       unsigned rungs, struct plan **out, struct diag *d)
 {
 	struct plan *p = calloc(1, sizeof(*p));
 	int i, j, n = 0;
@@ -121,10 +124,12 @@ int plan_build(const struct policy_set *ps, const struct kernel_features *kf, bo
 	p->ps = ps;
 	p->kf = kf;
 	p->monitor = monitor;
+	p->rungs = rungs;
 	*out = p;
 	for (i = 0; i < ps->npols; i++)
 		for (j = 0; j < ps->pols[i]->nhooks; j++)
-			if (plan_hook(kf, monitor, &ps->pols[i]->hooks[j], &p->hooks[p->nhooks++], d))
+			if (plan_hook(kf, monitor, rungs, &ps->pols[i]->hooks[j],
+				      &p->hooks[p->nhooks++], d))
 				return -1;
 	return 0;
 }
@@ -294,11 +299,10 @@ static void print_hook(FILE *o, const struct plan_hook *ph)
 	}
 	print_ladder(o, r);
 	fprintf(o, "    mechanism: %s %s\n", mech_name(r->mech), r->target);
-	if (r->exit_mech)
-		fprintf(o, "    exit: %s %s\n", mech_name(r->exit_mech),
-			r->exit_target[0] ? r->exit_target : r->target);
-	if (r->syscall_nr >= 0)
-		fprintf(o, "    filter: syscall nr == %d (%s)\n", r->syscall_nr, r->syscall);
+	if (r->exit_mech && r->mech != MECH_TRACEPOINT)
+		fprintf(o, "    exit: %s %s\n", mech_name(r->exit_mech), r->target);
+	if (r->can_override && ph->rq.want_override)
+		fprintf(o, "    override: by the %s program's return value\n", mech_name(r->mech));
 	if (r->eq)
 		fprintf(o, "    equivalent: %s\n", r->note);
 	if (r->filter)

@@ -1,11 +1,12 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* plan.h - the checked model planned onto this kernel: per hook a mechanism and arg recipe. */
 #ifndef TRACER_PLAN_H
 #define TRACER_PLAN_H
 
 #include <stdio.h>
 
-#include "bpf/ladder.h"
-#include "bpf/probe.h"
+#include "policy/ladder.h"
+#include "policy/probe.h"
 #include "policy/policy.h"
 
 struct plan_arg {
@@ -29,13 +30,15 @@ struct plan {
 	const struct policy_set *ps;
 	const struct kernel_features *kf;
 	bool monitor;
+	unsigned rungs;
 	struct plan_hook *hooks;
 	int nhooks;
 };
 
 /* 0, or -1 with the first refusal in d ("file:line:col: why"). */
+/* rungs: the enum rung bits --hooks allows (0: all). */
 int plan_build(const struct policy_set *ps, const struct kernel_features *kf, bool monitor,
-	       struct plan **out, struct diag *d);
+	       unsigned rungs, struct plan **out, struct diag *d);
 void plan_free(struct plan *p);
 /* --check text: per policy and hook the mechanism and why, expansions, selectors. */
 int plan_print_check(FILE *out, const struct plan *p);

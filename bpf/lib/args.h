@@ -69,6 +69,15 @@ static __always_inline __u32 put_path(struct hook_heap *h, const struct path *p,
 	return n ? n - 1 : 0;
 }
 
+/* A dentry's path inside its own file system (no mount to cross). */
+static __always_inline __u32 put_dentry(struct hook_heap *h, struct dentry *d, __u8 *flags)
+{
+	struct path p = {};
+
+	p.dentry = d;
+	return put_path(h, &p, flags);
+}
+
 static __always_inline __u32 put_file(struct hook_heap *h, struct file *f, __u8 *flags)
 {
 	if (!f) {
@@ -85,6 +94,44 @@ static __always_inline __u32 put_sock(struct hook_heap *h, struct sock *sk)
 		h->si.state = h->tp_state;
 	bpf_probe_read_kernel(arg_data(h), sizeof(h->si), &h->si);
 	return sizeof(h->si);
+}
+
+/* A packet's addresses, protocol and ports, from its IP header and (TCP,
+ * UDP) the first four bytes of its transport header. */
+static __always_inline __u32 put_skb(struct hook_heap *h, struct sk_buff *skb)
+{
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	__u16 nh = BPF_CORE_READ(skb, network_header), th = BPF_CORE_READ(skb, transport_header);
+	struct sock_info *si = &h->si;
+	__u16 ports[2] = {};
+	__u8 ver = 0;
+
+	__builtin_memset(si, 0, sizeof(*si));
+	bpf_probe_read_kernel(&ver, 1, head + nh);
+	if (ver >> 4 == 4) {
+		struct iphdr ip = {};
+
+		bpf_probe_read_kernel(&ip, sizeof(ip), head + nh);
+		si->family = AF_INET;
+		si->protocol = ip.protocol;
+		__builtin_memcpy(si->saddr, &ip.saddr, 4);
+		__builtin_memcpy(si->daddr, &ip.daddr, 4);
+	} else if (ver >> 4 == 6) {
+		struct ipv6hdr ip6 = {};
+
+		bpf_probe_read_kernel(&ip6, sizeof(ip6), head + nh);
+		si->family = AF_INET6;
+		si->protocol = ip6.nexthdr;
+		__builtin_memcpy(si->saddr, &ip6.saddr, 16);
+		__builtin_memcpy(si->daddr, &ip6.daddr, 16);
+	}
+	if ((si->protocol == 6 || si->protocol == 17) && th != 0xffff &&
+	    !bpf_probe_read_kernel(ports, sizeof(ports), head + th)) {
+		si->sport = __builtin_bswap16(ports[0]);
+		si->dport = __builtin_bswap16(ports[1]);
+	}
+	bpf_probe_read_kernel(arg_data(h), sizeof(*si), si);
+	return sizeof(*si);
 }
 
 /* An fd: a socket shows its tuple, anything else its path. */
@@ -194,14 +241,48 @@ static __always_inline __u64 arg_raw(struct hook_heap *h, __u8 src, __u8 index)
 	}
 }
 
+/* An integer argument as wide as its type: a 32-bit int in a 64-bit
+ * register or trampoline slot may carry garbage above bit 31. */
+static __always_inline __s64 int_value(__u64 v, __u8 kind, __u8 size)
+{
+	if (size == 4)
+		return kind == AK_UINT ? (__s64)(__u32)v : (__s64)(__s32)v;
+	if (size == 2)
+		return kind == AK_UINT ? (__s64)(__u16)v : (__s64)(__s16)v;
+	if (size == 1)
+		return kind == AK_UINT ? (__s64)(__u8)v : (__s64)(__s8)v;
+	return v;
+}
+
+/* A length-bounded copy of bytes; the length from another argument. */
+static __always_inline __u32 put_buf(struct hook_heap *h, int i, __u64 v, bool user, __u8 *flags)
+{
+	__u32 max = h->raw[cfg.args[i].size_index & 7];
+	long r;
+
+	if (max > cfg.args[i].max_len)
+		max = cfg.args[i].max_len, *flags |= ARG_F_TRUNC;
+	if (max > ARG_STR_MAX)
+		max = ARG_STR_MAX, *flags |= ARG_F_TRUNC;
+	barrier_var(max);
+	max &= ARG_STR_MAX * 2 - 1;
+	r = user ? bpf_probe_read_user(arg_data(h), max, (void *)v) :
+		   bpf_probe_read_kernel(arg_data(h), max, (void *)v);
+	if (r)
+		*flags |= ARG_F_FAILED, max = 0;
+	return max;
+}
+
 /* Reads argument i per its recipe; rodata makes the switch constant. */
 static __always_inline void read_arg(struct hook_heap *h, int i)
 {
 	__u8 kind = cfg.args[i].kind, src = cfg.args[i].src, flags = 0;
 	__u64 v = arg_raw(h, src, cfg.args[i].index);
-	__u32 len = 0, max;
+	__u32 len = 0;
 	long r;
 
+	if (kind == AK_INT || kind == AK_UINT)
+		v = int_value(v, kind, cfg.args[i].int_size);
 	h->ival[i & 7] = v;
 	switch (kind) {
 	case AK_INT:
@@ -241,25 +322,32 @@ static __always_inline void read_arg(struct hook_heap *h, int i)
 	case AK_SOCK:
 		len = put_sock(h, (struct sock *)v);
 		break;
+	case AK_SKB:
+		kind = AK_SOCK;
+		len = put_skb(h, (struct sk_buff *)v);
+		break;
+	case AK_DENTRY:
+		kind = AK_PATH;
+		len = put_dentry(h, (struct dentry *)v, &flags);
+		break;
+	case AK_SOCKET:
+		kind = AK_SOCK;
+		len = put_sock(h, BPF_CORE_READ((struct socket *)v, sk));
+		break;
 	case AK_SOCKADDR_USER:
-		sockaddr_read((void *)v, &h->si);
+	case AK_SOCKADDR:
+		sockaddr_read((void *)v, &h->si, kind == AK_SOCKADDR_USER);
 		bpf_probe_read_kernel(arg_data(h), sizeof(h->si), &h->si);
 		len = sizeof(h->si);
+		kind = AK_SOCKADDR_USER;
 		break;
 	case AK_CRED:
 		len = put_cred(h, (struct cred *)v);
 		break;
 	case AK_BUF_USER:
-		max = h->raw[cfg.args[i].size_index & 7];
-		if (max > cfg.args[i].max_len)
-			max = cfg.args[i].max_len, flags |= ARG_F_TRUNC;
-		if (max > ARG_STR_MAX)
-			max = ARG_STR_MAX, flags |= ARG_F_TRUNC;
-		barrier_var(max);
-		max &= ARG_STR_MAX * 2 - 1;
-		if (bpf_probe_read_user(arg_data(h), max, (void *)v))
-			flags |= ARG_F_FAILED, max = 0;
-		len = max;
+	case AK_BUF_KERNEL:
+		len = put_buf(h, i, v, kind == AK_BUF_USER, &flags);
+		kind = AK_BUF_USER;
 		break;
 	}
 	arg_close(h, i, kind, flags, len);

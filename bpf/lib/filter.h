@@ -341,24 +341,40 @@ static __always_inline __u32 selector_candidates(struct hook_heap *h)
 	return mask;
 }
 
-/* The first candidate whose argument filters all hold, -1 if none. */
+/* Do all of selector s's argument filters hold? A subprogram: the filter
+ * code exists once and is verified per call, where s is a constant. */
+static __noinline bool selector_holds(struct hook_heap *h, int s)
+{
+	int k;
+
+	if (s >= HOOK_MAX_SELECTORS || s >= cfg.nsel)
+		return false;
+#pragma unroll
+	for (k = 0; k < SEL_MAX_FILTERS; k++)
+		if (k < cfg.sel[s].nfilters && !match_filter(h, s, k))
+			return false;
+	return true;
+}
+
+/* The first candidate whose argument filters all hold, -1 if none.
+ * Written out, not a loop: kernels before 6.4 refuse a loop whose head
+ * follows a call (the verifier's back-edge check), and clang will not
+ * unroll five copies of the filters. */
+_Static_assert(HOOK_MAX_SELECTORS == 5, "selector_pick tries five selectors");
 static __always_inline int selector_pick(struct hook_heap *h, __u32 mask)
 {
-	int s, k;
-
 	if (!cfg.nsel)
 		return 0;
-#pragma unroll
-	for (s = 0; s < HOOK_MAX_SELECTORS; s++) {
-		bool ok = s < cfg.nsel && (mask & (1u << s));
-
-#pragma unroll
-		for (k = 0; k < SEL_MAX_FILTERS; k++)
-			if (ok && k < cfg.sel[s].nfilters && !match_filter(h, s, k))
-				ok = false;
-		if (ok)
-			return s;
-	}
+	if ((mask & 1) && selector_holds(h, 0))
+		return 0;
+	if ((mask & 2) && selector_holds(h, 1))
+		return 1;
+	if ((mask & 4) && selector_holds(h, 2))
+		return 2;
+	if ((mask & 8) && selector_holds(h, 3))
+		return 3;
+	if ((mask & 16) && selector_holds(h, 4))
+		return 4;
 	return -1;
 }
 

@@ -31,9 +31,9 @@ static __always_inline void sock_read(struct sock *sk, struct sock_info *si)
 	}
 }
 
-/* A user struct sockaddr (connect/bind argument): family, port, address
- * go to the destination side. */
-static __always_inline void sockaddr_read(const void *uaddr, struct sock_info *si)
+/* A struct sockaddr (connect/bind argument) in user or kernel memory:
+ * family, port, address go to the destination side. */
+static __always_inline void sockaddr_read(const void *uaddr, struct sock_info *si, bool user)
 {
 	struct {
 		__u16 family;
@@ -43,7 +43,8 @@ static __always_inline void sockaddr_read(const void *uaddr, struct sock_info *s
 	} sa = {};
 
 	__builtin_memset(si, 0, sizeof(*si));
-	if (bpf_probe_read_user(&sa, sizeof(sa), uaddr))
+	if (user ? bpf_probe_read_user(&sa, sizeof(sa), uaddr) :
+		   bpf_probe_read_kernel(&sa, sizeof(sa), uaddr))
 		return;
 	si->family = sa.family;
 	si->dport = __builtin_bswap16(sa.port);

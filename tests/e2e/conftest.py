@@ -16,6 +16,13 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("TRACER", os.path.join(ROOT, "build", "tracer"))
 CGROOT = "/sys/fs/cgroup/unified" if os.path.isdir("/sys/fs/cgroup/unified") else "/sys/fs/cgroup"
+# The rungs the tracer may use for kernel-function and LSM hooks (--hooks):
+# the kernel matrix (tests/vm) runs the suite once per rung a kernel offers.
+HOOKS = os.environ.get("TRACER_TEST_HOOKS", "")
+# Interactive shells the tests start (bash -i reverse shells) must not run
+# the machine's own ~/.bashrc: its start-up work outlasts a test's timeout
+# under emulation, and a test must not depend on it anyway.
+os.environ["HOME"] = tempfile.mkdtemp(prefix="tracer-e2e-home-")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -38,6 +45,8 @@ class Tracer:
 
     def __init__(self, *args, ready_timeout=20):
         self.args = [BIN, *args]
+        if HOOKS and not any(a.startswith("--hooks") for a in args) and "-r" not in args:
+            self.args.append("--hooks=" + HOOKS)
         self.out = tempfile.TemporaryFile()
         self.err = tempfile.TemporaryFile()
         self.ready_timeout = ready_timeout

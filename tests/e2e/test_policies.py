@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import BIN, Tracer, find, in_container, mark, run
+from conftest import BIN, HOOKS, Tracer, find, in_container, mark, run
 
 HEAD = """apiVersion: cilium.io/v1alpha1
 kind: TracingPolicy
@@ -78,8 +78,10 @@ def test_string_operators_on_open(tmp_path, op, values, hit, miss):
 
 
 def test_failed_open_reports_path_made_absolute(tmp_path):
+    """The equivalent's own semantics (security_file_open itself never sees
+    an open whose lookup failed), so that rung is forced."""
     p = policy(tmp_path, "failed-open", OPEN.format(op="Prefix", values=vals(str(tmp_path))))
-    with Tracer("-o", "json", "-p", p) as tr:
+    with Tracer("-o", "json", "--hooks=equivalent", "-p", p) as tr:
         run(["cat", "does-not-exist"], cwd=tmp_path)
     got = kprobes(tr, "failed-open")
     paths = [a.get("file_arg", {}).get("path") for e in got for a in args_of(e)]
@@ -365,7 +367,7 @@ def test_no_policy_attaches_no_syscall_hook(tmp_path):
     assert kinds.count("anon_inode:bpf_link") == 5  # exec, exit, fork, cgroup moves, the iterator
     assert "anon_inode:[perf_event]" not in kinds
     p = policy(tmp_path, "with-open", OPEN.format(op="Equal", values=vals("/nope")))
-    with Tracer("-o", "json", "-p", p) as tr:
+    with Tracer("-o", "json", "--hooks=equivalent", "-p", p) as tr:
         kinds = attached_kinds(tr.p.pid)
     assert "anon_inode:[perf_event]" in kinds  # the open-family syscall tracepoints
 
@@ -377,7 +379,39 @@ def test_check_refuses_what_it_cannot_run(tmp_path):
         argError: -1
 """
     p = policy(tmp_path, "override", body)
-    r = run([BIN, "--check", "-p", p])
+    # neither an equivalent nor a kprobe (no bpf_override_return on stock
+    # kernels) can change a return value: refused, in one line
+    r = run([BIN, "--check", "--hooks=equivalent,kprobe", "-p", p])
     assert r.returncode == 2 and b"override.yaml" in r.stderr and len(r.stderr.splitlines()) == 1
-    r = run([BIN, "--check", "--monitor", "-p", p])
+    r = run([BIN, "--check", "--monitor", "--hooks=equivalent", "-p", p])
     assert r.returncode == 0
+
+
+@pytest.mark.parametrize("rungs", [None, "fentry"])
+def test_override_denies_where_the_kernel_can(tmp_path, rungs):
+    """Override through BPF LSM, or (rungs=fentry) fmod_ret: the open
+    fails with the policy's error and the event says so; skipped on
+    kernels without either (this project's development kernel refuses
+    both)."""
+    hooks = rungs or HOOKS
+    (tmp_path / "deny").mkdir()
+    (tmp_path / "deny" / "f").write_text("x")
+    (tmp_path / "ok").write_text("x")
+    body = OPEN.format(op="Prefix", values=vals(f"{tmp_path}/deny")).rstrip("\n") + """
+      matchActions:
+      - action: Override
+        argError: -13
+"""
+    p = policy(tmp_path, "override-deny", body)
+    flags = ["--hooks=" + hooks] if hooks else []
+    chk = run([BIN, "--check", *flags, "-p", p])
+    if chk.returncode != 0:
+        pytest.skip("no BPF LSM or fmod_ret on this kernel or rung: " + chk.stderr.decode()[:200])
+    assert b"override: by the " + (b"fmod_ret" if rungs else b"") in chk.stdout
+    with Tracer("-o", "json", *flags, "-p", p) as tr:
+        denied = run(["cat", f"{tmp_path}/deny/f"])
+        allowed = run(["cat", f"{tmp_path}/ok"])
+    assert denied.returncode != 0 and b"Permission denied" in denied.stderr
+    assert allowed.returncode == 0 and allowed.stdout == b"x"
+    got = kprobes(tr, "override-deny")
+    assert got and any(e["process_kprobe"].get("action") == "KPROBE_ACTION_OVERRIDE" for e in got), got[:1]

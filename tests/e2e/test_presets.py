@@ -132,17 +132,19 @@ def test_suspicious_commands_host_and_container(tag):
         # plain program in a container
         sh(f"/usr/bin/dash -c 'true {n_host}'")
         in_container(f"/usr/bin/true {n_ct}; true")
+    # the executed file is the linux_binprm argument; the process is the
+    # caller on fentry/LSM (before the exec) and the new image on the
+    # equivalent (after it), so only the argument is asserted
     h = hits(tr, "suspicious-commands", text=t_host,
-             pred=lambda b: proc(b).get("binary") == "/usr/bin/curl")
+             pred=lambda b: "/usr/bin/curl" in args_text(b))
     assert h and is_host(h[0]) is True, "host curl not reported"
-    assert "/usr/bin/curl" in args_text(h[0])
     c = hits(tr, "suspicious-commands", text=t_ct,
-             pred=lambda b: proc(b).get("binary") == "/usr/bin/wget")
+             pred=lambda b: "/usr/bin/wget" in args_text(b))
     assert c and is_host(c[0]) is False, "container wget not reported"
     bad = hits(tr, "suspicious-commands", text=n_host)
     assert not bad, f"host shell reported: {brief(bad)}"
     bad = hits(tr, "suspicious-commands", text=n_ct,
-               pred=lambda b: proc(b).get("binary") == "/usr/bin/true")
+               pred=lambda b: "/usr/bin/true" in args_text(b))
     assert not bad, f"container true reported: {brief(bad)}"
 
 
@@ -292,7 +294,7 @@ def test_k8s_api(tag):
 def test_docker_socket(tag):
     t1, t2, n1, n2 = mark("ds"), mark("dc"), mark("dn"), mark("dh")
     opath = (f"{PY} -c \"import os,socket; s=socket.socket(socket.AF_UNIX); s.bind('/run/docker.sock')\n"
-             f"os.open('/var/run/docker.sock', os.O_PATH)\n# {{}}\"")
+             f"try: os.open('/var/run/docker.sock', os.O_RDONLY)\nexcept OSError: pass\n# {{}}\"")
     with Tracer("-o", "json", "-P", "docker-socket") as tr:
         in_container("mount -t tmpfs none /run && " + opath.format(t1))
         in_container(f"mkdir -p /tmp/{t2} && cp /usr/bin/true /tmp/{t2}/docker && /tmp/{t2}/docker; rm -rf /tmp/{t2}")

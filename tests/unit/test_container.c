@@ -701,6 +701,36 @@ static void test_cache_reads_once(void **state)
 	mkdir(root, 0700);
 }
 
+/* A container seen before its runtime wrote the state: a miss is not kept
+ * for good; it is read again after 1, 2, 4, ... lookups, then given up. */
+static void test_state_written_late(void **state)
+{
+	const struct container_info *ci;
+	struct container_stats st;
+	struct container_cache *c;
+	int i;
+
+	(void)state;
+	c = cache(0);
+	ci = container_lookup(c, "/machine.slice/libpod-" ID_A ".scope");
+	assert_string_equal(ci->name, "");
+	put_str(RUN_OC_DIR "volatile-containers.json",
+		"[{\"id\":\"" ID_A "\",\"names\":[],\"metadata\":\"{\\\"name\\\":\\\"late\\\","
+		"\\\"image-name\\\":\\\"busybox\\\"}\"}]");
+	ci = container_lookup(c, "/machine.slice/libpod-" ID_A ".scope");
+	assert_string_equal(ci->name, "late");
+	assert_string_equal(ci->image, "busybox");
+	/* a container whose state never appears: read at most 13 times */
+	for (i = 0; i < 20000; i++)
+		ci = container_lookup(c, "/machine.slice/libpod-" ID_B ".scope");
+	assert_string_equal(ci->name, "");
+	container_cache_stats(c, &st);
+	assert_int_equal(st.loads, 2 + 1 + 12);
+	container_cache_free(c);
+	rm_rf(root);
+	mkdir(root, 0700);
+}
+
 /* Bounded: past max_containers the least recently used is evicted, and a
  * cached path whose container slot was reused finds its own again. */
 static void test_cache_eviction(void **state)
@@ -871,6 +901,7 @@ int main(void)
 	    cmocka_unit_test(test_crio),
 	    cmocka_unit_test(test_docker),
 	    cmocka_unit_test(test_podman),
+	    cmocka_unit_test(test_state_written_late),
 	    cmocka_unit_test(test_bare_id_runtime),
 	    cmocka_unit_test(test_bad_state_files),
 	    cmocka_unit_test(test_bad_file_kinds),

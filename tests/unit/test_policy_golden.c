@@ -60,6 +60,7 @@ static void fake_kernel(struct kernel_features *kf)
 		[F_OVERRIDE] = FEAT_YES, [F_FENTRY] = FEAT_NO, [F_FEXIT] = FEAT_NO,
 		[F_LSM] = FEAT_NO, [F_TP_BTF] = FEAT_YES, [F_RAW_TP] = FEAT_YES,
 		[F_TRACEPOINT] = FEAT_YES, [F_TRACEFS] = FEAT_YES, [F_UPROBE] = FEAT_YES,
+		[F_FMOD_RET] = FEAT_NO, [F_TASK_PT_REGS] = FEAT_YES,
 	};
 	int i;
 
@@ -133,7 +134,7 @@ static int golden_one(const char *name, const struct kernel_features *kf)
 		for (i = 0; i < ps->npols; i++)
 			policy_expand_binaries(ps, ps->pols[i], POLICY_TEST_DIR "/root");
 		policy_print_yaml(p, ps);
-		if (plan_build(ps, kf, false, &pl, &d))
+		if (plan_build(ps, kf, false, 0, &pl, &d))
 			fprintf(c, "refused: %s\n", d.msg);
 		else
 			plan_print_check(c, pl);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* probe.h - what the running kernel offers: BTF, loadable program types, attachable hooks. */
 #ifndef TRACER_PROBE_H
 #define TRACER_PROBE_H
@@ -20,6 +21,8 @@ enum feat {
 	F_TRACEPOINT,	/* classic tracepoint programs load */
 	F_TRACEFS,	/* tracefs readable (classic tracepoint ids/formats) */
 	F_UPROBE,	/* the uprobe PMU exists */
+	F_FMOD_RET,	/* fmod_ret (BPF_MODIFY_RETURN) loads on a security_ function */
+	F_TASK_PT_REGS,	/* bpf_task_pt_regs (5.15): syscall args read at sys_exit */
 	F_COUNT,
 };
 
@@ -36,6 +39,9 @@ struct kernel_features {
 	/* BTF struct trace_event_raw_<event> member name at format field index */
 	bool (*tp_field)(const struct kernel_features *kf, const char *event, unsigned idx,
 			 char *name, size_t n);
+	/* BTF prototype of a kernel function: its parameter count, or -1 when
+	 * unknown; *ret_int tells an int (or long) return from void/pointer. */
+	int (*func_nargs)(const struct kernel_features *kf, const char *name, bool *ret_int);
 	void *priv;
 };
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* probe.c - probe the running kernel once: BTF, program loads, PMUs, tracefs, symbol lookups. */
 #include <errno.h>
 #include <stdio.h>
@@ -11,7 +12,7 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
-#include "bpf/probe.h"
+#include "policy/probe.h"
 
 struct probe_priv {
 	struct btf *btf;
@@ -24,7 +25,8 @@ struct probe_priv {
 
 static const char *const feat_names[F_COUNT] = {
 	"btf", "kprobe-load", "kprobe-attach", "override-return", "fentry", "fexit",
-	"bpf-lsm", "tp_btf", "raw-tracepoint", "tracepoint", "tracefs", "uprobe",
+	"bpf-lsm", "tp_btf", "raw-tracepoint", "tracepoint", "tracefs", "uprobe", "fmod_ret",
+	"task_pt_regs",
 };
 
 const char *feat_name(enum feat f)
@@ -123,6 +125,26 @@ static bool real_tp_field(const struct kernel_features *kf, const char *event, u
 	return true;
 }
 
+/* The parameters of kernel function name (BTF FUNC -> FUNC_PROTO). */
+static int real_func_nargs(const struct kernel_features *kf, const char *name, bool *ret_int)
+{
+	const struct probe_priv *p = kf->priv;
+	const struct btf_type *t, *r;
+	int id;
+
+	*ret_int = false;
+	if (!p || !p->btf || (id = btf__find_by_name_kind(p->btf, name, BTF_KIND_FUNC)) <= 0)
+		return -1;
+	t = btf__type_by_id(p->btf, btf__type_by_id(p->btf, id)->type);
+	if (!t || !btf_is_func_proto(t))
+		return -1;
+	r = t->type ? btf__type_by_id(p->btf, t->type) : NULL;
+	while (r && (btf_is_typedef(r) || btf_is_mod(r)))
+		r = btf__type_by_id(p->btf, r->type);
+	*ret_int = r && (btf_is_int(r) || btf_is_enum(r));
+	return btf_vlen(t);
+}
+
 /* Load "r0 = 0; exit" as the given type; 1 loaded, 0 refused (errno kept). */
 static int try_load(enum bpf_prog_type type, enum bpf_attach_type at, int btf_id)
 {
@@ -183,6 +205,7 @@ static void probe_loads(struct kernel_features *kf, struct probe_priv *p)
 	int tp_id = btf_id_of(p, "btf_trace_sched_process_exec", BTF_KIND_TYPEDEF);
 	int fn_id = btf_id_of(p, "security_file_open", BTF_KIND_FUNC);
 	int lsm_id = btf_id_of(p, "bpf_lsm_file_open", BTF_KIND_FUNC);
+	int ret;
 
 	load_feat(kf, F_KPROBE_LOAD, BPF_PROG_TYPE_KPROBE, 0, 0);
 	load_feat(kf, F_FENTRY, BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY, fn_id);
@@ -198,6 +221,10 @@ static void probe_loads(struct kernel_features *kf, struct probe_priv *p)
 		set(kf, F_OVERRIDE, FEAT_YES, "helper available");
 	else
 		set(kf, F_OVERRIDE, FEAT_NO, "no CONFIG_BPF_KPROBE_OVERRIDE");
+	load_feat(kf, F_FMOD_RET, BPF_PROG_TYPE_TRACING, BPF_MODIFY_RETURN, fn_id);
+	ret = libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_pt_regs, NULL);
+	set(kf, F_TASK_PT_REGS, ret == 1 ? FEAT_YES : FEAT_NO,
+	    ret == 1 ? "helper available" : "no bpf_task_pt_regs (before 5.15)");
 }
 
 static void probe_tracefs(struct kernel_features *kf, struct probe_priv *p, unsigned flags)
@@ -237,6 +264,7 @@ int probe_kernel(struct kernel_features *kf, unsigned flags)
 	kf->has_btf_tp = real_has_btf_tp;
 	kf->has_tp = real_has_tp;
 	kf->tp_field = real_tp_field;
+	kf->func_nargs = real_func_nargs;
 	p->btf = btf__load_vmlinux_btf();
 	e = libbpf_get_error(p->btf);
 	if (e) {
