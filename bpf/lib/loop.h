@@ -12,8 +12,15 @@
 #define TRACER_BPF_LOOP_H
 
 /* Calls cb(i, ctx) for i = 0 .. n - 1 until it returns non-zero; cb has
- * bpf_loop's callback type, long cb(__u32 i, void *ctx). */
+ * bpf_loop's callback type, long cb(__u32 i, void *ctx).
+ *
+ * LOOP_UNROLLED_BY_VERIFIER: the verifier walks each iteration. A loop
+ * that stops on a runtime value then leaves at every iteration with its
+ * own state, and all the code after it is verified once per way out; a
+ * callback may rather run the full count when its extra steps are
+ * harmless (e.g. bytes past an LPM key's prefix length). */
 #ifdef TRACER_COMPAT
+#define LOOP_UNROLLED_BY_VERIFIER 1
 #define bounded_loop(n, cb, ctx)                         \
 	do {                                             \
 		__u32 __i;                               \
@@ -22,6 +29,7 @@
 				break;                   \
 	} while (0)
 #else
+#define LOOP_UNROLLED_BY_VERIFIER 0
 #define bounded_loop(n, cb, ctx) bpf_loop((n), (cb), (ctx), 0)
 #endif
 
