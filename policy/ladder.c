@@ -328,14 +328,17 @@ static void syscall_add(struct ladder_result *r, const char *sc)
 }
 
 /* sys_exit can read the arguments itself from the saved user registers
- * (no sys_enter, no map update per call) where bpf_task_pt_regs exists. */
+ * (no sys_enter, no map update per call) where bpf_task_pt_regs exists;
+ * the _compat objects (no bpf_loop) leave that path out. */
 static void syscall_when(const struct kernel_features *kf, struct ladder_result *r,
 			 enum sc_when w)
 {
 	r->sc_when = w;
-	r->args_at_exit = w != SC_ENTER && syscall_arch.regs && kf->f[F_TASK_PT_REGS] == FEAT_YES;
-	if (r->args_at_exit)
-		r->sc_when = SC_EXIT;
+	r->args_at_exit = w != SC_ENTER && syscall_arch.regs &&
+			  kf->f[F_TASK_PT_REGS] == FEAT_YES && kf->f[F_BPF_LOOP] != FEAT_NO;
+	/* read at exit: from the saved registers, or kept at entry until then */
+	if (w != SC_ENTER)
+		r->sc_when = r->args_at_exit ? SC_EXIT : SC_ENTER_EXIT;
 	r->exit_mech = r->sc_when == SC_ENTER_EXIT ? MECH_TRACEPOINT : MECH_NONE;
 }
 

@@ -26,7 +26,7 @@ struct probe_priv {
 static const char *const feat_names[F_COUNT] = {
 	"btf", "kprobe-load", "kprobe-attach", "override-return", "fentry", "fexit",
 	"bpf-lsm", "tp_btf", "raw-tracepoint", "tracepoint", "tracefs", "uprobe", "fmod_ret",
-	"task_pt_regs",
+	"task_pt_regs", "bpf_loop",
 };
 
 const char *feat_name(enum feat f)
@@ -225,6 +225,13 @@ static void probe_loads(struct kernel_features *kf, struct probe_priv *p)
 	ret = libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_pt_regs, NULL);
 	set(kf, F_TASK_PT_REGS, ret == 1 ? FEAT_YES : FEAT_NO,
 	    ret == 1 ? "helper available" : "no bpf_task_pt_regs (before 5.15)");
+	/* the same test the loader makes to pick the _compat objects */
+	ret = libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_loop, NULL);
+	if (getenv("TRACER_FORCE_COMPAT") && *getenv("TRACER_FORCE_COMPAT") &&
+	    strcmp(getenv("TRACER_FORCE_COMPAT"), "0"))
+		ret = 0;
+	set(kf, F_BPF_LOOP, ret ? FEAT_YES : FEAT_NO,
+	    ret ? "helper available" : "no bpf_loop: the _compat objects run");
 }
 
 static void probe_tracefs(struct kernel_features *kf, struct probe_priv *p, unsigned flags)

@@ -23,6 +23,7 @@ enum feat {
 	F_UPROBE,	/* the uprobe PMU exists */
 	F_FMOD_RET,	/* fmod_ret (BPF_MODIFY_RETURN) loads on a security_ function */
 	F_TASK_PT_REGS,	/* bpf_task_pt_regs (5.15): syscall args read at sys_exit */
+	F_BPF_LOOP,	/* bpf_loop (5.17); without it the loader runs the _compat objects */
 	F_COUNT,
 };
 

@@ -60,7 +60,7 @@ static void fake_kernel(struct kernel_features *kf)
 		[F_OVERRIDE] = FEAT_YES, [F_FENTRY] = FEAT_NO, [F_FEXIT] = FEAT_NO,
 		[F_LSM] = FEAT_NO, [F_TP_BTF] = FEAT_YES, [F_RAW_TP] = FEAT_YES,
 		[F_TRACEPOINT] = FEAT_YES, [F_TRACEFS] = FEAT_YES, [F_UPROBE] = FEAT_YES,
-		[F_FMOD_RET] = FEAT_NO, [F_TASK_PT_REGS] = FEAT_YES,
+		[F_FMOD_RET] = FEAT_NO, [F_TASK_PT_REGS] = FEAT_YES, [F_BPF_LOOP] = FEAT_YES,
 	};
 	int i;
 
