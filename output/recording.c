@@ -284,7 +284,7 @@ static void replay_item(struct decoder *d, struct batch *b, const struct capture
 		replay_flush(d, b);
 		decode_record(d, it->data, it->size);
 		break;
-	case CAP_ANNOT:
+	case CAP_ANNOT: /* learn() copies it aligned and checks every field */
 		if (it->annot_type == ANNOT_CONTAINER && it->size == sizeof(struct container_info))
 			container_cache_learn(d->containers, it->data);
 		break;
