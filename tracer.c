@@ -730,6 +730,26 @@ static int drop_privileges(const char *user)
 	return 0;
 }
 
+/* -Z with -C: later files are created after privileges are dropped, so
+ * the user must be able to create them; found out now, not at the first
+ * rotation. */
+static int check_rotation_dir(const struct options *o)
+{
+	char dir[4096];
+	const char *slash;
+
+	if (!o->rotate_bytes || !o->write_path || !strcmp(o->write_path, "-"))
+		return 0;
+	slash = strrchr(o->write_path, '/');
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - o->write_path) + 1 : 1,
+		 slash ? o->write_path : ".");
+	if (!access(dir, W_OK | X_OK))
+		return 0;
+	fprintf(stderr, "tracer: -Z %s -C: %s: %s (rotated files are created as that user)\n",
+		o->drop_user, dir, strerror(errno));
+	return -1;
+}
+
 /* Stopping: every record produced before the stop request prints (all
  * that is held back too), until the deadline; those the deadline leaves
  * in the ring are counted lost. Drained again until a pass finds none
@@ -756,6 +776,8 @@ static int run_loop(struct run *r, struct loader *l)
 
 		flush_batch(r, false);
 		recording_tick(&r->rec);
+		if (recording_failed(&r->rec)) /* finish_recording() says why */
+			return EXIT_RUNTIME;
 		if (stats_requested) {
 			stats_requested = 0;
 			report_stats(r, l);
@@ -891,7 +913,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	malloc_trim(0); /* what loading (BTF, verifier logs) used goes back */
-	if (opt.drop_user && drop_privileges(opt.drop_user)) {
+	if (opt.drop_user && (drop_privileges(opt.drop_user) || check_rotation_dir(&opt))) {
 		rc = EXIT_RUNTIME;
 		goto cleanup;
 	}

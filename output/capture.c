@@ -22,6 +22,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -329,7 +330,11 @@ static int w_fail(struct capture_writer *w, int err)
 {
 	if (!w->err) {
 		w->err = err;
-		snprintf(w->msg, sizeof(w->msg), "%s: %s", w->name, strerror(-err));
+		snprintf(w->msg, sizeof(w->msg), "%s: %s", w->name,
+			 err == -EEXIST	  ? "exists and is another user's or has other links; "
+					    "remove it first"
+			 : err == -ELOOP ? "a symbolic link to a file; not followed"
+					 : strerror(-err));
 	}
 	return w->err;
 }
@@ -374,6 +379,44 @@ static int write_header(struct capture_writer *w)
 	return write_all(w, w->body, w->body_len);
 }
 
+/* A capture holds argv: created 0600, never through a link. A file that
+ * exists is reused only when it is ours, a regular file with one name
+ * (no link planted in /tmp by someone else), and made 0600 before it is
+ * truncated; a device or FIFO (/dev/null, a pipe) is written as is. */
+static int open_capture(const char *name)
+{
+	int fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	bool link = false;
+	struct stat sb;
+
+	if (fd >= 0 || errno != EEXIST)
+		return fd >= 0 ? fd : -errno;
+	/* a link is followed only to a pipe or device (/dev/stdout) */
+	fd = open(name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0 && errno == ELOOP)
+		fd = open(name, O_WRONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY), link = true;
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &sb)) {
+		close(fd);
+		return -errno;
+	}
+	if (S_ISREG(sb.st_mode) && link) {
+		close(fd);
+		return -ELOOP;
+	}
+	if (S_ISREG(sb.st_mode) && (sb.st_uid != geteuid() || sb.st_nlink != 1)) {
+		close(fd);
+		return -EEXIST;
+	}
+	if (S_ISREG(sb.st_mode) && (fchmod(fd, 0600) || ftruncate(fd, 0))) {
+		close(fd);
+		return -errno;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+}
+
 /* Opens file number seq of the rotation and writes its header. */
 static int open_file(struct capture_writer *w)
 {
@@ -390,9 +433,9 @@ static int open_file(struct capture_writer *w)
 		snprintf(w->name, w->name_cap, "%s", w->base);
 		return w_fail(w, -ENAMETOOLONG);
 	}
-	w->fd = open(w->name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	w->fd = open_capture(w->name);
 	if (w->fd < 0)
-		return w_fail(w, -errno);
+		return w_fail(w, w->fd);
 	w->own_fd = true;
 	return write_header(w);
 }

@@ -233,6 +233,11 @@ void recording_tick(struct recording *rec)
 		capture_tick(rec->w);
 }
 
+bool recording_failed(const struct recording *rec)
+{
+	return rec->w && *capture_writer_error(rec->w);
+}
+
 int recording_stop(struct recording *rec, char *err, size_t errlen)
 {
 	int rc = 0;
