@@ -628,6 +628,19 @@ static int start_recording(struct run *r)
 	return 0;
 }
 
+/* What the bounded process cache gave up, so that a process printed
+ * without its names is explained, never silently misattributed. */
+static void report_cache_drops(const struct decoder *d)
+{
+	uint64_t ev = proc_cache_evicted(d->cache), cut = proc_cache_truncated(d->cache);
+
+	if (ev || d->dropped)
+		fprintf(stderr, ", %llu processes dropped from the cache",
+			(unsigned long long)(ev + d->dropped));
+	if (cut)
+		fprintf(stderr, ", %llu with strings cut to fit", (unsigned long long)cut);
+}
+
 /* -r: no BPF, no privileges: the capture through the same decoder. */
 static int run_replay(struct run *r)
 {
@@ -646,6 +659,12 @@ static int run_replay(struct run *r)
 	r->dec.scope.nbinaries = r->opt->pol.nbinaries;
 	rc = replay_file(r->opt->read_path, &r->dec, &r->batch, &stop_requested, err, sizeof(err));
 	sink_flush(&r->out);
+	if (proc_cache_evicted(r->dec.cache) || proc_cache_truncated(r->dec.cache) ||
+	    r->dec.dropped) {
+		fprintf(stderr, "tracer: %s replayed", r->opt->read_path);
+		report_cache_drops(&r->dec);
+		fprintf(stderr, "\n");
+	}
 	if (rc) {
 		fprintf(stderr, "tracer: %s: %s\n", r->opt->read_path, err);
 		return EXIT_RUNTIME;
@@ -851,6 +870,7 @@ static void report_end(struct run *r, struct loader *l)
 		fprintf(stderr, " (%llu not written)", (unsigned long long)unwritten);
 	if (r->dec.malformed)
 		fprintf(stderr, ", %llu malformed", (unsigned long long)r->dec.malformed);
+	report_cache_drops(&r->dec);
 	fprintf(stderr, "\n");
 }
 
