@@ -628,6 +628,19 @@ static int start_recording(struct run *r)
 	return 0;
 }
 
+/* What the bounded process cache gave up, so that a process printed
+ * without its names is explained, never silently misattributed. */
+static void report_cache_drops(const struct decoder *d)
+{
+	uint64_t ev = proc_cache_evicted(d->cache), cut = proc_cache_truncated(d->cache);
+
+	if (ev || d->dropped)
+		fprintf(stderr, ", %llu processes dropped from the cache",
+			(unsigned long long)(ev + d->dropped));
+	if (cut)
+		fprintf(stderr, ", %llu with strings cut to fit", (unsigned long long)cut);
+}
+
 /* -r: no BPF, no privileges: the capture through the same decoder. */
 static int run_replay(struct run *r)
 {
@@ -646,6 +659,12 @@ static int run_replay(struct run *r)
 	r->dec.scope.nbinaries = r->opt->pol.nbinaries;
 	rc = replay_file(r->opt->read_path, &r->dec, &r->batch, &stop_requested, err, sizeof(err));
 	sink_flush(&r->out);
+	if (proc_cache_evicted(r->dec.cache) || proc_cache_truncated(r->dec.cache) ||
+	    r->dec.dropped) {
+		fprintf(stderr, "tracer: %s replayed", r->opt->read_path);
+		report_cache_drops(&r->dec);
+		fprintf(stderr, "\n");
+	}
 	if (rc) {
 		fprintf(stderr, "tracer: %s: %s\n", r->opt->read_path, err);
 		return EXIT_RUNTIME;
@@ -730,6 +749,26 @@ static int drop_privileges(const char *user)
 	return 0;
 }
 
+/* -Z with -C: later files are created after privileges are dropped, so
+ * the user must be able to create them; found out now, not at the first
+ * rotation. */
+static int check_rotation_dir(const struct options *o)
+{
+	char dir[4096];
+	const char *slash;
+
+	if (!o->rotate_bytes || !o->write_path || !strcmp(o->write_path, "-"))
+		return 0;
+	slash = strrchr(o->write_path, '/');
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - o->write_path) + 1 : 1,
+		 slash ? o->write_path : ".");
+	if (!access(dir, W_OK | X_OK))
+		return 0;
+	fprintf(stderr, "tracer: -Z %s -C: %s: %s (rotated files are created as that user)\n",
+		o->drop_user, dir, strerror(errno));
+	return -1;
+}
+
 /* Stopping: every record produced before the stop request prints (all
  * that is held back too), until the deadline; those the deadline leaves
  * in the ring are counted lost. Drained again until a pass finds none
@@ -756,6 +795,8 @@ static int run_loop(struct run *r, struct loader *l)
 
 		flush_batch(r, false);
 		recording_tick(&r->rec);
+		if (recording_failed(&r->rec)) /* finish_recording() says why */
+			return EXIT_RUNTIME;
 		if (stats_requested) {
 			stats_requested = 0;
 			report_stats(r, l);
@@ -829,6 +870,7 @@ static void report_end(struct run *r, struct loader *l)
 		fprintf(stderr, " (%llu not written)", (unsigned long long)unwritten);
 	if (r->dec.malformed)
 		fprintf(stderr, ", %llu malformed", (unsigned long long)r->dec.malformed);
+	report_cache_drops(&r->dec);
 	fprintf(stderr, "\n");
 }
 
@@ -891,7 +933,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	malloc_trim(0); /* what loading (BTF, verifier logs) used goes back */
-	if (opt.drop_user && drop_privileges(opt.drop_user)) {
+	if (opt.drop_user && (drop_privileges(opt.drop_user) || check_rotation_dir(&opt))) {
 		rc = EXIT_RUNTIME;
 		goto cleanup;
 	}

@@ -22,6 +22,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,6 +40,7 @@ static const uint8_t file_magic[8] = {0x89, 'T', 'R', 'A', 'C', 'E', '\r', '\n'}
 #define TF_CRITICAL 1u	     /* a reader that does not know the tag must refuse */
 #define STR_NULL 0xffffffffu /* encoded length of a NULL string */
 #define HOOK_MAX_TAGS 1024
+#define HOOK_MIN_LEN 40 /* kind, ntags, nargs, has_ret, six string lengths */
 
 /* A new field in tr_hook_info must be added to tlv_hook() and parse_hook(). */
 _Static_assert(sizeof(struct tr_hook_info) == 168,
@@ -261,6 +263,8 @@ static int header_body(struct sbuf *b, const struct capture_info *in, size_t *ns
 	size_t at;
 	int i;
 
+	if (in->npolicies > CAP_POLICIES_MAX || in->nhooks > CAP_HOOKS_MAX)
+		return -E2BIG;
 	tlv_str(b, T_TOOL, in->tool_version);
 	tlv_str(b, T_NODE, in->node_name);
 	tlv_uname(b, in);
@@ -326,7 +330,11 @@ static int w_fail(struct capture_writer *w, int err)
 {
 	if (!w->err) {
 		w->err = err;
-		snprintf(w->msg, sizeof(w->msg), "%s: %s", w->name, strerror(-err));
+		snprintf(w->msg, sizeof(w->msg), "%s: %s", w->name,
+			 err == -EEXIST	  ? "exists and is another user's or has other links; "
+					    "remove it first"
+			 : err == -ELOOP ? "a symbolic link to a file; not followed"
+					 : strerror(-err));
 	}
 	return w->err;
 }
@@ -371,6 +379,44 @@ static int write_header(struct capture_writer *w)
 	return write_all(w, w->body, w->body_len);
 }
 
+/* A capture holds argv: created 0600, never through a link. A file that
+ * exists is reused only when it is ours, a regular file with one name
+ * (no link planted in /tmp by someone else), and made 0600 before it is
+ * truncated; a device or FIFO (/dev/null, a pipe) is written as is. */
+static int open_capture(const char *name)
+{
+	int fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	bool link = false;
+	struct stat sb;
+
+	if (fd >= 0 || errno != EEXIST)
+		return fd >= 0 ? fd : -errno;
+	/* a link is followed only to a pipe or device (/dev/stdout) */
+	fd = open(name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0 && errno == ELOOP)
+		fd = open(name, O_WRONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY), link = true;
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &sb)) {
+		close(fd);
+		return -errno;
+	}
+	if (S_ISREG(sb.st_mode) && link) {
+		close(fd);
+		return -ELOOP;
+	}
+	if (S_ISREG(sb.st_mode) && (sb.st_uid != geteuid() || sb.st_nlink != 1)) {
+		close(fd);
+		return -EEXIST;
+	}
+	if (S_ISREG(sb.st_mode) && (fchmod(fd, 0600) || ftruncate(fd, 0))) {
+		close(fd);
+		return -errno;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+}
+
 /* Opens file number seq of the rotation and writes its header. */
 static int open_file(struct capture_writer *w)
 {
@@ -387,9 +433,9 @@ static int open_file(struct capture_writer *w)
 		snprintf(w->name, w->name_cap, "%s", w->base);
 		return w_fail(w, -ENAMETOOLONG);
 	}
-	w->fd = open(w->name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	w->fd = open_capture(w->name);
 	if (w->fd < 0)
-		return w_fail(w, -errno);
+		return w_fail(w, w->fd);
 	w->own_fd = true;
 	return write_header(w);
 }
@@ -731,6 +777,11 @@ struct capture_reader {
 	struct capture_blob *policies;
 	uint8_t *arena;
 	size_t arena_len, arena_used;
+	/* the header before it: a replay still decodes its last batch against
+	 * its hooks after the next header was read (freed at the one after) */
+	struct tr_hook_info *old_hooks;
+	struct capture_blob *old_policies;
+	uint8_t *old_arena;
 	/* the current block */
 	uint8_t *comp, *raw; /* grown to the largest block seen */
 	size_t comp_cap, raw_cap;
@@ -909,8 +960,10 @@ static void parse_field(struct capture_reader *r, uint16_t tag, uint16_t tflags,
 			in->boot_to_wall_ns = (int64_t)get64(p);
 	} else if (tag == T_POLICY) {
 		parse_policy(r, v, &r->policies[in->npolicies++]);
-	} else if (tag == T_HOOK) {
+	} else if (tag == T_HOOK && v->end - v->p >= HOOK_MIN_LEN) { /* as counted */
 		parse_hook(r, v, &r->hooks[in->nhooks++]);
+	} else if (tag == T_HOOK) {
+		v->bad = true;
 	} else if (tflags & TF_CRITICAL) {
 		v->bad = true;
 	} else {
@@ -933,9 +986,11 @@ static int walk_fields(struct capture_reader *r, const uint8_t *body, size_t len
 			return -1;
 		v.end = c.p;
 		v.bad = false;
-		if (counts) {
-			counts[0] += get16(h) == T_HOOK;
+		if (counts) { /* a field too short to parse is refused later */
+			counts[0] += get16(h) == T_HOOK && get32(h + 4) >= HOOK_MIN_LEN;
 			counts[1] += get16(h) == T_POLICY;
+			if (counts[0] > CAP_HOOKS_MAX || counts[1] > CAP_POLICIES_MAX)
+				return -1;
 			continue;
 		}
 		parse_field(r, get16(h), get16(h + 2), &v);
@@ -945,11 +1000,17 @@ static int walk_fields(struct capture_reader *r, const uint8_t *body, size_t len
 	return 0;
 }
 
-static void free_header(struct capture_reader *r)
+/* The current header becomes the previous one; the one before is freed.
+ * Pointers the caller took from the current header stay valid until the
+ * header after the next (a pending batch is decoded against them). */
+static void retire_header(struct capture_reader *r)
 {
-	free(r->hooks);
-	free(r->policies);
-	free(r->arena);
+	free(r->old_hooks);
+	free(r->old_policies);
+	free(r->old_arena);
+	r->old_hooks = r->hooks;
+	r->old_policies = r->policies;
+	r->old_arena = r->arena;
 	r->hooks = NULL;
 	r->policies = NULL;
 	r->arena = NULL;
@@ -968,7 +1029,9 @@ static int parse_body(struct capture_reader *r, const uint8_t *body, size_t len)
 
 	if (walk_fields(r, body, len, counts))
 		return -1;
-	r->arena_len = 3 * len + 64;
+	/* A string of n bytes is encoded in 4 + n and copied in n + 1; a tag
+	 * pointer (8) is encoded in at least 4: twice the body always fits. */
+	r->arena_len = 2 * len + 64;
 	r->arena_used = 0;
 	r->arena = malloc(r->arena_len);
 	r->hooks = calloc(counts[0] + 1, sizeof(*r->hooks));
@@ -1039,7 +1102,7 @@ static int read_header(struct capture_reader *r, struct capture_item *it)
 	body = malloc(len ? len : 1);
 	if (!body)
 		return r_fail(r, "out of memory reading the header");
-	free_header(r);
+	retire_header(r);
 	n = rd(r, body, len);
 	if (n >= 0 && n < len)
 		n = r_fail(r, "truncated: the file ends inside its header");
@@ -1281,7 +1344,8 @@ void capture_close(struct capture_reader *r)
 		fclose(r->fp);
 	if (r->z_ok)
 		inflateEnd(&r->z);
-	free_header(r);
+	retire_header(r);
+	retire_header(r);
 	free(r->comp);
 	free(r->raw);
 	free(r);

@@ -30,6 +30,8 @@
 #define CAP_RECORD_MAX (256u << 10)  /* largest record payload */
 #define CAP_BLOCK_MAX (1u << 20)     /* largest raw block a reader accepts */
 #define CAP_HEADER_MAX (16u << 20)   /* largest header a reader accepts */
+#define CAP_HOOKS_MAX 65536	     /* policy hooks in a header */
+#define CAP_POLICIES_MAX 4096	     /* policy texts in a header */
 
 /* A policy text in force, kept verbatim (the YAML bytes). */
 struct capture_blob {
@@ -126,7 +128,9 @@ enum capture_kind {
 };
 
 /* One item; its pointers stay valid until the next capture_next() (info
- * and its strings and hooks: until the next CAP_HEADER or capture_close()). */
+ * and its strings and hooks: until the CAP_HEADER after the next one, or
+ * capture_close(), so a batch pending at a new header can still be decoded
+ * against the hooks of the file it came from). */
 struct capture_item {
 	enum capture_kind kind;
 	const struct capture_info *info;

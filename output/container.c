@@ -280,6 +280,10 @@ static void make_label(struct container_info *ci)
 		snprintf(ci->label, sizeof(ci->label), "%s", ci->name);
 	else
 		snprintf(ci->label, sizeof(ci->label), "%.12s", ci->id);
+	/* "host" is the scope compact output prints for host processes: a
+	 * container (or pod) of that name shows its short id instead */
+	if (!strcmp(ci->label, container_compact_name(NULL)))
+		snprintf(ci->label, sizeof(ci->label), "%.12s", ci->id);
 }
 
 bool container_parse_cgroup(const char *path, size_t len, struct container_info *ci)
@@ -477,7 +481,7 @@ static struct path_slot *pslot(const struct container_cache *c, int32_t i)
 static int read_file(const struct container_cache *c, const char *rel, char **buf, size_t *len)
 {
 	char path[PATH_MAX];
-	struct stat sb;
+	struct stat pre, sb;
 	size_t got = 0, cap;
 	ssize_t r;
 	char *b;
@@ -485,11 +489,16 @@ static int read_file(const struct container_cache *c, const char *rel, char **bu
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", c->root, rel) >= sizeof(path))
 		return -ENAMETOOLONG;
-	/* O_NONBLOCK: a FIFO planted at the path must not hang the tracer */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	/* Checked before it is opened: opening a device has effects of its
+	 * own. O_NOFOLLOW: a runtime writes the file itself, a link is
+	 * planted; O_NONBLOCK: a FIFO swapped in meanwhile must not hang. */
+	if (lstat(path, &pre) || !S_ISREG(pre.st_mode))
+		return -EINVAL;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) || sb.st_size > (off_t)CT_FILE_MAX) {
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) || sb.st_ino != pre.st_ino ||
+	    sb.st_dev != pre.st_dev || sb.st_size > (off_t)CT_FILE_MAX) {
 		close(fd);
 		return -EINVAL;
 	}
@@ -900,18 +909,44 @@ void container_cache_foreach(struct container_cache *c,
 	}
 }
 
-void container_cache_learn(struct container_cache *c, const struct container_info *ci)
+#define TERMINATE(f) (f)[sizeof(f) - 1] = '\0'
+
+/* A capture's container record is untrusted: every string ends inside its
+ * field, the id is an id, and what is derived (runtime name, label) is
+ * derived again here rather than believed. False: not a container. */
+static bool sanitize_info(struct container_info *ci)
 {
+	if (!is_id(ci->id, strnlen(ci->id, sizeof(ci->id))))
+		return false;
+	TERMINATE(ci->pod_uid);
+	TERMINATE(ci->name);
+	TERMINATE(ci->image);
+	TERMINATE(ci->image_id);
+	TERMINATE(ci->pod_name);
+	TERMINATE(ci->pod_namespace);
+	if ((unsigned int)ci->rt > CT_RT_PODMAN)
+		ci->rt = CT_RT_NONE;
+	set_runtime(ci, ci->rt);
+	make_label(ci);
+	ci->flags &= CT_F_STATE | CT_F_SANDBOX;
+	return true;
+}
+
+void container_cache_learn(struct container_cache *c, const struct container_info *in)
+{
+	struct container_info ci;
 	struct ct_slot *cs;
 	int32_t i;
 
-	if (!c || !ci || strnlen(ci->id, sizeof(ci->id)) != CT_ID_LEN)
+	if (!c || !in)
+		return;
+	memcpy(&ci, in, sizeof(ci)); /* in may be unaligned (a capture's bytes) */
+	if (!sanitize_info(&ci))
 		return;
 	c->no_state = true; /* replay: what a capture says, never this host's files */
-	i = ct_get(c, ci);
+	i = ct_get(c, &ci);
 	cs = cslot(c, i);
-	cs->info = *ci;
-	cs->info.id[CT_ID_LEN] = 0;
+	cs->info = ci;
 }
 
 static int32_t path_find(const struct container_cache *c, const char *path, uint32_t len,

@@ -212,6 +212,13 @@ static void resolve_container(struct decoder *d, const struct proc_rec *r)
 
 	if (!r || !d->containers)
 		return;
+	/* Every runtime gives a container its own mount namespace: a process
+	 * in the host's is a host process whatever its cgroup is called (a
+	 * user with a delegated subtree names cgroups as they like). */
+	if (d->host.ns[NS_MNT] && r->ns[NS_MNT] == d->host.ns[NS_MNT]) {
+		w->container = NULL;
+		return;
+	}
 	if (r->cgroup && *r->cgroup)
 		ci = container_lookup(d->containers, r->cgroup);
 	if (!ci && r->cgroup_v1 && *r->cgroup_v1 && strcmp(r->cgroup_v1, r->cgroup))
@@ -300,7 +307,12 @@ static int on_proc(struct decoder *d, const struct event_proc *e, size_t size)
 	if (d->on_raw && e->hdr.type == EV_EXEC) /* -w: its event is in the capture */
 		r.flags |= PROC_F_CAPTURED;
 	ev.proc = proc_cache_put(d->cache, &r, &s);
-	if (!ev.proc || e->hdr.type != EV_EXEC)
+	if (!ev.proc) { /* out of memory: its old record would misname it */
+		proc_cache_del(d->cache, e->pid);
+		d->dropped++;
+		return 0;
+	}
+	if (e->hdr.type != EV_EXEC)
 		return 0;
 	ev.time_ns = wall(d, e->hdr.ktime);
 	ev.parent = proc_cache_parent(ev.proc);
@@ -332,7 +344,8 @@ static int on_fork(struct decoder *d, const struct event_fork *e)
 				  p->args, p->args_len, p->argc, p->cgroup, strlen(p->cgroup),
 				  p->cgroup_v1, strlen(p->cgroup_v1)};
 	apply_later_move(d, e->pid, &s);
-	proc_cache_put(d->cache, &r, &s);
+	if (!proc_cache_put(d->cache, &r, &s))
+		d->dropped++; /* the child stays unknown: its events print as such */
 	return 0;
 }
 
@@ -352,7 +365,10 @@ static int on_cgroup(struct decoder *d, const struct event_cgroup *e, size_t siz
 	s = (struct proc_strings){p->binary, strlen(p->binary), p->cwd, strlen(p->cwd),
 				  p->args, p->args_len, p->argc};
 	cgroup_strings((const char *)(e + 1), e->cgroup_len, &s);
-	proc_cache_put(d->cache, &r, &s);
+	if (!proc_cache_put(d->cache, &r, &s)) { /* never the old cgroup as the new */
+		proc_cache_del(d->cache, e->pid);
+		d->dropped++;
+	}
 	return 0;
 }
 
@@ -530,6 +546,19 @@ static size_t rec_size(const struct batch *b, uint32_t i)
 	return end - b->off[i];
 }
 
+/* A cgroup move of the batch usable as lookahead: every length inside it
+ * checked as decode_record() would (a capture's record is untrusted). */
+static const struct event_cgroup *move_at(const struct batch *b, uint32_t i)
+{
+	const struct event_cgroup *e = (const void *)(b->buf + b->off[i]);
+	size_t size = rec_size(b, i);
+
+	if (size < sizeof(*e) || e->hdr.type != EV_CGROUP || e->hdr.size > size ||
+	    e->hdr.size < sizeof(*e) || e->cgroup_len > e->hdr.size - sizeof(*e))
+		return NULL;
+	return e;
+}
+
 void decode_batch(struct decoder *d, const struct batch *b)
 {
 	decode_batch_upto(d, b, b->n);
@@ -541,9 +570,9 @@ void decode_batch_upto(struct decoder *d, const struct batch *b, uint32_t n)
 
 	d->nhints = 0;
 	for (i = 0; i < b->n && d->nhints < (int)(sizeof(d->hints) / sizeof(d->hints[0])); i++) {
-		const struct event_cgroup *e = (const void *)(b->buf + b->off[i]);
+		const struct event_cgroup *e = move_at(b, i);
 
-		if (rec_size(b, i) >= sizeof(*e) && e->hdr.type == EV_CGROUP)
+		if (e)
 			d->hints[d->nhints++] = (struct move_hint){e->pid, i, e};
 	}
 	for (i = 0; i < n && i < b->n; i++) {

@@ -37,6 +37,7 @@ struct decoder {
 	uint64_t seen[EV_MAX]; /* records decoded, by kernel type */
 	uint64_t malformed; /* records that failed validation */
 	uint64_t orphan_exits; /* exits of processes we never knew */
+	uint64_t dropped; /* processes the cache could not store (out of memory) */
 	char path[2 * 4096 + 2]; /* binary made absolute */
 	struct container_cache *containers; /* NULL: no container names */
 	/* -w: each record before it is decoded, and each container met */

@@ -125,12 +125,16 @@ size_t utf8_seq_len(const unsigned char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
-/* Code points a terminal acts on: C1 controls (U+009B is CSI), bidi marks,
- * embeddings, overrides and isolates, and the Unicode line separators. */
+/* Code points a terminal acts on: C1 controls (U+009B is CSI), bidi marks
+ * (U+061C too), embeddings, overrides and isolates, and the Unicode line
+ * separators; and those that look like a space or like nothing (NBSP,
+ * U+1680, U+180E, U+2000..U+200B, U+202F, U+205F, U+3000, U+FEFF), so
+ * that one argument never looks like two. */
 static bool cp_dangerous(uint32_t cp)
 {
-	return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x200e && cp <= 0x200f) ||
-	       (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+	return (cp >= 0x80 && cp <= 0xa0) || cp == 0x61c || cp == 0x1680 || cp == 0x180e ||
+	       (cp >= 0x2000 && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202f) ||
+	       cp == 0x205f || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x3000 || cp == 0xfeff;
 }
 
 static enum unit classify(const unsigned char *s, size_t n, size_t *len, uint32_t *cp)

@@ -919,6 +919,28 @@ static void hook_text(const struct fctx *c, const struct visit *v, unsigned int 
 	}
 }
 
+/* A spreadsheet runs a cell that starts with = + - or @ as a formula:
+ * such a cell (unless it is a plain negative number) gets a leading ',
+ * as OWASP advises. Tabs and CRs never start one: they are escaped. */
+static void csv_defuse(struct obuf *o, size_t mark)
+{
+	size_t at = mark + (o->len > mark && o->p[mark] == '"'), n, i;
+	char *s = o->p + at;
+
+	if (at >= o->len || !strchr("=+-@", s[0]))
+		return;
+	n = o->len - at - (at > mark); /* without the closing quote */
+	for (i = 1; s[0] == '-' && i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		;
+	if (s[0] == '-' && n > 1 && i == n)
+		return;
+	if (o->len + 1 > o->cap)
+		return;
+	memmove(s + 1, s, o->len - at);
+	s[0] = '\'';
+	o->len++;
+}
+
 /* CSV: render, and quote (re-render with "" doubling) only when needed. */
 static void csv_hook_cell(const struct fctx *c, const struct visit *v)
 {
@@ -1187,7 +1209,7 @@ static bool csv_quoted(const struct fctx *c, const struct visit *v)
 	}
 }
 
-static void csv_cell(const struct fctx *c, const struct visit *v)
+static void csv_cell_raw(const struct fctx *c, const struct visit *v)
 {
 	if (v->fl->type >= FT_HSTR) {
 		csv_hook_cell(c, v);
@@ -1201,6 +1223,14 @@ static void csv_cell(const struct fctx *c, const struct visit *v)
 		return;
 	text_value(c, v, ESC_F_CSVQ, false);
 	ob_force(c->o, "\"", 1);
+}
+
+static void csv_cell(const struct fctx *c, const struct visit *v)
+{
+	size_t mark = c->o->len;
+
+	csv_cell_raw(c, v);
+	csv_defuse(c->o, mark);
 }
 
 static uint8_t visit_col(const struct visit *v)

@@ -2,11 +2,18 @@
 /* proc_cache.c - pid -> process record, with parents kept while referenced.
  *
  * Records are reference counted: the pid table holds one reference while
- * the process lives, and each child record holds one on its parent, so a
- * parent that exited is still printable for its children. Memory comes
- * from per-size-class free lists, so steady state allocates nothing.
- * The live set is bounded: past max_live the least recently used record
- * leaves the pid table (its memory stays while children point at it).
+ * the process lives, and each live child record holds one on its parent,
+ * so a parent that exited is still printable for its children. A record
+ * that leaves the table (exit, exec, eviction) lets go of its own parent:
+ * only a process and its parent are ever printed, so a fork/exit chain
+ * keeps one dead record per live one, never the whole ancestry.
+ *
+ * Memory comes from per-size-class free lists, so steady state allocates
+ * nothing. Two bounds: max_live records reachable by pid, and max_bytes
+ * for every record allocated (live, dead parents, free lists); past
+ * either the least recently used live record leaves the table, counted.
+ * A record larger than the largest class has its strings cut (args
+ * first), flagged and counted: it is never dropped.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -24,14 +31,17 @@ struct proc_entry {
 	char data[];
 };
 
-static const size_t class_size[] = {512, 1024, 4096, 3 * 4096 + 1536};
+/* The largest holds the largest record a kernel sends: binary made
+ * absolute against cwd (2 paths), cwd, argv, two cgroup paths. */
+static const size_t class_size[] = {512, 1024, 4096, 5 * 4096};
 #define NCLASS (sizeof(class_size) / sizeof(class_size[0]))
 
 struct proc_cache {
 	struct proc_entry **buckets;
 	uint32_t mask;
 	uint32_t live, max_live;
-	uint64_t evicted;
+	uint64_t evicted, truncated;
+	size_t bytes, max_bytes; /* allocated: in use and on free lists */
 	struct proc_entry lru; /* sentinel: next is most recent */
 	struct proc_entry *free[NCLASS];
 };
@@ -57,6 +67,7 @@ struct proc_cache *proc_cache_new(uint32_t max_live)
 	}
 	c->mask = n - 1;
 	c->max_live = max_live;
+	c->max_bytes = PROC_CACHE_MAX_BYTES;
 	c->lru.next = c->lru.prev = &c->lru;
 	return c;
 }
@@ -93,19 +104,21 @@ static struct proc_entry *entry_alloc(struct proc_cache *c, size_t need)
 
 	while (k < NCLASS - 1 && class_size[k] < need)
 		k++;
-	if (class_size[k] < need)
-		return NULL;
 	e = c->free[k];
 	if (e)
 		c->free[k] = e->hnext;
 	else if (!(e = malloc(sizeof(*e) + class_size[k])))
 		return NULL;
+	else
+		c->bytes += sizeof(*e) + class_size[k];
 	memset(e, 0, sizeof(*e));
 	e->cls = k;
 	return e;
 }
 
 /* Unlinks the live entry of pid from the table and the LRU. */
+/* Unlinks the live entry of pid from the table and the LRU; it lets go of
+ * its parent (a dead record is printed as a parent, never with one). */
 static struct proc_entry *take_live(struct proc_cache *c, uint32_t pid)
 {
 	struct proc_entry **pp = &c->buckets[bucket(c, pid)];
@@ -118,6 +131,8 @@ static struct proc_entry *take_live(struct proc_cache *c, uint32_t pid)
 			lru_unlink(e);
 			e->live = 0;
 			c->live--;
+			unref(c, e->parent);
+			e->parent = NULL;
 			return e;
 		}
 	}
@@ -156,28 +171,82 @@ static void set_parent(struct proc_cache *c, struct proc_entry *e)
 	e->parent = p;
 }
 
+static void evict_lru(struct proc_cache *c)
+{
+	struct proc_entry *old = c->lru.prev;
+
+	take_live(c, old->rec.pid);
+	c->evicted++;
+	unref(c, old);
+}
+
+/* Gives free-list memory back first; then evicts the least recently used
+ * (never the record just stored) until both bounds hold. Runs after a put
+ * has copied its strings: they may point into a record evicted here. */
 static void evict_over_limit(struct proc_cache *c)
 {
-	while (c->live > c->max_live) {
-		struct proc_entry *old = c->lru.prev;
+	size_t k;
 
-		take_live(c, old->rec.pid);
-		c->evicted++;
-		unref(c, old);
+	while (c->live > c->max_live)
+		evict_lru(c);
+	while (c->bytes > c->max_bytes) {
+		for (k = NCLASS; k-- > 0 && !c->free[k];)
+			;
+		if (k < NCLASS) {
+			struct proc_entry *e = c->free[k];
+
+			c->free[k] = e->hnext;
+			c->bytes -= sizeof(*e) + class_size[k];
+			free(e);
+		} else if (c->live > 1) {
+			evict_lru(c);
+		} else {
+			break;
+		}
 	}
 }
 
-const struct proc_rec *proc_cache_put(struct proc_cache *c, const struct proc_rec *rec,
-				      const struct proc_strings *s)
+/* Cuts strings until they fit the largest class: argv, then cwd, then
+ * the cgroup paths, then the binary, each flagged as the kernel flags a
+ * cut (the v1 path has no flag: it is only a fallback). */
+static void fit_strings(struct proc_cache *c, struct proc_rec *r, struct proc_strings *s)
 {
-	size_t need = s->binary_len + s->cwd_len + s->args_len + s->cgroup_len +
-		      s->cgroup_v1_len + 5;
-	struct proc_entry *e = entry_alloc(c, need), *old;
+	size_t max = class_size[NCLASS - 1] - 5, over;
+	size_t *len[] = {&s->args_len, &s->cwd_len, &s->cgroup_v1_len, &s->cgroup_len,
+			 &s->binary_len};
+	const uint32_t flag[] = {PROC_F_ARGS_TRUNC, PROC_F_CWD_TRUNC, 0, 0, PROC_F_BIN_TRUNC};
+	size_t i, total = s->binary_len + s->cwd_len + s->args_len + s->cgroup_len +
+			  s->cgroup_v1_len;
+
+	if (total <= max)
+		return;
+	c->truncated++;
+	for (i = 0; i < 5 && total > max; i++) {
+		over = total - max < *len[i] ? total - max : *len[i];
+		*len[i] -= over;
+		total -= over;
+		r->flags |= over ? flag[i] : 0;
+	}
+	while (s->args_len && s->args[s->args_len - 1] == 0) /* no empty last arg */
+		s->args_len--;
+	for (s->argc = s->args_len ? 1 : 0, i = 0; i < s->args_len; i++)
+		s->argc += s->args[i] == 0;
+}
+
+const struct proc_rec *proc_cache_put(struct proc_cache *c, const struct proc_rec *rec,
+				      const struct proc_strings *str)
+{
+	struct proc_strings fit = *str, *s = &fit;
+	struct proc_entry *e, *old;
+	struct proc_rec r = *rec;
 	char *p;
 
+	fit_strings(c, &r, s);
+	e = entry_alloc(c, s->binary_len + s->cwd_len + s->args_len + s->cgroup_len +
+			       s->cgroup_v1_len + 5);
 	if (!e)
 		return NULL;
-	e->rec = *rec;
+	e->rec = r;
 	p = e->data;
 	e->rec.binary = put_str(&p, s->binary, s->binary_len);
 	e->rec.cwd = put_str(&p, s->cwd, s->cwd_len);
@@ -251,6 +320,22 @@ uint32_t proc_cache_live(const struct proc_cache *c)
 uint64_t proc_cache_evicted(const struct proc_cache *c)
 {
 	return c->evicted;
+}
+
+uint64_t proc_cache_truncated(const struct proc_cache *c)
+{
+	return c->truncated;
+}
+
+size_t proc_cache_bytes(const struct proc_cache *c)
+{
+	return c->bytes;
+}
+
+void proc_cache_set_max_bytes(struct proc_cache *c, size_t max_bytes)
+{
+	c->max_bytes = max_bytes;
+	evict_over_limit(c);
 }
 
 void proc_cache_free(struct proc_cache *c)

@@ -8,6 +8,10 @@
 
 #include "output/event.h"
 
+/* Memory for records, all told: with the 8 MiB batch and the ring buffer
+ * it keeps the tracer's peak RSS under 64 MiB whatever processes do. */
+#define PROC_CACHE_MAX_BYTES (32u << 20)
+
 struct proc_entry; /* a struct proc_rec plus bookkeeping; opaque */
 struct proc_cache;
 
@@ -25,13 +29,15 @@ struct proc_strings {
 	size_t cgroup_v1_len;
 };
 
-/* max_live bounds the entries reachable by pid; older ones are evicted. */
+/* max_live bounds the entries reachable by pid, PROC_CACHE_MAX_BYTES the
+ * memory of all; past either the least recently used are evicted. */
 struct proc_cache *proc_cache_new(uint32_t max_live);
 void proc_cache_free(struct proc_cache *c);
 
 /* Inserts (or replaces) the live record of rec->pid, copying rec and the
- * strings; links the live record of rec->ppid as parent. Returns the
- * stored record, or NULL when out of memory. */
+ * strings (cut to fit, flagged and counted, when too long); links the live
+ * record of rec->ppid as parent. Returns the stored record, or NULL when
+ * out of memory (the caller drops the pid's old record and counts it). */
 const struct proc_rec *proc_cache_put(struct proc_cache *c, const struct proc_rec *rec,
 				      const struct proc_strings *str);
 /* The live record of a pid, or NULL. */
@@ -47,6 +53,9 @@ void proc_cache_relink(struct proc_cache *c);
 void proc_cache_foreach(struct proc_cache *c, void (*fn)(void *ctx, const struct proc_rec *r),
 			void *ctx);
 uint32_t proc_cache_live(const struct proc_cache *c);
-uint64_t proc_cache_evicted(const struct proc_cache *c);
+uint64_t proc_cache_evicted(const struct proc_cache *c); /* live records pushed out */
+uint64_t proc_cache_truncated(const struct proc_cache *c); /* records whose strings were cut */
+size_t proc_cache_bytes(const struct proc_cache *c);
+void proc_cache_set_max_bytes(struct proc_cache *c, size_t max_bytes); /* tests */
 
 #endif /* TRACER_OUTPUT_PROC_CACHE_H */

@@ -233,6 +233,11 @@ void recording_tick(struct recording *rec)
 		capture_tick(rec->w);
 }
 
+bool recording_failed(const struct recording *rec)
+{
+	return rec->w && *capture_writer_error(rec->w);
+}
+
 int recording_stop(struct recording *rec, char *err, size_t errlen)
 {
 	int rc = 0;
@@ -284,7 +289,7 @@ static void replay_item(struct decoder *d, struct batch *b, const struct capture
 		replay_flush(d, b);
 		decode_record(d, it->data, it->size);
 		break;
-	case CAP_ANNOT:
+	case CAP_ANNOT: /* learn() copies it aligned and checks every field */
 		if (it->annot_type == ANNOT_CONTAINER && it->size == sizeof(struct container_info))
 			container_cache_learn(d->containers, it->data);
 		break;

@@ -40,6 +40,9 @@ void recording_batch_end(struct recording *rec);
 void recording_hint(struct recording *rec, const void *data, size_t size);
 /* Called from the main loop: writes what has waited about a second. */
 void recording_tick(struct recording *rec);
+/* A write failed (a full disk, a rotation it may not create): the capture
+ * is stopped, recording_stop() returns the message. */
+bool recording_failed(const struct recording *rec);
 int recording_stop(struct recording *rec, char *err, size_t errlen);
 
 /* Replays path ("-": stdin) through d; 0, or -1 with the problem in err

@@ -110,9 +110,34 @@ struct policy *ps_add_policy(struct policy_set *ps)
 
 /* ---- diagnostics ---- */
 
+/* Copies s into out[cap] with control bytes (C0, DEL, and C1 as UTF-8,
+ * e.g. U+009B CSI) written \xNN: a message quotes YAML values, and what a
+ * policy file holds must not drive the terminal nor forge a second line. */
+static void escape_ctrl(char *out, size_t cap, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *u = (const unsigned char *)s;
+	size_t o = 0, k, n;
+
+	for (; *u && o + 9 < cap; u += n) {
+		n = u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f ? 2 : 1;
+		if (n == 1 && *u >= 0x20 && *u != 0x7f) {
+			out[o++] = *u;
+			continue;
+		}
+		for (k = 0; k < n; k++) {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[u[k] >> 4];
+			out[o++] = hex[u[k] & 15];
+		}
+	}
+	out[o] = 0;
+}
+
 void diag_error(struct diag *d, const struct srcpos *p, const char *fmt, ...)
 {
-	char body[512];
+	char body[512], msg[sizeof(d->msg)];
 	va_list ap;
 
 	if (d->errors++)
@@ -121,12 +146,12 @@ void diag_error(struct diag *d, const struct srcpos *p, const char *fmt, ...)
 	vsnprintf(body, sizeof(body), fmt, ap);
 	va_end(ap);
 	if (p && p->file && !p->line)
-		snprintf(d->msg, sizeof(d->msg), "%s: %s", p->file, body);
+		snprintf(msg, sizeof(msg), "%s: %s", p->file, body);
 	else if (p && p->file)
-		snprintf(d->msg, sizeof(d->msg), "%s:%d:%d: %s", p->file, p->line,
-			 p->col, body);
+		snprintf(msg, sizeof(msg), "%s:%d:%d: %s", p->file, p->line, p->col, body);
 	else
-		snprintf(d->msg, sizeof(d->msg), "%s", body);
+		snprintf(msg, sizeof(msg), "%s", body);
+	escape_ctrl(d->msg, sizeof(d->msg), msg);
 }
 
 static size_t lev(const char *a, const char *b)

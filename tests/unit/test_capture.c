@@ -1,5 +1,6 @@
 /* test_capture.c - capture files: round trips, rotation, and every kind of damage. */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -399,6 +400,45 @@ static void test_file_mode_and_missing(void **state)
 	path(file, sizeof(file), "nonexistent.cap");
 	assert_null(capture_open(file, err, sizeof(err)));
 	assert_string_equal(err, strerror(ENOENT));
+}
+
+/* Issue 14.7: -w as root followed a planted link, kept a file's 0666. */
+static void test_writer_refuses_links_fixes_mode(void **state)
+{
+	char file[128], target[128], err[256];
+	struct capture_info in = info();
+	struct capture_opts o = {.path = file};
+	struct capture_writer *w;
+	struct stat st;
+	int fd;
+
+	(void)state;
+	path(target, sizeof(target), "victim");
+	fd = open(target, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0 && write(fd, "keep", 4) == 4);
+	close(fd);
+	path(file, sizeof(file), "planted-link.cap");
+	unlink(file);
+	assert_int_equal(symlink(target, file), 0);
+	assert_null(capture_writer_open(&o, &in, err, sizeof(err)));
+	assert_non_null(strstr(err, "symbolic link"));
+	assert_int_equal(stat(target, &st), 0);
+	assert_int_equal(st.st_size, 4); /* untouched */
+	unlink(file);
+	assert_int_equal(link(target, file), 0); /* a second name: refused */
+	assert_null(capture_writer_open(&o, &in, err, sizeof(err)));
+	assert_non_null(strstr(err, "other links"));
+	unlink(file);
+	fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	assert_true(fd >= 0 && fchmod(fd, 0666) == 0);
+	close(fd);
+	w = capture_writer_open(&o, &in, err, sizeof(err));
+	assert_non_null(w);
+	assert_int_equal(capture_writer_close(w, err, sizeof(err)), 0);
+	assert_int_equal(stat(file, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	unlink(file);
+	unlink(target);
 }
 
 static void test_empty_capture(void **state)
@@ -1194,6 +1234,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_round_trip),
 	    cmocka_unit_test(test_file_mode_and_missing),
+	    cmocka_unit_test(test_writer_refuses_links_fixes_mode),
 	    cmocka_unit_test(test_empty_capture),
 	    cmocka_unit_test(test_concatenated),
 	    cmocka_unit_test(test_replay_equals_live),

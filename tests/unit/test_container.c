@@ -633,6 +633,19 @@ static void test_bad_file_kinds(void **state)
 	ci = container_lookup(c, "/docker/" ID_A);
 	assert_false(ci->flags & CT_F_STATE);
 	container_cache_free(c);
+	/* Issue 14.13: a symlink to a good state file elsewhere is planted,
+	 * never followed (before: followed, and opened before any check) */
+	rm_rf(root);
+	mkdir(root, 0700);
+	mkdirs(DK_DIR ID_A);
+	put_str("x/elsewhere.json", "{\"Name\":\"/planted\"}");
+	snprintf(p, sizeof(p), "%s/" DK_DIR ID_A "/config.v2.json", root);
+	assert_int_equal(symlink("../../../../../x/elsewhere.json", p), 0);
+	c = cache(0);
+	ci = container_lookup(c, "/docker/" ID_A);
+	assert_false(ci->flags & CT_F_STATE);
+	assert_string_equal(ci->name, "");
+	container_cache_free(c);
 	rm_rf(root);
 	mkdir(root, 0700);
 }

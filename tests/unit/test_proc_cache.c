@@ -71,6 +71,70 @@ static void test_bounded_under_churn(void **state)
 	proc_cache_free(c);
 }
 
+/* Issue 14.3: a fork/exit chain kept every dead ancestor alive. */
+static void test_fork_exit_chain_is_bounded(void **state)
+{
+	struct proc_cache *c = proc_cache_new(65536);
+	const struct proc_rec *k = NULL;
+	uint32_t i;
+
+	(void)state;
+	put(c, 1000, 1, "/bin/bash");
+	for (i = 0; i < 80000; i++) {
+		k = put(c, 1001 + i, 1000 + i, "/bin/bash");
+		proc_cache_del(c, 1000 + i);
+	}
+	assert_int_equal(proc_cache_live(c), 1);
+	/* the last child and its dead parent: two records, three classes' worth */
+	assert_true(proc_cache_bytes(c) < 4 * 4096);
+	assert_string_equal(proc_cache_parent(k)->binary, "/bin/bash");
+	assert_null(proc_cache_parent(proc_cache_parent(k)));
+	proc_cache_free(c);
+}
+
+/* Issue 14.2: cwd + relative binary + argv larger than the largest class
+ * was dropped (NULL); now it is stored, cut if need be, and flagged. */
+static void test_oversized_record_is_cut_not_dropped(void **state)
+{
+	static char big[70000];
+	struct proc_cache *c = proc_cache_new(16);
+	struct proc_rec r = {.pid = 7, .tid = 7, .ppid = 1};
+	struct proc_strings s = {"/bin/x", 6, big, 8000, big, 8000, 0, big, 60000, "", 0};
+	const struct proc_rec *p;
+
+	(void)state;
+	memset(big, 'a', sizeof(big));
+	p = proc_cache_put(c, &r, &s);
+	assert_non_null(p);
+	assert_string_equal(p->binary, "/bin/x");
+	assert_true(p->flags & PROC_F_ARGS_TRUNC);
+	assert_int_equal(proc_cache_truncated(c), 1);
+	assert_true(strlen(p->cwd) + strlen(p->cgroup) + p->args_len < 5 * 4096);
+	proc_cache_free(c);
+}
+
+/* The byte bound: 65,536 huge records fit in PROC_CACHE_MAX_BYTES, the
+ * least recently used are evicted and counted. */
+static void test_byte_bound(void **state)
+{
+	static char big[12000];
+	struct proc_cache *c = proc_cache_new(65536);
+	struct proc_strings s = {"/bin/x", 6, "/", 1, big, sizeof(big), 1, "", 0, "", 0};
+	uint32_t i;
+
+	(void)state;
+	memset(big, 'a', sizeof(big));
+	for (i = 0; i < 65536; i++) {
+		struct proc_rec r = {.pid = 100 + i, .tid = 100 + i, .ppid = 99 + i};
+
+		assert_non_null(proc_cache_put(c, &r, &s));
+		assert_true(proc_cache_bytes(c) <= PROC_CACHE_MAX_BYTES + 5 * 4096 + 512);
+	}
+	assert_true(proc_cache_evicted(c) > 60000);
+	assert_non_null(proc_cache_get(c, 100 + 65535));
+	proc_cache_free(c);
+}
+
 static void test_relink_after_scan(void **state)
 {
 	struct proc_cache *c = proc_cache_new(16);
@@ -216,6 +280,9 @@ int main(void)
 		cmocka_unit_test(test_parent_outlives_its_exit),
 		cmocka_unit_test(test_bounded_under_churn),
 		cmocka_unit_test(test_relink_after_scan),
+		cmocka_unit_test(test_fork_exit_chain_is_bounded),
+		cmocka_unit_test(test_oversized_record_is_cut_not_dropped),
+		cmocka_unit_test(test_byte_bound),
 		cmocka_unit_test(test_decode_exec_exit),
 		cmocka_unit_test(test_decode_rejects_malformed),
 		cmocka_unit_test(test_decode_unterminated_strings),
