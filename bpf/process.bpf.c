@@ -177,10 +177,13 @@ int BPF_PROG(on_exec, struct task_struct *t, pid_t old_pid, struct linux_binprm 
 	task_identity(t, e);
 	e->flags = PROC_F_EXECVE;
 	off = sizeof(*e);
-	if (script)
-		e->binary_len = put_filename(s, bprm, e);
-	else
+	if (!script)
 		e->binary_len = put_file_path(s, t, BPF_CORE_READ(bprm, file), off, e);
+	/* a script names itself; and a file is never "/": one the walk cannot
+	 * name (a file bind-mounted on a detached mount, as crun runs itself)
+	 * keeps the path it was run by */
+	if (script || e->binary_len <= 2)
+		e->binary_len = put_filename(s, bprm, e);
 	off += e->binary_len & DATA_MASK;
 	e->cwd_len = put_cwd(s, t, off, e);
 	off += e->cwd_len & DATA_MASK;
