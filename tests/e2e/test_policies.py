@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import BIN, Tracer, find, in_container, mark, run
+from conftest import BIN, HOOKS, Tracer, find, in_container, mark, run
 
 HEAD = """apiVersion: cilium.io/v1alpha1
 kind: TracingPolicy
@@ -387,10 +387,13 @@ def test_check_refuses_what_it_cannot_run(tmp_path):
     assert r.returncode == 0
 
 
-def test_override_denies_where_the_kernel_can(tmp_path):
-    """Override through BPF LSM (or fmod_ret): the open fails with the
-    policy's error and the event says so; skipped on kernels without
-    either (this project's development kernel refuses both)."""
+@pytest.mark.parametrize("rungs", [None, "fentry"])
+def test_override_denies_where_the_kernel_can(tmp_path, rungs):
+    """Override through BPF LSM, or (rungs=fentry) fmod_ret: the open
+    fails with the policy's error and the event says so; skipped on
+    kernels without either (this project's development kernel refuses
+    both)."""
+    hooks = rungs or HOOKS
     (tmp_path / "deny").mkdir()
     (tmp_path / "deny" / "f").write_text("x")
     (tmp_path / "ok").write_text("x")
@@ -400,11 +403,12 @@ def test_override_denies_where_the_kernel_can(tmp_path):
         argError: -13
 """
     p = policy(tmp_path, "override-deny", body)
-    chk = run([BIN, "--check", "-p", p])
+    flags = ["--hooks=" + hooks] if hooks else []
+    chk = run([BIN, "--check", *flags, "-p", p])
     if chk.returncode != 0:
-        pytest.skip("no BPF LSM or fmod_ret on this kernel: " + chk.stderr.decode()[:200])
-    assert b"override: by the" in chk.stdout
-    with Tracer("-o", "json", "-p", p) as tr:
+        pytest.skip("no BPF LSM or fmod_ret on this kernel or rung: " + chk.stderr.decode()[:200])
+    assert b"override: by the " + (b"fmod_ret" if rungs else b"") in chk.stdout
+    with Tracer("-o", "json", *flags, "-p", p) as tr:
         denied = run(["cat", f"{tmp_path}/deny/f"])
         allowed = run(["cat", f"{tmp_path}/ok"])
     assert denied.returncode != 0 and b"Permission denied" in denied.stderr
