@@ -328,12 +328,25 @@ int policy_opts_finish(struct policy_opts *o, struct policy_set **out, FILE *err
 	return 0;
 }
 
+int policy_check_set(const struct policy_set *ps, const struct kernel_features *kf, bool monitor,
+		     unsigned rungs, FILE *out, struct diag *d)
+{
+	struct plan *pl = NULL;
+	struct compiled *cp = NULL;
+	int rc = -1;
+
+	/* compiling too: a plan the kernel side cannot run is refused here */
+	if (!plan_build(ps, kf, monitor, rungs, &pl, d) && !compile_plan(pl, &cp, d))
+		rc = plan_print_check(out, pl) ? 1 : 0;
+	compiled_free(cp);
+	plan_free(pl);
+	return rc;
+}
+
 int policy_check_main(struct policy_opts *o, FILE *out, FILE *err)
 {
 	struct kernel_features kf;
 	struct policy_set *ps;
-	struct plan *pl = NULL;
-	struct compiled *cp = NULL;
 	struct diag d = { .errors = 0 };
 	int rc = policy_opts_finish(o, &ps, err);
 
@@ -345,17 +358,13 @@ int policy_check_main(struct policy_opts *o, FILE *out, FILE *err)
 		return rc;
 	}
 	probe_kernel(&kf, PROBE_MOUNT_TRACEFS);
-	/* compiling too: a plan the kernel side cannot run is refused here */
-	if (plan_build(ps, &kf, o->monitor, o->rungs, &pl, &d) || compile_plan(pl, &cp, &d)) {
+	rc = policy_check_set(ps, &kf, o->monitor, o->rungs, out, &d);
+	if (rc < 0) {
 		fprintf(err, "tracer: %s\n", d.msg);
 		rc = 2;
-	} else {
-		rc = plan_print_check(out, pl) ? 1 : 0;
-		if (o->print_policy)
-			rc |= policy_print_yaml(out, ps) ? 1 : 0;
+	} else if (o->print_policy) {
+		rc |= policy_print_yaml(out, ps) ? 1 : 0;
 	}
-	compiled_free(cp);
-	plan_free(pl);
 	probe_free(&kf);
 	policy_set_free(ps);
 	return rc;

@@ -50,6 +50,12 @@ extern const struct argp policy_argp;
 
 /* Files then flags into one checked model; 0, or 2 with one line on err. */
 int policy_opts_finish(struct policy_opts *o, struct policy_set **out, FILE *err);
+struct kernel_features;
+/* What --check does with a finished set on kernel kf: plan, compile, print the
+ * plan to out. 0, or -1 with the refusal in d (nothing printed). The policy
+ * goldens (tests/unit/test_policy_golden.c) run exactly this. */
+int policy_check_set(const struct policy_set *ps, const struct kernel_features *kf, bool monitor,
+		     unsigned rungs, FILE *out, struct diag *d);
 /* --check / --print-policy end to end: finish, probe, plan, print; exit code. */
 int policy_check_main(struct policy_opts *o, FILE *out, FILE *err);
 /* --list-presets: one line per bundled policy, name and purpose. */

@@ -25,13 +25,53 @@ HOOKS = os.environ.get("TRACER_TEST_HOOKS", "")
 os.environ["HOME"] = tempfile.mkdtemp(prefix="tracer-e2e-home-")
 
 
+_NOT_RUN_AS_USER = []
+
+
 def pytest_collection_modifyitems(config, items):
-    """Skip everything as non-root, but modules that set NEEDS_ROOT = False."""
+    """Skip everything as non-root, but modules that set NEEDS_ROOT = False;
+    such a run then exits non-zero (pytest_sessionfinish): it did not test
+    what it was asked to."""
     if os.geteuid() != 0:
         skip = pytest.mark.skip(reason="end-to-end tests need root")
         for it in items:
             if getattr(getattr(it, "module", None), "NEEDS_ROOT", True):
                 it.add_marker(skip)
+                _NOT_RUN_AS_USER.append(it.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _NOT_RUN_AS_USER and exitstatus == 0:
+        session.exitstatus = 1
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Says why the run is red when only root was missing, and writes the
+    counts tests/run-all prints ($TRACER_E2E_SUMMARY, JSON)."""
+    if _NOT_RUN_AS_USER:
+        terminalreporter.write_line(
+            f"FAILED: {len(_NOT_RUN_AS_USER)} end-to-end tests did not run: they need root",
+            red=True)
+    path = os.environ.get("TRACER_E2E_SUMMARY")
+    if path:
+        st = terminalreporter.stats
+        counts = {k: len(st.get(k, []))
+                  for k in ("passed", "failed", "error", "skipped", "xfailed", "xpassed")}
+        counts["skip_reasons"] = [str(r.longrepr[2]) if isinstance(r.longrepr, tuple) else str(r.longrepr)
+                                  for r in st.get("skipped", [])]
+        with open(path, "w") as f:
+            json.dump(counts, f)
+
+
+def need(tool):
+    """The path of a command a test needs; fails (not skips) without it:
+    ./setup installs every one (packages.txt), so a missing tool is a broken
+    test machine, not a reason for a green run that tested nothing."""
+    import shutil
+    path = shutil.which(tool)
+    if not path:
+        pytest.fail(f"{tool} is missing: ./setup installs it (packages.txt)")
+    return path
 
 
 def mark(prefix="e2e"):

@@ -183,12 +183,45 @@ def test_time_and_color_modes():
     with Tracer("--color", "always", "-e", "exec") as tr:
         run(["/usr/bin/true", t])
     assert "\x1b[32m" in tr.stdout()
-    env = dict(os.environ, NO_COLOR="1")
-    p = subprocess.Popen([BIN, "--color", "auto", "-c", "1"], stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL, env=env)
+
+
+def on_a_terminal(env):
+    """`tracer --color auto -c 1` with stdout on a pty (a pipe already turns
+    colour off, so NO_COLOR can only be tested on a terminal); its output."""
+    import pty
+    import select
+    t = mark()
+    master, slave = pty.openpty()
+    p = subprocess.Popen([BIN, "--color", "auto", "-c", "1", "-e", "exec"], stdout=slave,
+                         stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env)
+    os.close(slave)
+    out = b""
     deadline = time.time() + 20
-    while p.poll() is None and time.time() < deadline:
-        run(["/usr/bin/true", t])  # something to print
-        time.sleep(0.1)
-    out = p.communicate(timeout=5)[0]
-    assert out and b"\x1b" not in out
+    try:
+        while time.time() < deadline:
+            if p.poll() is None:
+                run(["/usr/bin/true", t])  # something to print
+            r, _, _ = select.select([master], [], [], 0.1)
+            if r:
+                try:
+                    d = os.read(master, 65536)
+                except OSError:  # EIO: the tracer exited, its side closed
+                    break
+                if not d:
+                    break
+                out += d
+            elif p.poll() is not None:
+                break
+    finally:
+        if p.poll() is None:
+            p.kill()
+        p.wait()
+        os.close(master)
+    assert b"process" in out, out[:300]  # an event was printed (any: -c 1)
+    return out
+
+
+def test_color_auto_and_no_color_on_a_terminal():
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    assert b"\x1b[" in on_a_terminal(env)  # auto: a terminal gets colour
+    assert b"\x1b" not in on_a_terminal(dict(env, NO_COLOR="1"))

