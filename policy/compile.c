@@ -185,11 +185,16 @@ static int bin_filter(struct cctx *x, struct selector_cfg *s, const struct pol_m
 	return 0;
 }
 
-/* Position of the policy arg whose index the filter names. */
+/* Position of the policy arg whose index the filter names: a function
+ * argument's index for kprobes, LSM hooks and uprobes, but for tracepoints
+ * (whose arg indexes are format fields) the position in args, as Tetragon
+ * reads it. */
 static int arg_slot(const struct plan_hook *ph, uint32_t index)
 {
 	int i;
 
+	if (ph->h->kind == HOOK_TRACEPOINT)
+		return index < (uint32_t)ph->nargs ? (int)index : -1;
 	for (i = 0; i < ph->nargs; i++)
 		if (ph->args[i].arg->index == index)
 			return i;
@@ -290,10 +295,11 @@ static int arg_filter(struct cctx *x, struct selector_cfg *s, const struct pol_m
 	int slot = arg_slot(x->ph, m->index);
 	struct filter_cfg *f;
 	enum arg_class cls;
+	char idx[16];
 
+	snprintf(idx, sizeof(idx), "%u", m->index);
 	if (slot < 0)
-		return refuse(x, &m->pos, "matchArgs index %s names no argument of this hook",
-			      "");
+		return refuse(x, &m->pos, "matchArgs index %s names no argument of this hook", idx);
 	if (s->nfilters >= SEL_MAX_FILTERS)
 		return refuse(x, &m->pos, "more than %s matchArgs in one selector", "5");
 	f = &s->f[s->nfilters++];

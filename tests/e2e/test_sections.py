@@ -71,10 +71,9 @@ def test_tracepoint_syscall_format_field(tmp_path):
     assert sorted(b["args"][0]["int_arg"] for b in got) == [93, 94], got
 
 
-@pytest.mark.xfail(strict=True, reason="product bug: validate.c takes a tracepoint's matchArgs "
-                   "index as a position in args (Tetragon), compile.c's arg_slot() as the "
-                   "format-field index, so no matchArgs on a format field passes both")
 def test_tracepoint_match_args(tmp_path):
+    """matchArgs on a tracepoint names its args by position (Tetragon's
+    reading): index 0 is the first arg, format field 6 (newfd) here."""
     body = TP_DUP2 + """    selectors:
     - matchArgs:
       - index: 0
@@ -83,8 +82,19 @@ def test_tracepoint_match_args(tmp_path):
         - "93"
 """
     p = policy(tmp_path, "tp-dup2-sel", body)
-    r = run([BIN, "--check", "-p", p])
-    assert r.returncode == 0, r.stderr.decode()[-300:]
+    check_or_skip(p, "tracepoint")
+    prog = subprocess.Popen(["/usr/bin/python3", "-c", "import os,sys; sys.stdin.readline(); "
+                             "os.dup2(1, 93); os.dup2(1, 94)"], stdin=subprocess.PIPE)
+    try:
+        with Tracer("-o", "json", "-p", p) as tr:
+            prog.communicate(b"go\n", timeout=10)
+            assert prog.returncode == 0
+    finally:
+        if prog.poll() is None:
+            prog.kill()
+            prog.wait()
+    got = reported(tr, "process_tracepoint", "tp-dup2-sel", lambda b: b["process"]["pid"] == prog.pid)
+    assert [b["args"][0]["int_arg"] for b in got] == [93], got
 
 
 def test_tracepoint_raw_btf(tmp_path):
