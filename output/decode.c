@@ -196,25 +196,26 @@ static bool in_init_tree(const struct decoder *d, const struct proc_rec *r,
 }
 
 /* What an exec changed, told as Tetragon's bprm_committing_creds hook tells
- * it, from the creds after the exec and those before (old: the process's
- * record before this exec, which its fork copied from the parent's; NULL
- * when unknown, then only the creds after count). A set-user-ID binary
- * leaves euid != uid, a set-group-ID one egid != gid; file capabilities
- * add permitted ones to a non-root process. A memfd (or other unlinked
- * pseudo file) is named "... (deleted)" by the kernel's path walk. */
-static uint8_t exec_changes(const struct proc_rec *old, const struct proc_rec *r,
-			    const struct proc_strings *s)
+ * it, from the creds after the exec alone (the record's creds from before
+ * are those of the last exec or fork, stale after a setuid() call): the
+ * kernel marks an exec privileged when euid or egid then differ from uid
+ * or gid (a set-user-ID or set-group-ID binary, or ids kept through the
+ * exec), and a non-root process holds permitted capabilities after one
+ * only from the file's (or ambient ones, which the record does not tell
+ * apart). A memfd (or other unlinked pseudo file) is named "... (deleted)"
+ * by the kernel's path walk. */
+static uint8_t exec_changes(const struct proc_rec *r, const struct proc_strings *s)
 {
-	const struct event_creds *a = old ? &old->creds : NULL, *b = &r->creds;
+	const struct event_creds *b = &r->creds;
 	static const char del[] = " (deleted)";
 	size_t n = s->binary_len, k = sizeof(del) - 1;
 	uint8_t x = 0;
 
-	if (b->euid != b->uid && (!a || a->euid != b->euid))
+	if (b->euid != b->uid)
 		x |= BP_SETUID | (b->uid && !b->euid ? BP_RAISED_SETUID : 0);
-	if (b->egid != b->gid && (!a || a->egid != b->egid))
+	if (b->egid != b->gid)
 		x |= BP_SETGID | (b->gid && !b->egid ? BP_RAISED_SETGID : 0);
-	if (a && b->uid && b->euid && (b->cap_permitted & ~a->cap_permitted))
+	if (b->uid && b->euid && b->cap_permitted)
 		x |= BP_RAISED_FILE_CAP;
 	if (n >= k && !memcmp(s->binary + n - k, del, k))
 		x |= BP_UNLINKED;
@@ -347,7 +348,7 @@ static int on_proc(struct decoder *d, const struct event_proc *e, size_t size)
 	}
 	proc_from_event(d, e, &r);
 	if (e->hdr.type == EV_EXEC) {
-		r.secureexec = exec_changes(proc_cache_get(d->cache, e->pid), &r, &s);
+		r.secureexec = exec_changes(&r, &s);
 	}
 	if (d->on_raw && e->hdr.type == EV_EXEC) /* -w: its event is in the capture */
 		r.flags |= PROC_F_CAPTURED;
