@@ -168,6 +168,16 @@ static void usage_error(const char *fmt, const char *arg)
 	exit(EXIT_USAGE);
 }
 
+/* --node-name, --cluster-name: a name goes into exec ids ("node:ktime:pid")
+ * and JSON, so one token without the exec id's separator. */
+static const char *check_name(const char *arg)
+{
+	if (!*arg || strlen(arg) > 253 || strpbrk(arg, " \t\n\r\"\\:,"))
+		usage_error("a node or cluster name must be 1 to 253 characters, "
+			    "without spaces, quotes, backslashes, ':' or ',': \"%s\"", arg);
+	return arg;
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct options *o = state->input;
@@ -207,12 +217,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->json_zeros = true;
 		break;
 	case OPT_NODE_NAME:
+		o->node_name = check_name(arg);
+		break;
 	case OPT_CLUSTER_NAME:
-		/* a name goes into exec ids and JSON: printable, one token */
-		if (!*arg || strlen(arg) > 253 || strpbrk(arg, " \t\n\r\"\\:,"))
-			usage_error("a node or cluster name must be 1 to 253 characters, "
-				    "without spaces, quotes, backslashes, ':' or ',': \"%s\"", arg);
-		*(key == OPT_NODE_NAME ? &o->node_name : &o->cluster_name) = arg;
+		o->cluster_name = check_name(arg);
 		break;
 	case 'w':
 		o->write_path = arg;

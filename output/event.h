@@ -34,7 +34,6 @@ struct proc_rec {
 	const char *cgroup; /* cgroup v2 path ("/system.slice/x.scope"), "" if unknown */
 	const char *cgroup_v1; /* v1 memory hierarchy path (hybrid hosts) */
 	const struct container_info *container; /* NULL: a host process */
-	uint32_t refcnt; /* proc_cache: 1 while live, plus one per child record */
 	uint8_t secureexec; /* BP_* (the exec's privilege changes), user space */
 	bool in_init_tree; /* its container's init (pid 1 inside) or a fork of it */
 };

@@ -94,7 +94,7 @@ enum ftype {
 	FT_CTSTR,  /* a container_info string at off (CSV columns) */
 	FT_U32Z,   /* u32 at off, a plain proto3 uint32: JSON leaves 0 out */
 	FT_CLUSTER, /* tr_host.cluster_name (JSON, when set) */
-	FT_REFCNT, /* JSON: the process cache's references */
+	FT_REFCNT, /* JSON "refcnt": 1 for a live process, 0 (left out) at its exit */
 	FT_BPROPS, /* JSON "binary_properties": what the exec changed */
 	FT_INIT,   /* JSON "in_init_tree" */
 	FT_CTEXT,  /* JSON "container": a container outside Kubernetes (ours) */
@@ -446,7 +446,7 @@ static void json_container(struct jsonw *w, const char *key, const struct proc_r
 
 static bool in_pod(const struct container_info *ci)
 {
-	return ci && (*ci->pod_name || *ci->pod_namespace);
+	return ci && (*ci->pod_name || *ci->pod_namespace || *ci->pod_uid);
 }
 
 /* The pod and its container, as Tetragon's Pod message: only for a
@@ -1229,8 +1229,8 @@ static void json_extra(struct jsonw *w, const struct fctx *c, const struct visit
 		if (s && *s)
 			jw_str_cstr(w, v->fl->key, s);
 		break;
-	case FT_REFCNT:
-		jw_u64_nz(w, v->fl->key, p->refcnt);
+	case FT_REFCNT: /* 1 while the process lives: replay prints what live did */
+		jw_u64_nz(w, v->fl->key, c->ev->kind == TR_EXIT && p == c->ev->proc ? 0 : 1);
 		break;
 	case FT_BPROPS:
 		json_bprops(w, p);

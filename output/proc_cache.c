@@ -24,7 +24,8 @@ struct proc_entry {
 	struct proc_rec rec; /* first: a rec pointer is an entry pointer */
 	struct proc_entry *hnext; /* pid hash chain */
 	struct proc_entry *prev, *next; /* LRU list of live entries */
-	struct proc_entry *parent; /* references: rec.refcnt (printed, as Tetragon's) */
+	struct proc_entry *parent;
+	uint32_t refs;
 	uint8_t live;
 	uint8_t cls; /* size class of data[] */
 	char data[];
@@ -87,7 +88,7 @@ static void lru_push(struct proc_cache *c, struct proc_entry *e)
 
 static void unref(struct proc_cache *c, struct proc_entry *e)
 {
-	while (e && --e->rec.refcnt == 0) {
+	while (e && --e->refs == 0) {
 		struct proc_entry *up = e->parent;
 
 		e->hnext = c->free[e->cls];
@@ -165,7 +166,7 @@ static void set_parent(struct proc_cache *c, struct proc_entry *e)
 	if (p == e->parent)
 		return;
 	if (p)
-		p->rec.refcnt++;
+		p->refs++;
 	unref(c, e->parent);
 	e->parent = p;
 }
@@ -254,7 +255,7 @@ const struct proc_rec *proc_cache_put(struct proc_cache *c, const struct proc_re
 	e->rec.argc = s->argc;
 	e->rec.cgroup = put_str(&p, s->cgroup, s->cgroup_len);
 	e->rec.cgroup_v1 = put_str(&p, s->cgroup_v1, s->cgroup_v1_len);
-	e->rec.refcnt = 1;
+	e->refs = 1;
 	set_parent(c, e);
 	old = take_live(c, rec->pid);
 	unref(c, old);
