@@ -44,6 +44,9 @@ enum {
 	OPT_COLOR,
 	OPT_TIME,
 	OPT_BINARY_FILTER,
+	OPT_JSON_ZEROS,
+	OPT_NODE_NAME,
+	OPT_CLUSTER_NAME,
 	OPT_HELP,
 	OPT_USAGE,
 	OPT_VERSION,
@@ -66,6 +69,9 @@ struct options {
 	uint32_t max_files; /* -W */
 	enum time_mode time_mode; /* --time */
 	int color; /* --color: -1 auto, 0 never, 1 always */
+	bool json_zeros; /* --json-zeros */
+	const char *node_name; /* --node-name; NULL: the host name */
+	const char *cluster_name; /* --cluster-name; NULL: none */
 	struct policy_opts pol; /* -p, -e, --check, ... (policy/flags.c) */
 };
 
@@ -93,6 +99,11 @@ static const struct argp_option opts[] = {
 	 "unless NO_COLOR is set), always or never", 0},
 	{"time", OPT_TIME, "MODE", 0, "Event time in compact and CSV output: iso (default), epoch, "
 	 "delta or none", 0},
+	{"json-zeros", OPT_JSON_ZEROS, NULL, 0, "JSON: also write the zero values Tetragon's export "
+	 "leaves out (0, false, \"\", [])", 0},
+	{"node-name", OPT_NODE_NAME, "NAME", 0, "The node_name of every event (and of exec ids); "
+	 "default: the host name", 0},
+	{"cluster-name", OPT_CLUSTER_NAME, "NAME", 0, "Add cluster_name NAME to every JSON event", 0},
 	{"write", 'w', "FILE", 0, "Also write every event to a capture FILE (- is stdout)", 2},
 	{"read", 'r', "FILE", 0, "Replay a capture FILE (- is stdin) instead of tracing; no root", 2},
 	{"file-size", 'C', "SIZE", 0, "With -w: start a new file past SIZE million bytes (or "
@@ -157,6 +168,16 @@ static void usage_error(const char *fmt, const char *arg)
 	exit(EXIT_USAGE);
 }
 
+/* --node-name, --cluster-name: a name goes into exec ids ("node:ktime:pid")
+ * and JSON, so one token without the exec id's separator. */
+static const char *check_name(const char *arg)
+{
+	if (!*arg || strlen(arg) > 253 || strpbrk(arg, " \t\n\r\"\\:,"))
+		usage_error("a node or cluster name must be 1 to 253 characters, "
+			    "without spaces, quotes, backslashes, ':' or ',': \"%s\"", arg);
+	return arg;
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct options *o = state->input;
@@ -191,6 +212,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_TIME:
 		if (time_mode_parse(arg, &o->time_mode))
 			usage_error("--time takes iso, epoch, delta or none, not \"%s\"", arg);
+		break;
+	case OPT_JSON_ZEROS:
+		o->json_zeros = true;
+		break;
+	case OPT_NODE_NAME:
+		o->node_name = check_name(arg);
+		break;
+	case OPT_CLUSTER_NAME:
+		o->cluster_name = check_name(arg);
 		break;
 	case 'w':
 		o->write_path = arg;
@@ -521,6 +551,10 @@ static int setup_output(struct run *r)
 	}
 	r->fmt.sink = &r->out;
 	r->fmt.time_mode = r->opt->time_mode;
+	r->fmt.json_zeros = r->opt->json_zeros;
+	r->dec.host.cluster_name = r->opt->cluster_name;
+	if (r->opt->node_name) /* -r: the capture's exec ids, this node_name */
+		r->dec.host.node_name = r->opt->node_name;
 	r->fmt.color = r->opt->format == OUT_COMPACT &&
 		       (r->opt->color > 0 || (r->opt->color < 0 && isatty(STDOUT_FILENO) &&
 					      !getenv("NO_COLOR")));
@@ -917,6 +951,8 @@ int main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	r.dec.kinds = kinds_mask(&opt.pol);
+	if (opt.node_name) /* Tetragon's exec ids name the node too */
+		snprintf(r.dec.node_name, sizeof(r.dec.node_name), "%s", opt.node_name);
 	if (setup_scope(&r)) {
 		rc = EXIT_RUNTIME;
 		goto cleanup;

@@ -8,9 +8,9 @@
 
 _tracer_opts_arg="--output --count --buffer-size --policy --preset --events --pid
 	--container-id --pod --container-root --color --time --relinquish-privileges
-	--write --read --file-size --file-count
+	--write --read --file-size --file-count --node-name --cluster-name
 	--binary --path-prefix --daddr --dport --hooks"
-_tracer_opts_flag="--line-buffered --quiet --verbose --host --container
+_tracer_opts_flag="--line-buffered --quiet --verbose --json-zeros --host --container
 	--monitor --check --print-policy --list-presets --help --usage --version"
 _tracer_formats="compact json csv"
 _tracer_events="exec exit connect open dup mount"

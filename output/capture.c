@@ -746,7 +746,8 @@ size_t capture_proc_to_scan(const struct proc_rec *rec, void *buf, size_t cap)
 	e->cgroup_id = rec->cgroup_id;
 	e->creds = rec->creds;
 	memcpy(e->ns, rec->ns, sizeof(e->ns));
-	e->flags = rec->flags;
+	e->flags = (rec->flags & ~PROC_F_BP_MASK) |
+		   ((uint32_t)rec->secureexec << PROC_F_BP_SHIFT & PROC_F_BP_MASK);
 	p = put_field((char *)(e + 1), bin, nb, &e->binary_len, true);
 	p = put_field(p, cwd, nc, &e->cwd_len, true);
 	/* argv[0] is dropped by the decoder: an empty one, then argv[1..n]. */

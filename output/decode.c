@@ -182,6 +182,46 @@ static int proc_strings(const struct event_proc *e, size_t size, struct proc_str
 	return 0;
 }
 
+/* Whether r is its container's init (pid 1 inside) or a fork of one: a
+ * process a runtime exec'd into the container has a parent outside it.
+ * Host processes are in no container's tree (Tetragon's in_init_tree). */
+static bool in_init_tree(const struct decoder *d, const struct proc_rec *r,
+			 const struct proc_rec *parent)
+{
+	if (!d->host.ns[NS_PID] || r->ns[NS_PID] == d->host.ns[NS_PID])
+		return false;
+	if (r->nspid == 1)
+		return true;
+	return parent && parent->in_init_tree && parent->ns[NS_PID] == r->ns[NS_PID];
+}
+
+/* What an exec changed, told as Tetragon's bprm_committing_creds hook tells
+ * it, from the creds after the exec alone (the record's creds from before
+ * are those of the last exec or fork, stale after a setuid() call): the
+ * kernel marks an exec privileged when euid or egid then differ from uid
+ * or gid (a set-user-ID or set-group-ID binary, or ids kept through the
+ * exec), and a non-root process holds permitted capabilities after one
+ * only from the file's (or ambient ones, which the record does not tell
+ * apart). A memfd (or other unlinked pseudo file) is named "... (deleted)"
+ * by the kernel's path walk. */
+static uint8_t exec_changes(const struct proc_rec *r, const struct proc_strings *s)
+{
+	const struct event_creds *b = &r->creds;
+	static const char del[] = " (deleted)";
+	size_t n = s->binary_len, k = sizeof(del) - 1;
+	uint8_t x = 0;
+
+	if (b->euid != b->uid)
+		x |= BP_SETUID | (b->uid && !b->euid ? BP_RAISED_SETUID : 0);
+	if (b->egid != b->gid)
+		x |= BP_SETGID | (b->gid && !b->egid ? BP_RAISED_SETGID : 0);
+	if (b->uid && b->euid && b->cap_permitted)
+		x |= BP_RAISED_FILE_CAP;
+	if (n >= k && !memcmp(s->binary + n - k, del, k))
+		x |= BP_UNLINKED;
+	return x;
+}
+
 static void proc_from_event(struct decoder *d, const struct event_proc *e, struct proc_rec *r)
 {
 	const struct proc_rec *parent;
@@ -196,11 +236,14 @@ static void proc_from_event(struct decoder *d, const struct event_proc *e, struc
 	r->cgroup_id = e->cgroup_id;
 	r->ktime = e->start_ktime;
 	r->start_ns = wall(d, e->start_ktime);
-	r->flags = e->flags;
+	r->flags = e->flags & ~PROC_F_BP_MASK;
+	if (e->hdr.type == EV_SCAN) /* a capture's snapshot: the exec's properties */
+		r->secureexec = (e->flags & PROC_F_BP_MASK) >> PROC_F_BP_SHIFT;
 	make_exec_id(r->exec_id, d->node_name, r->ktime, r->pid);
 	parent = e->ppid != e->pid ? proc_cache_get(d->cache, e->ppid) : NULL;
 	if (parent)
 		memcpy(r->parent_exec_id, parent->exec_id, sizeof(r->parent_exec_id));
+	r->in_init_tree = in_init_tree(d, r, parent);
 }
 
 /* The container of a record, looked up when it prints: the lookup is a
@@ -304,6 +347,9 @@ static int on_proc(struct decoder *d, const struct event_proc *e, size_t size)
 		apply_later_move(d, e->pid, &s);
 	}
 	proc_from_event(d, e, &r);
+	if (e->hdr.type == EV_EXEC) {
+		r.secureexec = exec_changes(&r, &s);
+	}
 	if (d->on_raw && e->hdr.type == EV_EXEC) /* -w: its event is in the capture */
 		r.flags |= PROC_F_CAPTURED;
 	ev.proc = proc_cache_put(d->cache, &r, &s);
@@ -338,6 +384,7 @@ static int on_fork(struct decoder *d, const struct event_fork *e)
 		r.flags |= PROC_F_CAPTURED;
 	r.nspid = e->nspid;
 	memcpy(r.ns, e->ns, sizeof(r.ns)); /* the child's own: a fork may enter new ones */
+	r.in_init_tree = in_init_tree(d, &r, p);
 	make_exec_id(r.exec_id, d->node_name, r.ktime, r.pid);
 	memcpy(r.parent_exec_id, p->exec_id, sizeof(r.parent_exec_id));
 	s = (struct proc_strings){p->binary, strlen(p->binary), p->cwd, strlen(p->cwd),

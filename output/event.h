@@ -34,7 +34,23 @@ struct proc_rec {
 	const char *cgroup; /* cgroup v2 path ("/system.slice/x.scope"), "" if unknown */
 	const char *cgroup_v1; /* v1 memory hierarchy path (hybrid hosts) */
 	const struct container_info *container; /* NULL: a host process */
+	uint8_t secureexec; /* BP_* (the exec's privilege changes), user space */
+	bool in_init_tree; /* its container's init (pid 1 inside) or a fork of it */
 };
+
+/* Binary properties of an exec, as Tetragon's BinaryProperties: what the
+ * exec changed, told from the creds before and after it (decode.c). */
+#define BP_SETUID (1u << 0) /* euid differs from uid after the exec */
+#define BP_SETGID (1u << 1)
+#define BP_RAISED_SETUID (1u << 2) /* to euid 0 from a non-root uid */
+#define BP_RAISED_SETGID (1u << 3) /* to egid 0 from a non-root gid */
+#define BP_RAISED_FILE_CAP (1u << 4) /* gained permitted caps it did not have */
+#define BP_UNLINKED (1u << 5) /* the file had no links (a memfd) */
+/* A capture's snapshot (an EV_SCAN record user space writes) carries its
+ * process's BP_* bits in these PROC_F_* bits, which the kernel never sets:
+ * a later file of a rotation then replays the same binary_properties. */
+#define PROC_F_BP_SHIFT 24
+#define PROC_F_BP_MASK (0x3fu << PROC_F_BP_SHIFT)
 
 enum tr_kind {
 	TR_EXEC = 1,
@@ -78,6 +94,7 @@ struct tr_arg {
 /* Process-wide context every formatter needs, set once at start-up. */
 struct tr_host {
 	const char *node_name;
+	const char *cluster_name; /* --cluster-name; NULL: none */
 	uint32_t ns[NS_COUNT]; /* the kernel's initial namespaces */
 };
 

@@ -92,6 +92,12 @@ enum ftype {
 	FT_DOCKER, /* the container id, first 31 characters (Tetragon's "docker") */
 	FT_POD,	   /* JSON "pod" object: namespace, name, uid, container */
 	FT_CTSTR,  /* a container_info string at off (CSV columns) */
+	FT_U32Z,   /* u32 at off, a plain proto3 uint32: JSON leaves 0 out */
+	FT_CLUSTER, /* tr_host.cluster_name (JSON, when set) */
+	FT_REFCNT, /* JSON "refcnt": 1 for a live process, 0 (left out) at its exit */
+	FT_BPROPS, /* JSON "binary_properties": what the exec changed */
+	FT_INIT,   /* JSON "in_init_tree" */
+	FT_CTEXT,  /* JSON "container": a container outside Kubernetes (ours) */
 	/* policy events; hook strings are read from ev->hook */
 	FT_HSTR,    /* const char * at off in tr_hook_info; JSON: absent when NULL */
 	FT_HFUNC,   /* the hook as one text: function, subsys:event, path:symbol */
@@ -143,8 +149,12 @@ static const struct field proc_fields[] = {
 	ROW(NULL, FT_CTSTR, CT(name), COL_CT_NAME, 0, 0),
 	ROW(NULL, FT_CTSTR, CT(image), COL_CT_IMAGE, 0, 0),
 	ROW("parent_exec_id", FT_STRA, P(parent_exec_id), COL_PEXEC_ID, 0, 0),
-	U32("tid", P(tid), COL_TID),
-	ROW(NULL, FT_SCOPE, 0, COL_IS_HOST, 0, CS_SCOPE),
+	ROW("refcnt", FT_REFCNT, 0, 0, 0, 0),
+	ROW("cap", FT_OBJ, 0, 0, 0, 0),
+	ROW("permitted", FT_CAPS, CR(cap_permitted), COL_CAP_P, 0, 0),
+	ROW("effective", FT_CAPS, CR(cap_effective), COL_CAP_E, 0, 0),
+	ROW("inheritable", FT_CAPS, CR(cap_inheritable), COL_CAP_I, 0, 0),
+	ROW(NULL, FT_END, 0, 0, 0, 0),
 	ROW("ns", FT_OBJ, 0, 0, 0, 0),
 	NS("uts", NS_UTS, NS_UTS),
 	NS("ipc", NS_IPC, NS_IPC),
@@ -157,11 +167,8 @@ static const struct field proc_fields[] = {
 	NS("cgroup", NS_CGROUP, NS_CGROUP),
 	NS("user", NS_USER, NS_USER),
 	ROW(NULL, FT_END, 0, 0, 0, 0),
-	ROW("cap", FT_OBJ, 0, 0, 0, 0),
-	ROW("permitted", FT_CAPS, CR(cap_permitted), COL_CAP_P, 0, 0),
-	ROW("effective", FT_CAPS, CR(cap_effective), COL_CAP_E, 0, 0),
-	ROW("inheritable", FT_CAPS, CR(cap_inheritable), COL_CAP_I, 0, 0),
-	ROW(NULL, FT_END, 0, 0, 0, 0),
+	U32("tid", P(tid), COL_TID),
+	ROW(NULL, FT_SCOPE, 0, COL_IS_HOST, 0, CS_SCOPE),
 	ROW("process_credentials", FT_OBJ, 0, 0, 0, 0),
 	U32("uid", CR(uid), 0),
 	U32("gid", CR(gid), COL_GID),
@@ -172,6 +179,9 @@ static const struct field proc_fields[] = {
 	U32("fsuid", CR(fsuid), COL_FSUID),
 	U32("fsgid", CR(fsgid), COL_FSGID),
 	ROW(NULL, FT_END, 0, 0, 0, 0),
+	ROW("binary_properties", FT_BPROPS, 0, 0, 0, 0),
+	ROW("in_init_tree", FT_INIT, 0, 0, 0, 0),
+	ROW("container", FT_CTEXT, 0, 0, 0, 0), /* ours, after Tetragon's fields */
 };
 
 static const struct field exec_fields[] = {
@@ -181,6 +191,7 @@ static const struct field exec_fields[] = {
 	ROW(NULL, FT_END, 0, 0, 0, 0),
 	ROW("node_name", FT_NODE, 0, COL_NODE, 0, 0),
 	ROW("time", FT_TIME, E(time_ns), COL_TIME, 0, CS_TIME),
+	ROW("cluster_name", FT_CLUSTER, 0, 0, 0, 0),
 };
 
 static const struct field exit_fields[] = {
@@ -188,10 +199,12 @@ static const struct field exit_fields[] = {
 	ROW("process", FT_PROC, 0, 0, 0, 0),
 	ROW("parent", FT_PROC, 1, 0, 0, 0),
 	ROW("signal", FT_SIGNAL, 0, COL_SIGNAL, 0, CS_EXIT),
-	U32("status", E(exit_status), COL_STATUS),
+	ROW("status", FT_U32Z, E(exit_status), COL_STATUS, 0, 0),
+	ROW("time", FT_TIME, E(time_ns), 0, 0, 0), /* the exit's time */
 	ROW(NULL, FT_END, 0, 0, 0, 0),
 	ROW("node_name", FT_NODE, 0, COL_NODE, 0, 0),
 	ROW("time", FT_TIME, E(time_ns), COL_TIME, 0, CS_TIME),
+	ROW("cluster_name", FT_CLUSTER, 0, 0, 0, 0),
 };
 
 /* Policy events, each in Tetragon's field order (its protobuf numbering). */
@@ -202,7 +215,8 @@ static const struct field exit_fields[] = {
 #define HOOK_TAIL                                                                \
 	ROW(NULL, FT_END, 0, 0, 0, 0),                                           \
 	ROW("node_name", FT_NODE, 0, COL_NODE, 0, 0),                            \
-	ROW("time", FT_TIME, E(time_ns), COL_TIME, 0, CS_TIME)
+	ROW("time", FT_TIME, E(time_ns), COL_TIME, 0, CS_TIME),                  \
+	ROW("cluster_name", FT_CLUSTER, 0, 0, 0, 0)
 #define ARGS_ROW ROW("args", FT_HARGS, 0, COL_ARGS, 0, CS_DETAIL)
 #define ACTION_ROWS                                                              \
 	ROW("action", FT_ACTION, 0, COL_ACTION, 0, CS_ACTION),                   \
@@ -393,35 +407,98 @@ static size_t docker_id(const struct proc_rec *p, const char **s)
 	return strnlen(*s, 31);
 }
 
-/* The pod (Kubernetes) and its container, as Tetragon's Pod message; a
- * plain container fills only "container". Absent on the host. */
-static void json_pod(struct jsonw *w, const struct proc_rec *p)
+/* Pod.container.id as Kubernetes writes a container's id: with the
+ * runtime's scheme (containerd://, docker://, cri-o://). */
+static void json_container_id(struct jsonw *w, const struct container_info *ci)
+{
+	static const struct {
+		const char *runtime, *scheme;
+	} schemes[] = {{"containerd", "containerd://"}, {"docker", "docker://"},
+		       {"crio", "cri-o://"}, {"podman", "podman://"}};
+	size_t i;
+
+	if (!jw_str_open(w, "id"))
+		return;
+	for (i = 0; i < ARRAY_SIZE(schemes); i++)
+		if (!strcmp(ci->runtime, schemes[i].runtime))
+			jw_str_raw(w, schemes[i].scheme);
+	esc_put(w->o, ci->id, strnlen(ci->id, sizeof(ci->id)), ESC_JSON, 0);
+	jw_str_close(w);
+}
+
+/* Tetragon's Container message: id, name, image, pid (inside). */
+static void json_container(struct jsonw *w, const char *key, const struct proc_rec *p)
 {
 	const struct container_info *ci = p->container;
 
-	if (!ci)
-		return;
-	jw_open(w, "pod", '{');
-	if (*ci->pod_namespace)
-		jw_str_cstr(w, "namespace", ci->pod_namespace);
-	if (*ci->pod_name)
-		jw_str_cstr(w, "name", ci->pod_name);
-	if (*ci->pod_uid)
-		jw_str_cstr(w, "uid", ci->pod_uid);
-	jw_open(w, "container", '{');
-	jw_str_cstr(w, "id", ci->id);
-	if (*ci->name)
-		jw_str_cstr(w, "name", ci->name);
-	if (*ci->image_id || *ci->image) {
+	jw_open(w, key, '{');
+	json_container_id(w, ci);
+	jw_str_nz(w, "name", ci->name, strlen(ci->name));
+	if (*ci->image_id || *ci->image || w->zeros) {
 		jw_open(w, "image", '{');
-		if (*ci->image_id)
-			jw_str_cstr(w, "id", ci->image_id);
-		if (*ci->image)
-			jw_str_cstr(w, "name", ci->image);
+		jw_str_nz(w, "id", ci->image_id, strlen(ci->image_id));
+		jw_str_nz(w, "name", ci->image, strlen(ci->image));
 		jw_close(w);
 	}
 	jw_u64(w, "pid", p->nspid);
 	jw_close(w);
+}
+
+static bool in_pod(const struct container_info *ci)
+{
+	return ci && (*ci->pod_name || *ci->pod_namespace || *ci->pod_uid);
+}
+
+/* The pod and its container, as Tetragon's Pod message: only for a
+ * Kubernetes pod (a plain container has "docker" and our "container"). */
+static void json_pod(struct jsonw *w, const struct proc_rec *p)
+{
+	const struct container_info *ci = p->container;
+
+	if (!in_pod(ci))
+		return;
+	jw_open(w, "pod", '{');
+	jw_str_nz(w, "namespace", ci->pod_namespace, strlen(ci->pod_namespace));
+	jw_str_nz(w, "name", ci->pod_name, strlen(ci->pod_name));
+	jw_str_nz(w, "uid", ci->pod_uid, strlen(ci->pod_uid));
+	json_container(w, "container", p);
+	jw_close(w);
+}
+
+/* Tetragon's BinaryProperties, when the exec changed something: setuid and
+ * setgid are the ids it ran with, privileges_changed why it gained them,
+ * file.inode.links 0 for a file with no name left (a memfd). */
+static void json_bprops(struct jsonw *w, const struct proc_rec *p)
+{
+	static const struct tok reasons[] = {
+	    {BP_RAISED_FILE_CAP, "PRIVILEGES_RAISED_EXEC_FILE_CAP"},
+	    {BP_RAISED_SETUID, "PRIVILEGES_RAISED_EXEC_FILE_SETUID"},
+	    {BP_RAISED_SETGID, "PRIVILEGES_RAISED_EXEC_FILE_SETGID"},
+	    {0, NULL},
+	};
+	const struct tok *t;
+
+	if (!p->secureexec)
+		return;
+	jw_open(w, "binary_properties", '{');
+	if (p->secureexec & BP_SETUID)
+		jw_u64(w, "setuid", p->creds.euid);
+	if (p->secureexec & BP_SETGID)
+		jw_u64(w, "setgid", p->creds.egid);
+	if (p->secureexec & (BP_RAISED_FILE_CAP | BP_RAISED_SETUID | BP_RAISED_SETGID)) {
+		jw_open(w, "privileges_changed", '[');
+		for (t = reasons; t->s; t++)
+			if (p->secureexec & t->v)
+				jw_str_cstr(w, NULL, t->s);
+		jw_close(w);
+	}
+	if (p->secureexec & BP_UNLINKED) {
+		jw_open(w, "file", '{');
+		jw_open(w, "inode", '{');
+		jw_u64(w, "links", 0);
+		jw_close(w);
+		jw_close(w);
+	}
 	jw_close(w);
 }
 
@@ -438,9 +515,13 @@ static void civil_from_days(uint64_t days, uint64_t *y, unsigned int *m, unsigne
 	*y = yoe + era * 400 + (*m <= 2);
 }
 
-/* RFC 3339, UTC, nanoseconds: 2026-11-29T00:12:34.123456789Z. */
-static void put_time(struct obuf *o, uint64_t ns)
+/* RFC 3339, UTC, nanoseconds: 2026-11-29T00:12:34.123456789Z. JSON
+ * (trim) writes a Timestamp as protojson does: 9, 6, 3 or no fraction
+ * digits, the fewest that keep every nonzero one. */
+static void put_time(struct obuf *o, uint64_t ns, bool trim)
 {
+	unsigned int frac = ns % 1000000000, digits = 9;
+
 	uint64_t s = ns / 1000000000, y;
 	unsigned int m, d, sod = s % 86400;
 
@@ -456,8 +537,14 @@ static void put_time(struct obuf *o, uint64_t ns)
 	ob_u64(o, sod / 60 % 60, 2);
 	ob_putc(o, ':');
 	ob_u64(o, sod % 60, 2);
-	ob_putc(o, '.');
-	ob_u64(o, ns % 1000000000, 9);
+	while (trim && digits && frac % 1000 == 0) {
+		frac /= 1000;
+		digits -= 3;
+	}
+	if (digits) {
+		ob_putc(o, '.');
+		ob_u64(o, frac, digits);
+	}
 	ob_putc(o, 'Z');
 }
 
@@ -482,8 +569,19 @@ static void put_event_time(const struct fctx *c, uint64_t ns)
 	case TIME_NONE:
 		break;
 	default:
-		put_time(c->o, ns);
+		put_time(c->o, ns, false);
 	}
+}
+
+/* Has flags any bit put_flags() names? */
+static bool flag_words(uint32_t flags)
+{
+	const struct tok *t;
+
+	for (t = proc_flag_names; t->s; t++)
+		if (flags & t->v)
+			return true;
+	return false;
 }
 
 static void put_flags(struct obuf *o, uint32_t flags)
@@ -546,6 +644,34 @@ static void put_args(struct obuf *o, const struct proc_rec *p, enum esc_mode mod
 		if (at)
 			ob_putc(o, ' ');
 		put_arg(o, p->args + at, n, mode, flags);
+		at += n + 1;
+	}
+	if (p->flags & PROC_F_ARGS_TRUNC)
+		ob_puts(o, len ? " ..." : "...");
+}
+
+/* process.arguments in JSON, as Tetragon joins argv: an argument holding a
+ * space is wrapped in "...", nothing else is quoted or escaped (beyond the
+ * JSON string's own encoding); an empty one adds only its separator, and
+ * a quoted one its own leading space, as Tetragon's ArgsDecoder does. */
+static void put_args_tetragon(struct obuf *o, const struct proc_rec *p)
+{
+	const char *a, *z;
+	size_t at = 0, n, len = p->args ? p->args_len : 0, start = o->len;
+
+	while (at < len) {
+		a = p->args + at;
+		z = memchr(a, '\0', len - at);
+		n = z ? (size_t)(z - a) : len - at;
+		if (memchr(a, ' ', n)) {
+			ob_puts(o, " \\\"");
+			esc_put(o, a, n, ESC_JSON, 0);
+			ob_puts(o, "\\\"");
+		} else {
+			if (o->len != start)
+				ob_putc(o, ' ');
+			esc_put(o, a, n, ESC_JSON, 0);
+		}
 		at += n + 1;
 	}
 	if (p->flags & PROC_F_ARGS_TRUNC)
@@ -979,9 +1105,10 @@ static void text_value(const struct fctx *c, const struct visit *v, unsigned int
 		if (v->base == c->ev && v->fl->off == E(time_ns))
 			put_event_time(c, get_u64(v));
 		else
-			put_time(o, get_u64(v));
+			put_time(o, get_u64(v), false);
 		break;
 	case FT_U32:
+	case FT_U32Z:
 		ob_u64(o, get_u32(v), 0);
 		break;
 	case FT_NODE:
@@ -1090,6 +1217,83 @@ static void json_hook(struct jsonw *w, const struct fctx *c, const struct visit 
 	}
 }
 
+/* Rows of a process that only JSON has, and the envelope's cluster_name. */
+static void json_extra(struct jsonw *w, const struct fctx *c, const struct visit *v)
+{
+	const struct proc_rec *p = v->base;
+	const char *s;
+
+	switch (v->fl->type) {
+	case FT_CLUSTER:
+		s = c->host ? c->host->cluster_name : NULL;
+		if (s && *s)
+			jw_str_cstr(w, v->fl->key, s);
+		break;
+	case FT_REFCNT: /* 1 while the process lives: replay prints what live did */
+		jw_u64_nz(w, v->fl->key, c->ev->kind == TR_EXIT && p == c->ev->proc ? 0 : 1);
+		break;
+	case FT_BPROPS:
+		json_bprops(w, p);
+		break;
+	case FT_INIT: /* a BoolValue: always written */
+		jw_bool(w, v->fl->key, p->in_init_tree);
+		break;
+	case FT_CTEXT:
+		if (p->container && !in_pod(p->container))
+			json_container(w, v->fl->key, p);
+		break;
+	case FT_POD:
+		json_pod(w, p);
+		break;
+	}
+}
+
+/* Strings, numbers and times; protojson leaves a zero proto3 scalar out. */
+static void json_scalar(struct jsonw *w, const struct fctx *c, const struct visit *v)
+{
+	const struct proc_rec *p = v->base;
+	const char *s;
+	size_t n;
+
+	switch (v->fl->type) {
+	case FT_U32: /* a UInt32Value: always written */
+		jw_u64(w, v->fl->key, get_u32(v));
+		break;
+	case FT_U32Z:
+		jw_u64_nz(w, v->fl->key, get_u32(v));
+		break;
+	case FT_NODE:
+	case FT_STRP:
+	case FT_STRA:
+		s = get_str(c, v, &n);
+		jw_str_nz(w, v->fl->key, s, n);
+		break;
+	case FT_TIME:
+		if (jw_str_open(w, v->fl->key))
+			put_time(w->o, get_u64(v), true);
+		jw_str_close(w);
+		break;
+	case FT_ARGS:
+		if (!p->args_len && !(p->flags & PROC_F_ARGS_TRUNC) && !w->zeros)
+			break;
+		if (jw_str_open(w, v->fl->key))
+			put_args_tetragon(w->o, p);
+		jw_str_close(w);
+		break;
+	case FT_FLAGS:
+		if (!flag_words(p->flags) && !w->zeros)
+			break;
+		json_text(w, c, v);
+		break;
+	case FT_NS:
+		jw_open(w, v->fl->key, '{');
+		jw_u64_nz(w, "inum", p->ns[v->fl->off]);
+		jw_bool_nz(w, "is_host", ns_is_host(c, p, v->fl->off));
+		jw_close(w);
+		break;
+	}
+}
+
 static void json_value(struct jsonw *w, const struct fctx *c, const struct visit *v)
 {
 	const struct field *fl = v->fl;
@@ -1108,26 +1312,6 @@ static void json_value(struct jsonw *w, const struct fctx *c, const struct visit
 	case FT_END:
 		jw_close(w);
 		break;
-	case FT_U32:
-		jw_u64(w, fl->key, get_u32(v));
-		break;
-	case FT_NODE:
-	case FT_STRP:
-	case FT_STRA:
-		s = get_str(c, v, &n);
-		jw_str(w, fl->key, s, n);
-		break;
-	case FT_ARGS:
-		if (jw_str_open(w, fl->key))
-			put_args(w->o, p, ESC_JSON, 0);
-		jw_str_close(w);
-		break;
-	case FT_NS:
-		jw_open(w, fl->key, '{');
-		jw_u64(w, "inum", p->ns[fl->off]);
-		jw_bool(w, "is_host", ns_is_host(c, p, fl->off));
-		jw_close(w);
-		break;
 	case FT_CAPS:
 		json_caps(w, fl->key, get_u64(v));
 		break;
@@ -1139,26 +1323,25 @@ static void json_value(struct jsonw *w, const struct fctx *c, const struct visit
 	case FT_HFUNC:
 	case FT_CTSTR:
 		break;
-	case FT_POD:
-		json_pod(w, p);
-		break;
 	case FT_DOCKER:
 		if (p->container) {
 			n = docker_id(p, &s);
 			jw_str(w, fl->key, s, n);
 		}
 		break;
-	case FT_HSTR:
-	case FT_POLICY:
-	case FT_HARGS:
-	case FT_RET:
-	case FT_ACTION:
-	case FT_MONITOR:
-	case FT_TAGS:
-		json_hook(w, c, v);
+	case FT_CLUSTER:
+	case FT_REFCNT:
+	case FT_BPROPS:
+	case FT_INIT:
+	case FT_CTEXT:
+	case FT_POD:
+		json_extra(w, c, v);
 		break;
-	default: /* FT_TIME, FT_FLAGS: trusted text */
-		json_text(w, c, v);
+	default:
+		if (fl->type >= FT_HSTR)
+			json_hook(w, c, v);
+		else
+			json_scalar(w, c, v);
 		break;
 	}
 }
@@ -1169,6 +1352,7 @@ static void json_line(struct fctx *c)
 	size_t i;
 
 	jw_init(&w, c->o);
+	w.zeros = c->f->json_zeros;
 	jw_open(&w, NULL, '{');
 	for (i = 0; i < c->nv; i++)
 		json_value(&w, c, &c->v[i]);

@@ -28,6 +28,7 @@ struct formatter {
 	enum out_format format;
 	enum time_mode time_mode;
 	bool color; /* compact: ANSI colours on the event kind and policy */
+	bool json_zeros; /* --json-zeros: JSON writes the zeros protojson omits */
 	uint64_t last_ns; /* TIME_DELTA: the previous event's time */
 	FILE *out;
 	struct out_sink *sink; /* if set, lines go here instead of out */

@@ -323,17 +323,21 @@ void arg_text(struct obuf *o, const struct argview *v, unsigned int flags)
 
 /* --- JSON ---------------------------------------------------------------- */
 
+/* A repeated CapabilitiesType: Tetragon's enum names; an empty list is
+ * left out, as protojson leaves it (--json-zeros: []). */
 void json_caps(struct jsonw *w, const char *key, uint64_t set)
 {
 	char buf[16];
 	const char *s;
 	uint32_t i;
 
+	if (!set && !w->zeros)
+		return;
 	jw_open(w, key, '[');
 	for (i = 0; i < 64; i++) {
 		if (!(set >> i & 1))
 			continue;
-		s = cap_name(i, buf, sizeof(buf));
+		s = cap_enum_name(i, buf, sizeof(buf));
 		jw_str(w, NULL, s, strlen(s));
 	}
 	jw_close(w);
@@ -349,7 +353,7 @@ static void json_sock(struct jsonw *w, const struct argview *v)
 	if (v->shape == SH_SOCKADDR) {
 		if (inet_family(s->family)) {
 			jw_str_cstr(w, "addr", ip_text(s->family, s->daddr, buf, sizeof(buf)));
-			jw_u64(w, "port", s->dport);
+			jw_u64_nz(w, "port", s->dport);
 		}
 		jw_close(w);
 		return;
@@ -361,8 +365,9 @@ static void json_sock(struct jsonw *w, const struct argview *v)
 	if (inet_family(s->family)) {
 		jw_str_cstr(w, "saddr", ip_text(s->family, s->saddr, buf, sizeof(buf)));
 		jw_str_cstr(w, "daddr", ip_text(s->family, s->daddr, buf, sizeof(buf)));
-		jw_u64(w, "sport", s->sport);
-		jw_u64(w, "dport", s->dport);
+		/* uint32: a 0 (a connect's port not yet chosen) is left out */
+		jw_u64_nz(w, "sport", s->sport);
+		jw_u64_nz(w, "dport", s->dport);
 	}
 	if (s->state && v->shape == SH_SOCK)
 		jw_str_cstr(w, "state", tcp_state_name(s->state, buf, sizeof(buf)));
@@ -472,7 +477,7 @@ void json_arg(struct jsonw *w, const char *key, const struct argview *v)
 		break;
 	case SH_SYSCALL:
 		jw_open(w, v->key, '{');
-		jw_u64(w, "id", (uint64_t)a->ival & ~(uint64_t)SYSCALL_32BIT & 0xffffffffu);
+		jw_u64_nz(w, "id", (uint64_t)a->ival & ~(uint64_t)SYSCALL_32BIT & 0xffffffffu);
 		jw_str_cstr(w, "abi", syscall_abi(a->ival));
 		jw_close(w);
 		break;

@@ -90,6 +90,16 @@ const char *cap_name(uint32_t cap, char *buf, size_t len)
 	return buf;
 }
 
+const char *cap_enum_name(uint32_t cap, char *buf, size_t len)
+{
+	if (cap == 1)
+		return "DAC_OVERRIDE";
+	if (cap <= CAP_LAST_KNOWN)
+		return cap_names[cap];
+	snprintf(buf, len, "%u", cap);
+	return buf;
+}
+
 /* Tetragon's KprobeAction names, by enum hook_action. */
 static const struct tok action_names[] = {
     {HA_POST, "KPROBE_ACTION_POST"},

@@ -25,6 +25,11 @@ const char *signal_name(uint32_t sig, char *buf, size_t len);
 /* "CAP_CHOWN" .. "CAP_CHECKPOINT_RESTORE"; "CAP_<n>" past those. */
 const char *cap_name(uint32_t cap, char *buf, size_t len);
 
+/* Tetragon's CapabilitiesType enum name, as its JSON lists capabilities:
+ * cap_name() but "DAC_OVERRIDE" for capability 1 (the enum's spelling);
+ * past the enum, its number as text. */
+const char *cap_enum_name(uint32_t cap, char *buf, size_t len);
+
 /* PROC_F_* bit -> Tetragon flag word ("execve", "procFS", "clone", ...),
  * in the order they are printed. */
 extern const struct tok proc_flag_names[];

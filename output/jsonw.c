@@ -9,6 +9,7 @@ void jw_init(struct jsonw *w, struct obuf *o)
 	w->first[0] = true;
 	w->close[0] = 0;
 	w->in_str = false;
+	w->zeros = false;
 }
 
 static bool *first_here(struct jsonw *w)
@@ -161,4 +162,22 @@ void jw_str(struct jsonw *w, const char *key, const char *s, size_t n)
 void jw_str_cstr(struct jsonw *w, const char *key, const char *s)
 {
 	jw_str(w, key, s ? s : "", s ? strlen(s) : 0);
+}
+
+void jw_u64_nz(struct jsonw *w, const char *key, uint64_t v)
+{
+	if (v || w->zeros)
+		jw_u64(w, key, v);
+}
+
+void jw_bool_nz(struct jsonw *w, const char *key, bool v)
+{
+	if (v || w->zeros)
+		jw_bool(w, key, v);
+}
+
+void jw_str_nz(struct jsonw *w, const char *key, const char *s, size_t n)
+{
+	if (n || w->zeros)
+		jw_str(w, key, s, n);
 }

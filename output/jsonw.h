@@ -22,6 +22,7 @@ struct jsonw {
 	bool first[JW_DEPTH]; /* no member written yet at this level */
 	char close[JW_DEPTH]; /* '}' or ']'; 0 when the open was dropped */
 	bool in_str;	      /* between jw_str_open() and jw_str_close() */
+	bool zeros; /* --json-zeros: write what protojson leaves out */
 };
 
 void jw_init(struct jsonw *w, struct obuf *o);
@@ -38,6 +39,12 @@ void jw_i64(struct jsonw *w, const char *key, int64_t v);
 void jw_u64_str(struct jsonw *w, const char *key, uint64_t v);
 void jw_i64_str(struct jsonw *w, const char *key, int64_t v);
 void jw_bool(struct jsonw *w, const char *key, bool v);
+/* A proto3 scalar without presence, as protojson writes it: left out when
+ * zero (false, ""), unless w->zeros. Wrapper types (UInt32Value) and oneof
+ * members are always written: use the plain writers for those. */
+void jw_u64_nz(struct jsonw *w, const char *key, uint64_t v);
+void jw_bool_nz(struct jsonw *w, const char *key, bool v);
+void jw_str_nz(struct jsonw *w, const char *key, const char *s, size_t n);
 /* A string member; the bytes are untrusted and escaped (escape.h). */
 void jw_str(struct jsonw *w, const char *key, const char *s, size_t n);
 /* The same for a NUL-terminated string (NULL: ""). */

@@ -74,6 +74,12 @@ def need(tool):
     return path
 
 
+def container_of(p):
+    """A process's container object: pod.container in a Kubernetes pod, else
+    our "container" extension (Tetragon has no pod for plain containers)."""
+    return p.get("pod", {}).get("container") or p.get("container") or {}
+
+
 def mark(prefix="e2e"):
     """A unique token to find our own processes in the tracer's output."""
     return prefix + "-" + "".join(random.choice(string.ascii_lowercase) for _ in range(10))

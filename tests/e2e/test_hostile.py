@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from conftest import BIN, CGROOT, ROOT, Tracer, find, remove_cgroup, run
+from conftest import BIN, CGROOT, ROOT, Tracer, container_of, find, remove_cgroup, run
 
 sys.path.insert(0, os.path.join(ROOT, "tests", "hostile"))
 import capfile as cf  # noqa: E402
@@ -169,7 +169,7 @@ def test_4_cgroup_hint_past_the_batch():
 def test_5_unterminated_misaligned_annotation():
     rc, out, err, _ = replay(corpus("05-annotation-unterminated.cap"), "-o", "json")
     assert rc == 0, err
-    ct = json.loads(out.splitlines()[0])["process_exec"]["process"]["pod"]["container"]
+    ct = container_of(json.loads(out.splitlines()[0])["process_exec"]["process"])
     assert len(ct["name"]) == 255 and set(ct["name"]) == {"N"}, ct
 
 
@@ -191,6 +191,7 @@ def test_6_delegated_cgroup_is_not_a_container():
                   pred=lambda b: b["process"]["binary"].endswith("/echo"))
         assert len(ex) == 1, tr.stdout()[-2000:]  # --host still shows it
         assert "pod" not in ex[0]["process_exec"]["process"], ex
+        assert "container" not in ex[0]["process_exec"]["process"], ex
     finally:
         remove_cgroup(rel)
 

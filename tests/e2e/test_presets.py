@@ -44,7 +44,7 @@ def proc(b):
 
 
 def is_host(b):
-    return proc(b).get("ns", {}).get("pid", {}).get("is_host")
+    return proc(b).get("ns", {}).get("pid", {}).get("is_host", False)
 
 
 def args_text(b):

@@ -574,7 +574,7 @@ static void test_hook_arg_shapes(void **state)
 			       "{\"sock_arg\":{\"family\":\"AF_UNIX\",\"type\":\"SOCK_STREAM\"}},"
 			       "{\"size_arg\":\"7\"},"
 			       "{\"sock_arg\":{\"family\":\"AF_INET\",\"saddr\":\"0.0.0.0\","
-			       "\"daddr\":\"1.2.3.4\",\"sport\":0,\"dport\":53}}]"));
+			       "\"daddr\":\"1.2.3.4\",\"dport\":53}}]"));
 	free(out);
 	out = one_line(OUT_COMPACT, &ev);
 	assert_non_null(strstr(out, " \xf0\x9f\x94\x8d kprobe  host 4242 /usr/bin/true some_func "
@@ -681,8 +681,9 @@ static void test_container_compact(void **state)
 }
 
 /* JSON: process.docker is the id's first 31 characters; process.pod has
- * the pod and its container; a plain container has only pod.container;
- * a host process has neither. */
+ * the pod and its container, whose id carries the runtime's scheme as
+ * Kubernetes writes it; a plain container has no pod (as in Tetragon) but
+ * our "container" extension; a host process has neither. */
 static void test_container_json(void **state)
 {
 	char want[512];
@@ -698,31 +699,39 @@ static void test_container_json(void **state)
 	assert_memory_equal(p, ct_pod.id, 31);
 	snprintf(want, sizeof(want),
 		 "\"pod\":{\"namespace\":\"prod\",\"name\":\"web-7d9c-x2x\","
-		 "\"uid\":\"7c1f6e2a-3b4d-4e5f-8a9b-0c1d2e3f4a5b\",\"container\":{\"id\":\"%s\","
-		 "\"name\":\"web\",\"image\":{\"id\":\"%s\",\"name\":\"docker.io/library/nginx:1.27\"},"
-		 "\"pid\":7}}",
+		 "\"uid\":\"7c1f6e2a-3b4d-4e5f-8a9b-0c1d2e3f4a5b\",\"container\":{"
+		 "\"id\":\"containerd://%s\",\"name\":\"web\",\"image\":{\"id\":\"%s\","
+		 "\"name\":\"docker.io/library/nginx:1.27\"},\"pid\":7}}",
 		 ct_pod.id, ct_pod.image_id);
 	assert_non_null(strstr(out, want));
 	/* the parent, in the same pod: pid 1 inside */
 	assert_non_null(strstr(out, "\"pid\":1}},\"docker\":\"3f2a9c8e1b7d4f6a0c5e2b9d8a7f6e5\""));
+	/* no "container" extension beside a pod: only pod.container, twice */
+	p = strstr(out, "\"container\":{");
+	assert_non_null(p);
+	p = strstr(p + 1, "\"container\":{");
+	assert_non_null(p);
+	assert_null(strstr(p + 1, "\"container\":{"));
 	free(out);
 
 	out = format_all(OUT_JSON, &fx_events[FX_DOCKER_EXEC], 1, 0, &len);
-	assert_non_null(strstr(out, "\"pod\":{\"container\":{\"id\":\"b5e0d1c2"));
+	assert_null(strstr(out, "\"pod\""));
+	assert_non_null(strstr(out, "\"container\":{\"id\":\"docker://b5e0d1c2"));
 	assert_non_null(strstr(out, "\"name\":\"redis-cache\",\"image\":{\"id\":\"sha256:0e7c"));
 	assert_non_null(strstr(out, "\"docker\":\"b5e0d1c2a3f4e5d6c7b8a9f0e1d2c3b\","));
 	assert_null(strstr(out, "\"namespace\""));
 	free(out);
 
 	out = format_all(OUT_JSON, &fx_events[FX_BARE_EXEC], 1, 0, &len);
-	snprintf(want, sizeof(want), "\"pod\":{\"container\":{\"id\":\"%s\",\"pid\":12}}",
-		 ct_bare.id);
+	snprintf(want, sizeof(want), "\"container\":{\"id\":\"cri-o://%s\",\"pid\":12}", ct_bare.id);
 	assert_non_null(strstr(out, want));
+	assert_null(strstr(out, "\"pod\""));
 	free(out);
 
 	out = format_all(OUT_JSON, &fx_events[0], 1, 0, &len);
 	assert_null(strstr(out, "\"pod\""));
 	assert_null(strstr(out, "\"docker\""));
+	assert_null(strstr(out, "\"container\""));
 	free(out);
 }
 
