@@ -61,6 +61,7 @@ struct syslog_out {
 
 	pthread_t thr;
 	bool started;
+	bool up; /* connected: read by syslog_report() on the main thread */
 	struct sl_net net;
 	struct sl_conn conn;
 	struct pending pend;
@@ -387,6 +388,7 @@ static void connection_broke(struct syslog_out *s, const char *why)
 	uint32_t cut = keep_unstarted(s);
 
 	sl_close(&s->conn);
+	__atomic_store_n(&s->up, false, __ATOMIC_RELAXED);
 	if (cut)
 		note(s, "%s; reconnecting (1 event cut short and lost)", why);
 	else
@@ -416,6 +418,7 @@ static bool ensure_connected(struct syslog_out *s, uint64_t *retry_at, uint64_t 
 		return false;
 	}
 	*backoff = BACKOFF_MIN;
+	__atomic_store_n(&s->up, true, __ATOMIC_RELAXED);
 	if (s->lasterr[0])
 		fprintf(stderr, "tracer: syslog %s: connected\n", s->url);
 	s->lasterr[0] = 0;
@@ -533,7 +536,8 @@ void syslog_report(struct syslog_out *s, FILE *f)
 	lost = s->lost_full + __atomic_load_n(&s->lost_cut, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&s->mu);
 	fprintf(f, "tracer: syslog %s: %s, %llu events sent, %llu queued (%llu bytes), "
-		"%llu not delivered\n", s->url, s->conn.fd >= 0 ? "connected" : "not connected",
+		"%llu not delivered\n", s->url,
+		__atomic_load_n(&s->up, __ATOMIC_RELAXED) ? "connected" : "not connected",
 		(unsigned long long)__atomic_load_n(&s->sent, __ATOMIC_RELAXED),
 		(unsigned long long)(given - lost - __atomic_load_n(&s->sent, __ATOMIC_RELAXED)),
 		(unsigned long long)q, (unsigned long long)lost);

@@ -110,6 +110,8 @@ def test_delivery_each_event_once_as_its_json_line(collector, tag):
         for i in range(30):
             run(["/usr/bin/true", f"{tag}-{i}"])
         assert wait_for(lambda: all(execs_of(collector.messages(), f"{tag}-{i}") for i in range(30)))
+        tr.p.send_signal(signal.SIGUSR1)  # the statistics carry the syslog counters
+        assert wait_for(lambda: f"syslog {url}: connected," in tr.stderr(), 5), tr.stderr()
     msgs = collector.messages()
     for i in range(30):
         assert len(execs_of(msgs, f"{tag}-{i}")) == 1, i
