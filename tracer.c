@@ -23,6 +23,7 @@
 #include "output/container.h"
 #include "output/decode.h"
 #include "output/recording.h"
+#include "output/syslog.h"
 #include "policy/presets.h"
 #include "output/format.h"
 #include "policy/compile.h"
@@ -47,6 +48,10 @@ enum {
 	OPT_JSON_ZEROS,
 	OPT_NODE_NAME,
 	OPT_CLUSTER_NAME,
+	OPT_SYSLOG,
+	OPT_SYSLOG_CA,
+	OPT_SYSLOG_CERT,
+	OPT_SYSLOG_KEY,
 	OPT_HELP,
 	OPT_USAGE,
 	OPT_VERSION,
@@ -72,6 +77,7 @@ struct options {
 	bool json_zeros; /* --json-zeros */
 	const char *node_name; /* --node-name; NULL: the host name */
 	const char *cluster_name; /* --cluster-name; NULL: none */
+	struct syslog_opts syslog; /* --syslog URL, --syslog-ca, ... */
 	struct policy_opts pol; /* -p, -e, --check, ... (policy/flags.c) */
 };
 
@@ -109,6 +115,12 @@ static const struct argp_option opts[] = {
 	{"file-size", 'C', "SIZE", 0, "With -w: start a new file past SIZE million bytes (or "
 	 "SIZEk, SIZEm, SIZEg)", 2},
 	{"file-count", 'W', "N", 0, "With -w -C: keep at most N files, reused in a ring", 2},
+	{"syslog", OPT_SYSLOG, "URL", 0, "Also send every event (its JSON) to a syslog collector: "
+	 "tcp://HOST:PORT or tls://HOST:PORT (RFC 5424, octet-counted)", 3},
+	{"syslog-ca", OPT_SYSLOG_CA, "FILE", 0, "With tls://: the CA certificates (PEM) that "
+	 "verify the collector (default: the system's)", 3},
+	{"syslog-cert", OPT_SYSLOG_CERT, "FILE", 0, "With tls://: a client certificate (PEM)", 3},
+	{"syslog-key", OPT_SYSLOG_KEY, "FILE", 0, "With tls://: the client certificate's key (PEM)", 3},
 	{"relinquish-privileges", 'Z', "USER", 0,
 	 "Once every hook is attached, run as USER (drops root)", 0},
 	{"verbose", 'v', NULL, 0, "More detail on stderr (repeat for libbpf's messages)", 0},
@@ -271,6 +283,24 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_CONTAINER_ROOT:
 		o->container_root = arg;
 		break;
+	case OPT_SYSLOG: {
+		struct syslog_target t;
+		char err[512];
+
+		if (syslog_parse_url(arg, &t, err, sizeof(err)))
+			usage_error("%s", err);
+		o->syslog.url = arg;
+		break;
+	}
+	case OPT_SYSLOG_CA:
+		o->syslog.ca = arg;
+		break;
+	case OPT_SYSLOG_CERT:
+		o->syslog.cert = arg;
+		break;
+	case OPT_SYSLOG_KEY:
+		o->syslog.key = arg;
+		break;
 	case ARGP_KEY_ARG:
 		usage_error("unexpected argument \"%s\"", arg);
 		break;
@@ -348,6 +378,7 @@ struct run {
 	struct options *opt;
 	struct formatter fmt;
 	struct out_sink out; /* stdout, whole lines only */
+	struct syslog_out *syslog; /* --syslog */
 	struct decoder dec;
 	struct policy_set *ps;
 	struct kernel_features kf;
@@ -377,6 +408,8 @@ static void sink(void *ctx, const struct tr_event *ev)
 		return;
 	if (!r->opt->quiet)
 		formatter_event(&r->fmt, ev);
+	if (r->syslog)
+		syslog_event(r->syslog, ev); /* queued; the sender thread writes */
 	r->printed++;
 	r->by_kind[ev->kind]++;
 	if (ev->hook && r->by_hook)
@@ -763,6 +796,7 @@ static void report_stats(struct run *r, struct loader *l)
 	for (k = 0; r->comp && k < r->comp->ninfos; k++)
 		fprintf(stderr, "tracer:   %s %s: %llu\n", r->comp->infos[k].policy_name,
 			r->comp->infos[k].function_name, (unsigned long long)r->by_hook[k]);
+	syslog_report(r->syslog, stderr);
 }
 
 /* -Z: every hook is attached and the ring mapped; nothing more needs root
@@ -908,6 +942,25 @@ static void report_end(struct run *r, struct loader *l)
 	fprintf(stderr, "\n");
 }
 
+/* At exit, what is queued for syslog has this long to leave. */
+#define SYSLOG_WAIT_NS (2000 * 1000000ull)
+
+/* --syslog: the sender starts now and connects in the background; a bad
+ * CA, certificate or key stops here, a collector that is down does not. */
+static int open_syslog(struct run *r)
+{
+	char err[512];
+
+	if (!r->opt->syslog.url)
+		return 0;
+	r->opt->syslog.host = &r->dec.host;
+	if (syslog_open(&r->syslog, &r->opt->syslog, err, sizeof(err))) {
+		fprintf(stderr, "tracer: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
 static int check_capture_options(const struct options *o)
 {
 	const char *bad = NULL;
@@ -920,6 +973,8 @@ static int check_capture_options(const struct options *o)
 		bad = "-W needs -C";
 	else if (o->rotate_bytes && o->write_path && !strcmp(o->write_path, "-"))
 		bad = "-C cannot rotate standard output";
+	else if (!o->syslog.url && (o->syslog.ca || o->syslog.cert || o->syslog.key))
+		bad = "--syslog-ca, --syslog-cert and --syslog-key go with --syslog";
 	if (bad)
 		fprintf(stderr, "tracer: %s (see tracer --help)\n", bad);
 	return bad ? -1 : 0;
@@ -957,8 +1012,13 @@ int main(int argc, char **argv)
 		rc = EXIT_RUNTIME;
 		goto cleanup;
 	}
+	if (open_syslog(&r)) {
+		rc = EXIT_RUNTIME;
+		goto cleanup;
+	}
 	if (opt.read_path) {
 		rc = run_replay(&r);
+		syslog_finish(r.syslog, SYSLOG_WAIT_NS, stderr);
 		goto cleanup;
 	}
 	rc = build_policy(&r);
@@ -976,6 +1036,7 @@ int main(int argc, char **argv)
 	report_listening(&r);
 	rc = run_loop(&r, &l);
 	report_end(&r, &l);
+	syslog_finish(r.syslog, SYSLOG_WAIT_NS, stderr);
 	if (finish_recording(&r))
 		rc = EXIT_RUNTIME;
 cleanup:
@@ -989,6 +1050,7 @@ cleanup:
 	sink_free(&r.out);
 	container_cache_free(r.dec.containers);
 	decoder_free(&r.dec);
+	syslog_free(r.syslog);
 	free(r.pod_ns);
 	free(r.by_hook);
 	batch_free(&r.batch);

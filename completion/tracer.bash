@@ -9,6 +9,7 @@
 _tracer_opts_arg="--output --count --buffer-size --policy --preset --events --pid
 	--container-id --pod --container-root --color --time --relinquish-privileges
 	--write --read --file-size --file-count --node-name --cluster-name
+	--syslog --syslog-ca --syslog-cert --syslog-key
 	--binary --path-prefix --daddr --dport --hooks"
 _tracer_opts_flag="--line-buffered --quiet --verbose --json-zeros --host --container
 	--monitor --check --print-policy --list-presets --help --usage --version"
@@ -79,8 +80,12 @@ _tracer_value()
 	-Z | --relinquish-privileges)
 		COMPREPLY=($(compgen -u -- "$cur"))
 		;;
-	-w | --write | -r | --read)
+	-w | --write | -r | --read | --syslog-ca | --syslog-cert | --syslog-key)
 		_tracer_files "$cur" any
+		;;
+	--syslog)
+		COMPREPLY=($(compgen -W "tcp:// tls://" -- "$cur"))
+		compopt -o nospace 2>/dev/null
 		;;
 	-C | --file-size | -W | --file-count)
 		;;
