@@ -21,6 +21,7 @@
 #include "output/container.h"
 #include "output/format.h"
 #include "output/format_args.h"
+#include "output/format_stdio.h"
 #include "output/format_names.h"
 #include "output/jsonw.h"
 
@@ -65,6 +66,7 @@ enum compact_slot {
 	CS_PID,
 	CS_BINARY,
 	CS_ARGS,
+	CS_STDIO, /* exec: a socket on fd 0-2 */
 	CS_EXIT,
 	CS_DETAIL, /* policy events: what the hook saw */
 	CS_RET,
@@ -92,6 +94,7 @@ enum ftype {
 	FT_DOCKER, /* the container id, first 31 characters (Tetragon's "docker") */
 	FT_POD,	   /* JSON "pod" object: namespace, name, uid, container */
 	FT_CTSTR,  /* a container_info string at off (CSV columns) */
+	FT_STDIO,  /* an exec's fds 0-2 (ev->stdio), the event's own process only */
 	/* policy events; hook strings are read from ev->hook */
 	FT_HSTR,    /* const char * at off in tr_hook_info; JSON: absent when NULL */
 	FT_HFUNC,   /* the hook as one text: function, subsys:event, path:symbol */
@@ -172,6 +175,7 @@ static const struct field proc_fields[] = {
 	U32("fsuid", CR(fsuid), COL_FSUID),
 	U32("fsgid", CR(fsgid), COL_FSGID),
 	ROW(NULL, FT_END, 0, 0, 0, 0),
+	ROW("stdio", FT_STDIO, 0, 0, 0, CS_STDIO), /* extension */
 };
 
 static const struct field exec_fields[] = {
@@ -958,6 +962,12 @@ static void csv_hook_cell(const struct fctx *c, const struct visit *v)
 	ob_force(c->o, "\"", 1);
 }
 
+/* An exec's stdio belongs to the event's process, never to its parent. */
+static bool stdio_here(const struct fctx *c, const struct visit *v)
+{
+	return c->ev->stdio && !v->parent && v->base == c->ev->proc;
+}
+
 /* The plain-text form shared by compact and CSV. */
 static void text_value(const struct fctx *c, const struct visit *v, unsigned int flags,
 		       bool compact)
@@ -1020,6 +1030,10 @@ static void text_value(const struct fctx *c, const struct visit *v, unsigned int
 		break;
 	case FT_CAPS:
 		put_caps(o, get_u64(v));
+		break;
+	case FT_STDIO:
+		if (compact && stdio_here(c, v))
+			stdio_text(o, c->ev->stdio);
 		break;
 	case FT_SIGNAL:
 		if (c->ev->exit_signal)
@@ -1134,6 +1148,10 @@ static void json_value(struct jsonw *w, const struct fctx *c, const struct visit
 	case FT_SIGNAL:
 		if (c->ev->exit_signal)
 			json_text(w, c, v);
+		break;
+	case FT_STDIO:
+		if (stdio_here(c, v))
+			stdio_json(w, fl->key, c->ev->stdio);
 		break;
 	case FT_SCOPE:
 	case FT_HFUNC:
