@@ -212,6 +212,7 @@ enum karg_src {
 	KSRC_TP_SOCK, /* the sock of sock:inet_sock_set_state */
 	KSRC_REG, /* function argument index (kprobe/fentry/uprobe regs) */
 	KSRC_TP_ARG, /* argument index of a BTF tracepoint */
+	KSRC_STDIO, /* fd number index (0-2) of the current task */
 };
 
 /* How an argument is read and encoded. */
