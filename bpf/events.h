@@ -59,6 +59,9 @@ enum ns_slot {
  * 5.18): argv left out; the loader fills it from /proc/PID/cmdline and
  * clears the flag before anything else sees the record. */
 #define PROC_F_ARGS_LATER (1u << 9)
+/* EV_EXEC: struct event_stdio follows the record's data (captures written
+ * before it have no such flag and no trailer: they stay readable). */
+#define PROC_F_STDIO (1u << 10)
 #define PROC_F_CAPTURED (1u << 31) /* user space: in the current capture file */
 
 #define EV_F_HINT (1 << 0) /* captures: an EV_CGROUP copy used as lookahead only */
@@ -125,8 +128,57 @@ struct event_fork {
 	__u32 pad;
 };
 
+/* A socket's tuple (policy arguments and stdio). */
+struct sock_info {
+	__u16 family;
+	__u16 type;
+	__u16 protocol;
+	__u16 state;
+	__u16 sport;
+	__u16 dport;
+	__u32 pad;
+	__u8 saddr[16];
+	__u8 daddr[16];
+};
+
+/* What fd 0, 1 and 2 of a process are at exec: read in the kernel from the
+ * new image's fd table (after close-on-exec), so a shell started on a
+ * socket says so in its own exec record. */
+enum stdio_type {
+	STDIO_CLOSED, /* no file on that fd */
+	STDIO_FILE, /* a regular file or a directory */
+	STDIO_PIPE, /* an anonymous pipe (pipefs): ino is the pipe */
+	STDIO_FIFO, /* a named pipe: ino and name of its inode */
+	STDIO_SOCK, /* a socket: sock */
+	STDIO_TTY, /* a terminal (tty, pts, console): rdev */
+	STDIO_CHAR, /* another character device (/dev/null): rdev */
+	STDIO_OTHER, /* anything else (anon inodes, block devices) */
+	STDIO_TYPE_MAX,
+};
+
+#define STDIO_F_ACCEPTED (1 << 0) /* socket: local port bound by the owner (a
+				   * listener's accepted child, or a client that
+				   * bound its port before connect) */
+#define STDIO_NAME_LEN 32 /* last path component kept (files, FIFOs, devices) */
+
+struct stdio_fd {
+	__u8 type; /* enum stdio_type */
+	__u8 flags; /* STDIO_F_* */
+	__u16 pad;
+	__u32 rdev; /* devices: kernel dev_t (major << 20 | minor) */
+	__u64 ino; /* inode number: pipes and FIFOs are matched by it */
+	struct sock_info sock; /* STDIO_SOCK */
+	char name[STDIO_NAME_LEN]; /* NUL-terminated unless cut */
+};
+
+struct event_stdio {
+	struct stdio_fd fd[3];
+};
+
 /* Largest record the programs build; its scratch buffer is twice this. */
-#define EVENT_PROC_MAX (sizeof(struct event_proc) + 2 * PATH_MAX_LEN + ARGS_MAX_LEN + 1024)
+#define EVENT_PROC_MAX                                                                      \
+	(sizeof(struct event_proc) + 2 * PATH_MAX_LEN + ARGS_MAX_LEN + 1024 +                \
+	 sizeof(struct event_stdio))
 
 _Static_assert(sizeof(struct event_header) == 16, "event_header layout");
 _Static_assert(sizeof(struct event_creds) == 64, "event_creds layout");
@@ -136,6 +188,9 @@ _Static_assert(__builtin_offsetof(struct event_proc, ns) == 112, "event_proc.ns"
 _Static_assert(sizeof(struct event_exit) == 32, "event_exit layout");
 _Static_assert(sizeof(struct event_fork) == 80, "event_fork layout");
 _Static_assert(sizeof(struct event_cgroup) == 24, "event_cgroup layout");
+_Static_assert(sizeof(struct stdio_fd) == 96, "stdio_fd layout");
+_Static_assert(__builtin_offsetof(struct stdio_fd, sock) == 16, "stdio_fd.sock");
+_Static_assert(sizeof(struct event_stdio) == 288, "event_stdio layout");
 
 /* ---- policy hooks --------------------------------------------------- */
 
@@ -157,6 +212,7 @@ enum karg_src {
 	KSRC_TP_SOCK, /* the sock of sock:inet_sock_set_state */
 	KSRC_REG, /* function argument index (kprobe/fentry/uprobe regs) */
 	KSRC_TP_ARG, /* argument index of a BTF tracepoint */
+	KSRC_STDIO, /* fd number index (0-2) of the current task */
 };
 
 /* How an argument is read and encoded. */
@@ -358,18 +414,6 @@ struct arg_hdr {
 #define ARG_F_FAILED (1 << 1) /* could not be read */
 #define ARG_F_RELATIVE (1 << 2) /* a path left relative (no cwd) */
 #define ARG_F_SOCK (1 << 3) /* AK_FD: the fd is a socket (sock_info) */
-
-struct sock_info {
-	__u16 family;
-	__u16 type;
-	__u16 protocol;
-	__u16 state;
-	__u16 sport;
-	__u16 dport;
-	__u32 pad;
-	__u8 saddr[16];
-	__u8 daddr[16];
-};
 
 struct event_hook {
 	struct event_header hdr;

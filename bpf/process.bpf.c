@@ -8,6 +8,7 @@
 #include "bpf/lib/common.h"
 #include "bpf/lib/cgroup.h"
 #include "bpf/lib/path.h"
+#include "bpf/lib/stdio.h"
 #include "bpf/lib/task.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -136,7 +137,9 @@ static __always_inline __u32 args_len(unsigned long start, unsigned long end,
 
 static __always_inline __u32 rec_size(struct event_proc *e)
 {
-	return sizeof(*e) + e->binary_len + e->cwd_len + e->args_len + e->cgroup_len;
+	__u32 n = sizeof(*e) + e->binary_len + e->cwd_len + e->args_len + e->cgroup_len;
+
+	return e->flags & PROC_F_STDIO ? n + sizeof(struct event_stdio) : n;
 }
 
 /* The path the caller wrote (a script's, made absolute in user space). */
@@ -195,6 +198,11 @@ int BPF_PROG(on_exec, struct task_struct *t, pid_t old_pid, struct linux_binprm 
 	e->args_len = n;
 	off += n & DATA_MASK;
 	e->cgroup_len = task_cgroups(s->rec + (off & (SCRATCH_SIZE - 1)), s->path, t);
+	off += e->cgroup_len & DATA_MASK;
+	/* the new image's fds 0-2, close-on-exec already applied: what the
+	 * program really starts with (a shell on a socket, cat on a pipe) */
+	stdio_read(t, (void *)(s->rec + (off & (SCRATCH_SIZE - 1))));
+	e->flags |= PROC_F_STDIO;
 	header_init(&e->hdr, EV_EXEC, rec_size(e));
 	e->start_ktime = e->hdr.ktime;
 	emit(e, e->hdr.size, EV_EXEC);

@@ -236,7 +236,8 @@ static void proc_from_event(struct decoder *d, const struct event_proc *e, struc
 	r->cgroup_id = e->cgroup_id;
 	r->ktime = e->start_ktime;
 	r->start_ns = wall(d, e->start_ktime);
-	r->flags = e->flags & ~PROC_F_BP_MASK;
+	/* stdio is the exec's, not the process's */
+	r->flags = e->flags & ~(PROC_F_BP_MASK | PROC_F_STDIO);
 	if (e->hdr.type == EV_SCAN) /* a capture's snapshot: the exec's properties */
 		r->secureexec = (e->flags & PROC_F_BP_MASK) >> PROC_F_BP_SHIFT;
 	make_exec_id(r->exec_id, d->node_name, r->ktime, r->pid);
@@ -334,13 +335,30 @@ static void emit(struct decoder *d, struct tr_event *ev)
 	d->sink(d->sink_ctx, ev);
 }
 
+/* The stdio trailer of an exec record (PROC_F_STDIO), copied out: it sits
+ * after strings of any length, so it is not aligned in the record. A
+ * record too short for it is malformed; older records have no flag. */
+static int proc_stdio(const struct event_proc *e, size_t size, struct event_stdio *st)
+{
+	size_t off = sizeof(*e) + (size_t)e->binary_len + e->cwd_len + e->args_len + e->cgroup_len;
+
+	if (e->hdr.type != EV_EXEC || !(e->flags & PROC_F_STDIO))
+		return 0;
+	if (size < off || size - off < sizeof(*st))
+		return -1;
+	memcpy(st, (const char *)e + off, sizeof(*st));
+	return 1;
+}
+
 static int on_proc(struct decoder *d, const struct event_proc *e, size_t size)
 {
 	struct proc_strings s;
 	struct proc_rec r;
 	struct tr_event ev = {.kind = TR_EXEC};
+	struct event_stdio st;
+	int has_stdio = proc_stdio(e, size, &st);
 
-	if (proc_strings(e, size, &s))
+	if (has_stdio < 0 || proc_strings(e, size, &s))
 		return -1;
 	if (e->hdr.type == EV_EXEC) {
 		absolute_binary(d, &s);
@@ -362,6 +380,7 @@ static int on_proc(struct decoder *d, const struct event_proc *e, size_t size)
 		return 0;
 	ev.time_ns = wall(d, e->hdr.ktime);
 	ev.parent = proc_cache_parent(ev.proc);
+	ev.stdio = has_stdio ? &st : NULL;
 	emit(d, &ev);
 	return 0;
 }

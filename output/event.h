@@ -103,6 +103,8 @@ struct tr_event {
 	uint64_t time_ns; /* wall clock of the event */
 	const struct proc_rec *proc; /* never NULL */
 	const struct proc_rec *parent; /* NULL when unknown */
+	/* TR_EXEC: fds 0-2 at exec; NULL in records that predate it */
+	const struct event_stdio *stdio;
 	/* TR_EXIT */
 	uint32_t exit_status; /* exit code when exit_signal == 0 */
 	uint32_t exit_signal; /* terminating signal number, 0 if none */

@@ -21,6 +21,7 @@
 #include "output/container.h"
 #include "output/format.h"
 #include "output/format_args.h"
+#include "output/format_stdio.h"
 #include "output/format_names.h"
 #include "output/jsonw.h"
 
@@ -65,6 +66,7 @@ enum compact_slot {
 	CS_PID,
 	CS_BINARY,
 	CS_ARGS,
+	CS_STDIO, /* exec: a socket on fd 0-2 */
 	CS_EXIT,
 	CS_DETAIL, /* policy events: what the hook saw */
 	CS_RET,
@@ -98,6 +100,7 @@ enum ftype {
 	FT_BPROPS, /* JSON "binary_properties": what the exec changed */
 	FT_INIT,   /* JSON "in_init_tree" */
 	FT_CTEXT,  /* JSON "container": a container outside Kubernetes (ours) */
+	FT_STDIO,  /* an exec's fds 0-2 (ev->stdio), the event's own process only */
 	/* policy events; hook strings are read from ev->hook */
 	FT_HSTR,    /* const char * at off in tr_hook_info; JSON: absent when NULL */
 	FT_HFUNC,   /* the hook as one text: function, subsys:event, path:symbol */
@@ -182,6 +185,7 @@ static const struct field proc_fields[] = {
 	ROW("binary_properties", FT_BPROPS, 0, 0, 0, 0),
 	ROW("in_init_tree", FT_INIT, 0, 0, 0, 0),
 	ROW("container", FT_CTEXT, 0, 0, 0, 0), /* ours, after Tetragon's fields */
+	ROW("stdio", FT_STDIO, 0, 0, 0, CS_STDIO), /* extension */
 };
 
 static const struct field exec_fields[] = {
@@ -1084,6 +1088,12 @@ static void csv_hook_cell(const struct fctx *c, const struct visit *v)
 	ob_force(c->o, "\"", 1);
 }
 
+/* An exec's stdio belongs to the event's process, never to its parent. */
+static bool stdio_here(const struct fctx *c, const struct visit *v)
+{
+	return c->ev->stdio && !v->parent && v->base == c->ev->proc;
+}
+
 /* The plain-text form shared by compact and CSV. */
 static void text_value(const struct fctx *c, const struct visit *v, unsigned int flags,
 		       bool compact)
@@ -1147,6 +1157,10 @@ static void text_value(const struct fctx *c, const struct visit *v, unsigned int
 		break;
 	case FT_CAPS:
 		put_caps(o, get_u64(v));
+		break;
+	case FT_STDIO:
+		if (compact && stdio_here(c, v))
+			stdio_text(o, c->ev->stdio);
 		break;
 	case FT_SIGNAL:
 		if (c->ev->exit_signal)
@@ -1318,6 +1332,10 @@ static void json_value(struct jsonw *w, const struct fctx *c, const struct visit
 	case FT_SIGNAL:
 		if (c->ev->exit_signal)
 			json_text(w, c, v);
+		break;
+	case FT_STDIO:
+		if (stdio_here(c, v))
+			stdio_json(w, fl->key, c->ev->stdio);
 		break;
 	case FT_SCOPE:
 	case FT_HFUNC:

@@ -404,6 +404,7 @@ static int recipe(struct cctx *x, const struct plan_arg *pa, struct karg_recipe 
 	case SRC_FD_FILE: r->src = KSRC_RET_FD; r->kind = AK_FILE; return 0;
 	case SRC_FD_SOCK: r->kind = AK_FD; r->index = 0; return 0;
 	case SRC_BPRM_FILE: r->kind = AK_BINPRM; return 0;
+	case SRC_STDIO: r->src = KSRC_STDIO; r->kind = AK_FD; return 0;
 	case SRC_SYSCALL_ARG: case SRC_USER_PATH: case SRC_FUNC_ARG: case SRC_CTX_ARG: break;
 	default:
 		return refuse(x, &pa->arg->pos, "arguments read from %s are not supported by "

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "policy/ladder.h"
+#include "policy/policy.h"
 #include "policy/syscall_table.h"
 
 struct equiv_arg {
@@ -693,7 +694,8 @@ static const struct { const char *type; int user, kernel; } arg_kinds[] = {
 	{ "capability", AK_INT, AK_INT },		{ "kernel_cap_t", AK_UINT, AK_UINT },
 	{ "cap_inheritable", AK_UINT, AK_UINT },	{ "cap_permitted", AK_UINT, AK_UINT },
 	{ "cap_effective", AK_UINT, AK_UINT },		{ "dentry", -1, AK_DENTRY },
-	{ "skb", -1, AK_SKB },
+	{ "skb", -1, AK_SKB },				{ "stdin", AK_FD, AK_FD },
+	{ "stdout", AK_FD, AK_FD },			{ "stderr", AK_FD, AK_FD },
 };
 
 int kernel_arg_kind(const char *type, bool user)
@@ -746,6 +748,10 @@ int ladder_arg(const struct kernel_features *kf, const struct ladder_req *rq,
 
 	(void)kf;
 	memset(o, 0, sizeof(*o));
+	/* the current task's own fd, whatever the hook: every rung runs in
+	 * the task's context (an exec hook sees the new program's fds) */
+	if (stdio_fd(type) >= 0)
+		return set_src(o, SRC_STDIO, stdio_fd(type));
 	if (rq->kind == REQ_TRACEPOINT)
 		return tp_arg(rq, r, index, type, o, why, n);
 	if (r->eq) {
@@ -809,6 +815,7 @@ const char *arg_recipe_str(const struct arg_recipe *a, char *buf, size_t n)
 	case SRC_FD_SOCK: snprintf(buf, n, "socket of fd syscall arg 0 (task fd table)"); break;
 	case SRC_BPRM_FILE: snprintf(buf, n, "bprm->file"); break;
 	case SRC_USER_PATH: snprintf(buf, n, "syscall arg %d as a user string", a->idx); break;
+	case SRC_STDIO: snprintf(buf, n, "fd %d of the task (task fd table)", a->idx); break;
 	default: snprintf(buf, n, "none");
 	}
 	return buf;

@@ -44,6 +44,7 @@ enum arg_src {
 	SRC_FD_SOCK,	/* struct sock behind fd = syscall arg 0, from the fd table */
 	SRC_BPRM_FILE,	/* bprm->file */
 	SRC_USER_PATH,	/* user string of syscall arg idx, as the caller passed it */
+	SRC_STDIO,	/* fd idx (0-2) of the current task, from its fd table */
 };
 
 struct arg_recipe {

@@ -232,6 +232,9 @@ static const struct arg_type_info arg_types[] = {
 	T("linux_binprm", AC_FILE, 0, 0, 1), T("data_loc", AC_STR, 0, 0, 0),
 	T("net_device", AC_STR, 0, 0, 0), T("bpf_cmd", AC_INT, 4, 1, 0),
 	T("dentry", AC_FILE, 0, 0, 1),	T("bpf_prog", AC_OTHER, 0, 0, 0),
+	/* extension: fd 0, 1, 2 of the current task, on any hook */
+	T("stdin", AC_FILE, 0, 0, 1),	T("stdout", AC_FILE, 0, 0, 1),
+	T("stderr", AC_FILE, 0, 0, 1),
 };
 #undef T
 
@@ -245,9 +248,21 @@ const char *const arg_type_names[] = {
 	"capability", "kiocb", "iov_iter", "cred", "const_buf", "load_info",
 	"module", "syscall64", "kernel_cap_t", "cap_inheritable",
 	"cap_permitted", "cap_effective", "linux_binprm", "data_loc",
-	"net_device", "bpf_cmd", "dentry", "bpf_prog",
+	"net_device", "bpf_cmd", "dentry", "bpf_prog", "stdin",
+	"stdout", "stderr",
 };
 const size_t arg_type_count = NTYPES;
+
+int stdio_fd(const char *type)
+{
+	static const char *const names[] = { "stdin", "stdout", "stderr" };
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (!strcmp(type, names[i]))
+			return i;
+	return -1;
+}
 _Static_assert(sizeof(arg_type_names) / sizeof(arg_type_names[0]) == NTYPES,
 	       "arg type tables drift");
 

