@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,16 +207,21 @@ static const struct event_header *scan_fill_args(const struct event_proc *e, cha
 /* Parses the iterator's output: whole records back to back. */
 static int scan_parse(struct loader *l, const char *buf, size_t len)
 {
-	static char filled[EVENT_PROC_MAX];
+	static char filled[EVENT_PROC_MAX] __attribute__((aligned(8)));
+	/* the iterator packs records without padding: each is read aligned */
+	static char rec[EVENT_PROC_MAX] __attribute__((aligned(8)));
 	size_t off = 0;
 
 	while (len - off >= sizeof(struct event_header)) {
-		const struct event_header *h = (const void *)(buf + off);
-		const struct event_proc *e = (const void *)h;
+		const struct event_header *h = (const void *)rec;
+		const struct event_proc *e = (const void *)rec;
+		uint32_t size;
 
-		if (h->size < sizeof(*h) || h->size > len - off)
+		memcpy(&size, buf + off + offsetof(struct event_header, size), sizeof(size));
+		if (size < sizeof(*h) || size > len - off || size > sizeof(rec))
 			return -EPROTO;
-		off += h->size;
+		memcpy(rec, buf + off, size);
+		off += size;
 		if (h->type != EV_SCAN || h->size < sizeof(*e))
 			goto pass;
 		if (e->flags & PROC_F_ARGS_LATER)
