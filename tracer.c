@@ -47,6 +47,7 @@ enum {
 	OPT_HELP,
 	OPT_USAGE,
 	OPT_VERSION,
+	OPT_ANCESTORS,
 };
 
 struct options {
@@ -54,6 +55,7 @@ struct options {
 	uint64_t count; /* 0: unlimited */
 	bool line_buffered;
 	bool quiet;
+	bool ancestors; /* --ancestors */
 	int verbose;
 	uint32_t ringbuf_kib;
 	const char *container_id; /* --container-id PREFIX */
@@ -93,6 +95,8 @@ static const struct argp_option opts[] = {
 	 "unless NO_COLOR is set), always or never", 0},
 	{"time", OPT_TIME, "MODE", 0, "Event time in compact and CSV output: iso (default), epoch, "
 	 "delta or none", 0},
+	{"ancestors", OPT_ANCESTORS, NULL, 0, "Add every ancestor beyond the parent to each event "
+	 "(JSON \"ancestors\", compact: the chain)", 0},
 	{"write", 'w', "FILE", 0, "Also write every event to a capture FILE (- is stdout)", 2},
 	{"read", 'r', "FILE", 0, "Replay a capture FILE (- is stdin) instead of tracing; no root", 2},
 	{"file-size", 'C', "SIZE", 0, "With -w: start a new file past SIZE million bytes (or "
@@ -179,6 +183,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'v':
 		o->verbose++;
+		break;
+	case OPT_ANCESTORS:
+		o->ancestors = true;
 		break;
 	case OPT_COLOR:
 		if (!strcmp(arg, "auto"))
@@ -917,6 +924,8 @@ int main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	r.dec.kinds = kinds_mask(&opt.pol);
+	r.dec.ancestors = opt.ancestors;
+	proc_cache_keep_ancestry(r.dec.cache, opt.ancestors);
 	if (setup_scope(&r)) {
 		rc = EXIT_RUNTIME;
 		goto cleanup;

@@ -86,6 +86,9 @@ struct tr_event {
 	uint64_t time_ns; /* wall clock of the event */
 	const struct proc_rec *proc; /* never NULL */
 	const struct proc_rec *parent; /* NULL when unknown */
+	/* --ancestors: the parent's parent and up, nearest first; NULL when off */
+	const struct proc_rec *const *ancestors;
+	int nancestors;
 	/* TR_EXIT */
 	uint32_t exit_status; /* exit code when exit_signal == 0 */
 	uint32_t exit_signal; /* terminating signal number, 0 if none */

@@ -65,6 +65,7 @@ enum compact_slot {
 	CS_PID,
 	CS_BINARY,
 	CS_ARGS,
+	CS_CHAIN, /* --ancestors: "sshd › bash › sh › curl" */
 	CS_EXIT,
 	CS_DETAIL, /* policy events: what the hook saw */
 	CS_RET,
@@ -78,6 +79,7 @@ enum ftype {
 	FT_END,	   /* JSON only: closes it */
 	FT_KIND,   /* the event: JSON top-level key, CSV "event", compact label */
 	FT_PROC,   /* proc_fields for ev->proc (off 0) or ev->parent (off 1) */
+	FT_ANCESTORS, /* --ancestors: JSON array of proc_fields; compact chain */
 	FT_NODE,   /* tr_host.node_name */
 	FT_TIME,   /* u64 wall-clock ns at off */
 	FT_U32,	   /* u32 at off */
@@ -178,6 +180,7 @@ static const struct field exec_fields[] = {
 	ROW(NULL, FT_KIND, 0, COL_EVENT, 0, CS_KIND),
 	ROW("process", FT_PROC, 0, 0, 0, 0),
 	ROW("parent", FT_PROC, 1, 0, 0, 0),
+	ROW("ancestors", FT_ANCESTORS, 0, 0, 0, CS_CHAIN),
 	ROW(NULL, FT_END, 0, 0, 0, 0),
 	ROW("node_name", FT_NODE, 0, COL_NODE, 0, 0),
 	ROW("time", FT_TIME, E(time_ns), COL_TIME, 0, CS_TIME),
@@ -187,6 +190,7 @@ static const struct field exit_fields[] = {
 	ROW(NULL, FT_KIND, 0, COL_EVENT, 0, CS_KIND),
 	ROW("process", FT_PROC, 0, 0, 0, 0),
 	ROW("parent", FT_PROC, 1, 0, 0, 0),
+	ROW("ancestors", FT_ANCESTORS, 0, 0, 0, CS_CHAIN),
 	ROW("signal", FT_SIGNAL, 0, COL_SIGNAL, 0, CS_EXIT),
 	U32("status", E(exit_status), COL_STATUS),
 	ROW(NULL, FT_END, 0, 0, 0, 0),
@@ -198,7 +202,8 @@ static const struct field exit_fields[] = {
 #define HOOK_HEAD                                                                \
 	ROW(NULL, FT_KIND, 0, COL_EVENT, 0, CS_KIND),                            \
 	ROW("process", FT_PROC, 0, 0, 0, 0),                                     \
-	ROW("parent", FT_PROC, 1, 0, 0, 0)
+	ROW("parent", FT_PROC, 1, 0, 0, 0),                                      \
+	ROW("ancestors", FT_ANCESTORS, 0, 0, 0, CS_CHAIN)
 #define HOOK_TAIL                                                                \
 	ROW(NULL, FT_END, 0, 0, 0, 0),                                           \
 	ROW("node_name", FT_NODE, 0, COL_NODE, 0, 0),                            \
@@ -958,6 +963,40 @@ static void csv_hook_cell(const struct fctx *c, const struct visit *v)
 	ob_force(c->o, "\"", 1);
 }
 
+/* The last path component of a binary, escaped. */
+static void put_base(struct obuf *o, const char *bin)
+{
+	const char *b = bin ? strrchr(bin, '/') : NULL;
+
+	b = b ? b + 1 : bin ? bin : "";
+	if (*b)
+		esc_put(o, b, strlen(b), ESC_TEXT, ESC_F_SPACE);
+	else
+		ob_putc(o, '?');
+}
+
+/* --ancestors, compact: the chain oldest first down to the process, as
+ * "(sshd › bash › sh › curl)"; nothing when the option is off. */
+static void put_chain(const struct fctx *c)
+{
+	const struct tr_event *ev = c->ev;
+	int i;
+
+	if (!ev->ancestors || (!ev->parent && !ev->nancestors))
+		return;
+	ob_putc(c->o, '(');
+	for (i = ev->nancestors; i-- > 0;) {
+		put_base(c->o, ev->ancestors[i]->binary);
+		ob_puts(c->o, " \xe2\x80\xba ");
+	}
+	if (ev->parent) {
+		put_base(c->o, ev->parent->binary);
+		ob_puts(c->o, " \xe2\x80\xba ");
+	}
+	put_base(c->o, ev->proc->binary);
+	ob_putc(c->o, ')');
+}
+
 /* The plain-text form shared by compact and CSV. */
 static void text_value(const struct fctx *c, const struct visit *v, unsigned int flags,
 		       bool compact)
@@ -1027,6 +1066,10 @@ static void text_value(const struct fctx *c, const struct visit *v, unsigned int
 		else if (compact)
 			ob_u64(o, c->ev->exit_status, 0);
 		break;
+	case FT_ANCESTORS:
+		if (compact)
+			put_chain(c);
+		break;
 	default:
 		hook_text(c, v, flags, compact);
 		break;
@@ -1090,6 +1133,30 @@ static void json_hook(struct jsonw *w, const struct fctx *c, const struct visit 
 	}
 }
 
+static void json_value(struct jsonw *w, const struct fctx *c, const struct visit *v);
+
+/* --ancestors: Tetragon's "ancestors", each as the "parent" object. */
+static void json_ancestors(struct jsonw *w, const struct fctx *c)
+{
+	struct visit pv = {NULL, NULL, true};
+	size_t i;
+	int k;
+
+	if (!c->ev->ancestors || !c->ev->nancestors)
+		return; /* protojson leaves an empty list out */
+	jw_open(w, "ancestors", '[');
+	for (k = 0; k < c->ev->nancestors; k++) {
+		pv.base = c->ev->ancestors[k];
+		jw_open(w, NULL, '{');
+		for (i = 0; i < ARRAY_SIZE(proc_fields); i++) {
+			pv.fl = &proc_fields[i];
+			json_value(w, c, &pv);
+		}
+		jw_close(w);
+	}
+	jw_close(w);
+}
+
 static void json_value(struct jsonw *w, const struct fctx *c, const struct visit *v)
 {
 	const struct field *fl = v->fl;
@@ -1141,6 +1208,9 @@ static void json_value(struct jsonw *w, const struct fctx *c, const struct visit
 		break;
 	case FT_POD:
 		json_pod(w, p);
+		break;
+	case FT_ANCESTORS:
+		json_ancestors(w, c);
 		break;
 	case FT_DOCKER:
 		if (p->container) {
