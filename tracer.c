@@ -23,6 +23,7 @@
 #include "output/container.h"
 #include "output/decode.h"
 #include "output/recording.h"
+#include "output/verify.h"
 #include "policy/presets.h"
 #include "output/format.h"
 #include "policy/compile.h"
@@ -48,6 +49,7 @@ enum {
 	OPT_USAGE,
 	OPT_VERSION,
 	OPT_ANCESTORS,
+	OPT_VERIFY,
 };
 
 struct options {
@@ -56,6 +58,7 @@ struct options {
 	bool line_buffered;
 	bool quiet;
 	bool ancestors; /* --ancestors */
+	bool verify; /* -r FILE --verify */
 	int verbose;
 	uint32_t ringbuf_kib;
 	const char *container_id; /* --container-id PREFIX */
@@ -99,6 +102,8 @@ static const struct argp_option opts[] = {
 	 "(JSON \"ancestors\", compact: the chain)", 0},
 	{"write", 'w', "FILE", 0, "Also write every event to a capture FILE (- is stdout)", 2},
 	{"read", 'r', "FILE", 0, "Replay a capture FILE (- is stdin) instead of tracing; no root", 2},
+	{"verify", OPT_VERIFY, NULL, 0, "With -r: check the capture's SHA-256 chain (and its "
+	 "rotated files); exit 0 when intact, 1 naming the first bad block", 2},
 	{"file-size", 'C', "SIZE", 0, "With -w: start a new file past SIZE million bytes (or "
 	 "SIZEk, SIZEm, SIZEg)", 2},
 	{"file-count", 'W', "N", 0, "With -w -C: keep at most N files, reused in a ring", 2},
@@ -186,6 +191,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_ANCESTORS:
 		o->ancestors = true;
+		break;
+	case OPT_VERIFY:
+		o->verify = true;
 		break;
 	case OPT_COLOR:
 		if (!strcmp(arg, "auto"))
@@ -885,7 +893,9 @@ static int check_capture_options(const struct options *o)
 {
 	const char *bad = NULL;
 
-	if (o->read_path && (o->write_path || o->pol.npaths || o->pol.npresets))
+	if (o->verify && !o->read_path)
+		bad = "--verify checks a capture: it goes with -r";
+	else if (o->read_path && (o->write_path || o->pol.npaths || o->pol.npresets))
 		bad = "-r replays a capture: it takes no -w, -p or -P";
 	else if ((o->rotate_bytes || o->max_files) && !o->write_path)
 		bad = "-C and -W go with -w";
@@ -916,6 +926,8 @@ int main(int argc, char **argv)
 		return policy_check_main(&opt.pol, stdout, stderr);
 	if (check_capture_options(&opt))
 		return EXIT_USAGE;
+	if (opt.verify)
+		return capture_verify(opt.read_path, stdout, stderr);
 	if (opt.write_path && !strcmp(opt.write_path, "-"))
 		opt.quiet = true; /* stdout carries the capture */
 	install_signals();
