@@ -23,6 +23,7 @@
 #include "output/container.h"
 #include "output/decode.h"
 #include "output/recording.h"
+#include "output/story.h"
 #include "output/verify.h"
 #include "policy/presets.h"
 #include "output/format.h"
@@ -50,6 +51,7 @@ enum {
 	OPT_VERSION,
 	OPT_ANCESTORS,
 	OPT_VERIFY,
+	OPT_STORY,
 };
 
 struct options {
@@ -59,6 +61,7 @@ struct options {
 	bool quiet;
 	bool ancestors; /* --ancestors */
 	bool verify; /* -r FILE --verify */
+	const char *story; /* --story PID|EXEC_ID|CONTAINER */
 	int verbose;
 	uint32_t ringbuf_kib;
 	const char *container_id; /* --container-id PREFIX */
@@ -100,6 +103,8 @@ static const struct argp_option opts[] = {
 	 "delta or none", 0},
 	{"ancestors", OPT_ANCESTORS, NULL, 0, "Add every ancestor beyond the parent to each event "
 	 "(JSON \"ancestors\", compact: the chain)", 0},
+	{"story", OPT_STORY, "PID|EXEC_ID|CONTAINER", 0, "Only that process (or container) and "
+	 "its descendants, indented by depth: a timeline (live or with -r)", 0},
 	{"write", 'w', "FILE", 0, "Also write every event to a capture FILE (- is stdout)", 2},
 	{"read", 'r', "FILE", 0, "Replay a capture FILE (- is stdin) instead of tracing; no root", 2},
 	{"verify", OPT_VERIFY, NULL, 0, "With -r: check the capture's SHA-256 chain (and its "
@@ -194,6 +199,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_VERIFY:
 		o->verify = true;
+		break;
+	case OPT_STORY:
+		if (!*arg || strlen(arg) >= 128)
+			usage_error("--story needs a pid, an exec_id or a container, not \"%s\"", arg);
+		o->story = arg;
 		break;
 	case OPT_COLOR:
 		if (!strcmp(arg, "auto"))
@@ -348,6 +358,7 @@ struct run {
 	uint64_t seen, kept; /* stopping: records read, and those to print */
 	uint64_t unread; /* records from before the stop left in the ring at exit */
 	struct recording rec; /* -w */
+	struct story *story; /* --story */
 	struct capture_blob *blobs; /* the policy texts, for the capture header */
 	int nblobs;
 	bool scanned; /* the start-up scan is done */
@@ -358,8 +369,13 @@ static void sink(void *ctx, const struct tr_event *ev)
 {
 	struct run *r = ctx;
 
+	int depth = 0;
+
 	if (r->done)
 		return;
+	if (r->story && !story_admit(r->story, ev, &depth))
+		return;
+	r->fmt.indent = 2 * depth;
 	if (!r->opt->quiet)
 		formatter_event(&r->fmt, ev);
 	r->printed++;
@@ -937,6 +953,10 @@ int main(int argc, char **argv)
 	}
 	r.dec.kinds = kinds_mask(&opt.pol);
 	r.dec.ancestors = opt.ancestors;
+	if (opt.story && !(r.story = story_new(opt.story))) {
+		fprintf(stderr, "tracer: out of memory\n");
+		return EXIT_RUNTIME;
+	}
 	proc_cache_keep_ancestry(r.dec.cache, opt.ancestors);
 	if (setup_scope(&r)) {
 		rc = EXIT_RUNTIME;
@@ -978,6 +998,7 @@ cleanup:
 	free(r.by_hook);
 	batch_free(&r.batch);
 	free_blobs(&r);
+	story_free(r.story);
 	if (stdout_flags >= 0) /* the terminal or pipe is shared: as it was */
 		fcntl(STDOUT_FILENO, F_SETFL, stdout_flags);
 	return rc;

@@ -1395,6 +1395,8 @@ static void compact_line(struct fctx *c)
 			ob_puts(c->o, "\033[0m");
 		if (c->o->len == mark + (i > 1))
 			c->o->len = mark; /* empty token: no separator */
+		for (mark = 0; i == CS_TIME && mark < (size_t)c->f->indent && mark < 64; mark++)
+			ob_putc(c->o, ' '); /* --story: the tree's depth, after the time */
 	}
 }
 
