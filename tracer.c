@@ -52,6 +52,9 @@ enum {
 	OPT_ANCESTORS,
 	OPT_VERIFY,
 	OPT_STORY,
+	OPT_PRE_TRIGGER,
+	OPT_POST_TRIGGER,
+	OPT_PRE_TRIGGER_SIZE,
 };
 
 struct options {
@@ -62,6 +65,8 @@ struct options {
 	bool ancestors; /* --ancestors */
 	bool verify; /* -r FILE --verify */
 	const char *story; /* --story PID|EXEC_ID|CONTAINER */
+	uint64_t pre_trigger_s, post_trigger_s; /* -w --pre-trigger, --post-trigger */
+	uint64_t pre_trigger_bytes; /* --pre-trigger-size */
 	int verbose;
 	uint32_t ringbuf_kib;
 	const char *container_id; /* --container-id PREFIX */
@@ -109,6 +114,12 @@ static const struct argp_option opts[] = {
 	{"read", 'r', "FILE", 0, "Replay a capture FILE (- is stdin) instead of tracing; no root", 2},
 	{"verify", OPT_VERIFY, NULL, 0, "With -r: check the capture's SHA-256 chain (and its "
 	 "rotated files); exit 0 when intact, 1 naming the first bad block", 2},
+	{"pre-trigger", OPT_PRE_TRIGGER, "SECONDS", 0, "With -w: a flight recorder; keep the last "
+	 "SECONDS of events in memory, write only around policy events", 2},
+	{"post-trigger", OPT_POST_TRIGGER, "SECONDS", 0, "With --pre-trigger: keep writing until "
+	 "SECONDS pass without a policy event (default 30)", 2},
+	{"pre-trigger-size", OPT_PRE_TRIGGER_SIZE, "SIZE", 0, "With --pre-trigger: memory for the "
+	 "kept events (default 16m; k, m, g suffixes; oldest dropped, counted)", 2},
 	{"file-size", 'C', "SIZE", 0, "With -w: start a new file past SIZE million bytes (or "
 	 "SIZEk, SIZEm, SIZEg)", 2},
 	{"file-count", 'W', "N", 0, "With -w -C: keep at most N files, reused in a ring", 2},
@@ -199,6 +210,17 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_VERIFY:
 		o->verify = true;
+		break;
+	case OPT_PRE_TRIGGER:
+	case OPT_POST_TRIGGER:
+		if (parse_u64(arg, 1, 86400, &v))
+			usage_error("--pre-trigger and --post-trigger take seconds (up to 86400), "
+				    "not \"%s\"", arg);
+		*(key == OPT_PRE_TRIGGER ? &o->pre_trigger_s : &o->post_trigger_s) = v;
+		break;
+	case OPT_PRE_TRIGGER_SIZE:
+		if (parse_size(arg, &o->pre_trigger_bytes) || o->pre_trigger_bytes < (1u << 20))
+			usage_error("--pre-trigger-size needs a size of at least 1m, not \"%s\"", arg);
 		break;
 	case OPT_STORY:
 		if (!*arg || strlen(arg) >= 128)
@@ -375,6 +397,8 @@ static void sink(void *ctx, const struct tr_event *ev)
 		return;
 	if (r->story && !story_admit(r->story, ev, &depth))
 		return;
+	if (ev->hook) /* the flight recorder writes around policy events */
+		recording_trigger(&r->rec, ev->time_ns - r->dec.boot_to_wall_ns);
 	r->fmt.indent = 2 * depth;
 	if (!r->opt->quiet)
 		formatter_event(&r->fmt, ev);
@@ -627,9 +651,11 @@ static void free_blobs(struct run *r)
 	int i;
 
 	for (i = 0; i < r->nblobs; i++) {
-		free((char *)r->blobs[i].name);
-		if (!preset_find(r->blobs[i].name) || r->blobs[i].data != preset_find(r->blobs[i].name)->yaml)
+		const struct preset *ps = preset_find(r->blobs[i].name); /* before the name goes */
+
+		if (!ps || r->blobs[i].data != ps->yaml)
 			free((void *)r->blobs[i].data);
+		free((char *)r->blobs[i].name);
 	}
 	free(r->blobs);
 }
@@ -641,6 +667,9 @@ static int start_recording(struct run *r)
 		.path = r->opt->write_path,
 		.rotate_bytes = r->opt->rotate_bytes,
 		.max_files = r->opt->max_files,
+		.pre_ns = r->opt->pre_trigger_s * 1000000000ull,
+		.post_ns = r->opt->post_trigger_s * 1000000000ull,
+		.ring_bytes = r->opt->pre_trigger_bytes,
 	};
 	char err[512];
 
@@ -901,6 +930,10 @@ static void report_end(struct run *r, struct loader *l)
 		fprintf(stderr, " (%llu not written)", (unsigned long long)unwritten);
 	if (r->dec.malformed)
 		fprintf(stderr, ", %llu malformed", (unsigned long long)r->dec.malformed);
+	if (r->rec.flight)
+		fprintf(stderr, ", %u flight-recorder window%s written, %llu events dropped from "
+			"its memory", r->rec.windows + !!r->rec.w, r->rec.windows + !!r->rec.w == 1 ? "" : "s",
+			(unsigned long long)r->rec.ring.dropped);
 	report_cache_drops(&r->dec);
 	fprintf(stderr, "\n");
 }
@@ -913,6 +946,11 @@ static int check_capture_options(const struct options *o)
 		bad = "--verify checks a capture: it goes with -r";
 	else if (o->read_path && (o->write_path || o->pol.npaths || o->pol.npresets))
 		bad = "-r replays a capture: it takes no -w, -p or -P";
+	else if ((o->pre_trigger_s || o->post_trigger_s || o->pre_trigger_bytes) &&
+		 !(o->write_path && o->pre_trigger_s))
+		bad = "--post-trigger and --pre-trigger-size go with --pre-trigger, and that with -w";
+	else if (o->pre_trigger_s && o->rotate_bytes)
+		bad = "--pre-trigger writes windows into one file: no -C";
 	else if ((o->rotate_bytes || o->max_files) && !o->write_path)
 		bad = "-C and -W go with -w";
 	else if (o->max_files && !o->rotate_bytes)
@@ -942,6 +980,10 @@ int main(int argc, char **argv)
 		return policy_check_main(&opt.pol, stdout, stderr);
 	if (check_capture_options(&opt))
 		return EXIT_USAGE;
+	if (opt.pre_trigger_s && !opt.post_trigger_s)
+		opt.post_trigger_s = 30;
+	if (opt.pre_trigger_s && !opt.pre_trigger_bytes)
+		opt.pre_trigger_bytes = 16u << 20;
 	if (opt.verify)
 		return capture_verify(opt.read_path, stdout, stderr);
 	if (opt.write_path && !strcmp(opt.write_path, "-"))

@@ -512,7 +512,11 @@ static int open_file(struct capture_writer *w)
 		snprintf(w->name, w->name_cap, "%s", w->base);
 		return w_fail(w, -ENAMETOOLONG);
 	}
-	w->fd = open_capture(w->name);
+	/* a later window of the flight recorder: the file it created itself */
+	w->fd = w->o.append ? open(w->name, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC)
+			    : open_capture(w->name);
+	if (w->o.append && w->fd < 0)
+		w->fd = -errno;
 	if (w->fd < 0)
 		return w_fail(w, w->fd);
 	w->own_fd = true;

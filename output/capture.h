@@ -90,6 +90,7 @@ struct capture_opts {
 	void *rotate_ctx;
 	const uint8_t *prev_chain; /* the chain this capture continues (flight-recorder
 				      windows); NULL: starts one */
+	bool append; /* add to the end of path, which this writer created before */
 };
 
 /* Creates the first file (mode 0600) and writes its header; info is
