@@ -23,6 +23,7 @@
 #include "output/container.h"
 #include "output/decode.h"
 #include "output/recording.h"
+#include "output/evidence.h"
 #include "output/story.h"
 #include "output/verify.h"
 #include "policy/presets.h"
@@ -55,6 +56,10 @@ enum {
 	OPT_PRE_TRIGGER,
 	OPT_POST_TRIGGER,
 	OPT_PRE_TRIGGER_SIZE,
+	OPT_EVIDENCE,
+	OPT_EVIDENCE_FILE_MAX,
+	OPT_EVIDENCE_TOTAL_MAX,
+	OPT_EVIDENCE_RATE,
 };
 
 struct options {
@@ -67,6 +72,7 @@ struct options {
 	const char *story; /* --story PID|EXEC_ID|CONTAINER */
 	uint64_t pre_trigger_s, post_trigger_s; /* -w --pre-trigger, --post-trigger */
 	uint64_t pre_trigger_bytes; /* --pre-trigger-size */
+	struct evidence_opts evidence; /* --evidence DIR and its limits */
 	int verbose;
 	uint32_t ringbuf_kib;
 	const char *container_id; /* --container-id PREFIX */
@@ -110,6 +116,14 @@ static const struct argp_option opts[] = {
 	 "(JSON \"ancestors\", compact: the chain)", 0},
 	{"story", OPT_STORY, "PID|EXEC_ID|CONTAINER", 0, "Only that process (or container) and "
 	 "its descendants, indented by depth: a timeline (live or with -r)", 0},
+	{"evidence", OPT_EVIDENCE, "DIR", 0, "On a policy event, save the process's executable "
+	 "(DIR/sha256/HASH) and a record of it (DIR/proc/), once per process", 3},
+	{"evidence-file-max", OPT_EVIDENCE_FILE_MAX, "SIZE", 0, "With --evidence: larger "
+	 "executables are not saved (default 64m)", 3},
+	{"evidence-total-max", OPT_EVIDENCE_TOTAL_MAX, "SIZE", 0, "With --evidence: bytes of "
+	 "executables saved in all (default 1g)", 3},
+	{"evidence-rate", OPT_EVIDENCE_RATE, "N", 0, "With --evidence: processes collected per "
+	 "second, at most (default 10; more are counted)", 3},
 	{"write", 'w', "FILE", 0, "Also write every event to a capture FILE (- is stdout)", 2},
 	{"read", 'r', "FILE", 0, "Replay a capture FILE (- is stdin) instead of tracing; no root", 2},
 	{"verify", OPT_VERIFY, NULL, 0, "With -r: check the capture's SHA-256 chain (and its "
@@ -221,6 +235,24 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_PRE_TRIGGER_SIZE:
 		if (parse_size(arg, &o->pre_trigger_bytes) || o->pre_trigger_bytes < (1u << 20))
 			usage_error("--pre-trigger-size needs a size of at least 1m, not \"%s\"", arg);
+		break;
+	case OPT_EVIDENCE:
+		if (!*arg)
+			usage_error("--evidence needs a directory%s", "");
+		o->evidence.dir = arg;
+		break;
+	case OPT_EVIDENCE_FILE_MAX:
+	case OPT_EVIDENCE_TOTAL_MAX:
+		if (parse_size(arg, &v))
+			usage_error("--evidence-file-max and --evidence-total-max need a size, not "
+				    "\"%s\"", arg);
+		*(key == OPT_EVIDENCE_FILE_MAX ? &o->evidence.file_max : &o->evidence.total_max) = v;
+		break;
+	case OPT_EVIDENCE_RATE:
+		if (parse_u64(arg, 1, 10000, &v))
+			usage_error("--evidence-rate needs a count per second (1 to 10000), not \"%s\"",
+				    arg);
+		o->evidence.per_second = v;
 		break;
 	case OPT_STORY:
 		if (!*arg || strlen(arg) >= 128)
@@ -381,16 +413,26 @@ struct run {
 	uint64_t unread; /* records from before the stop left in the ring at exit */
 	struct recording rec; /* -w */
 	struct story *story; /* --story */
+	struct evidence *evidence; /* --evidence */
 	struct capture_blob *blobs; /* the policy texts, for the capture header */
 	int nblobs;
 	bool scanned; /* the start-up scan is done */
 	bool done; /* -c reached or output closed */
 };
 
+/* --evidence: the worker collects the process; the event names its hash. */
+static const struct tr_event *with_evidence(struct run *r, const struct tr_event *ev,
+					    struct tr_event *copy)
+{
+	*copy = *ev;
+	copy->exe_sha256 = evidence_note(r->evidence, ev->proc, &copy->evidence);
+	return copy;
+}
+
 static void sink(void *ctx, const struct tr_event *ev)
 {
 	struct run *r = ctx;
-
+	struct tr_event copy;
 	int depth = 0;
 
 	if (r->done)
@@ -400,6 +442,8 @@ static void sink(void *ctx, const struct tr_event *ev)
 	if (ev->hook) /* the flight recorder writes around policy events */
 		recording_trigger(&r->rec, ev->time_ns - r->dec.boot_to_wall_ns);
 	r->fmt.indent = 2 * depth;
+	if (r->evidence && ev->hook)
+		ev = with_evidence(r, ev, &copy);
 	if (!r->opt->quiet)
 		formatter_event(&r->fmt, ev);
 	r->printed++;
@@ -732,6 +776,24 @@ static int run_replay(struct run *r)
 	return EXIT_OK;
 }
 
+/* --evidence: DIR and the worker, with the limits' defaults. */
+static int start_evidence(struct run *r)
+{
+	struct evidence_opts *o = &r->opt->evidence;
+	char err[512];
+
+	if (!o->dir)
+		return 0;
+	o->file_max = o->file_max ? o->file_max : 64u << 20;
+	o->total_max = o->total_max ? o->total_max : 1ull << 30;
+	o->per_second = o->per_second ? o->per_second : 10;
+	o->wait_ms = 200;
+	r->evidence = evidence_start(o, err, sizeof(err));
+	if (!r->evidence)
+		fprintf(stderr, "tracer: %s\n", err);
+	return r->evidence ? 0 : -1;
+}
+
 static int setup(struct run *r, struct loader *l)
 {
 	struct loader_opts lo = {
@@ -942,7 +1004,12 @@ static int check_capture_options(const struct options *o)
 {
 	const char *bad = NULL;
 
-	if (o->verify && !o->read_path)
+	if (o->evidence.dir && o->read_path)
+		bad = "--evidence reads live processes: not with -r";
+	else if ((o->evidence.file_max || o->evidence.total_max || o->evidence.per_second) &&
+		 !o->evidence.dir)
+		bad = "--evidence-file-max, --evidence-total-max and --evidence-rate go with --evidence";
+	else if (o->verify && !o->read_path)
 		bad = "--verify checks a capture: it goes with -r";
 	else if (o->read_path && (o->write_path || o->pol.npaths || o->pol.npresets))
 		bad = "-r replays a capture: it takes no -w, -p or -P";
@@ -1015,6 +1082,10 @@ int main(int argc, char **argv)
 		rc = EXIT_RUNTIME;
 		goto cleanup;
 	}
+	if (start_evidence(&r)) {
+		rc = EXIT_RUNTIME;
+		goto cleanup;
+	}
 	malloc_trim(0); /* what loading (BTF, verifier logs) used goes back */
 	if (opt.drop_user && (drop_privileges(opt.drop_user) || check_rotation_dir(&opt))) {
 		rc = EXIT_RUNTIME;
@@ -1027,6 +1098,7 @@ int main(int argc, char **argv)
 		rc = EXIT_RUNTIME;
 cleanup:
 	hooks_stop(&r.hooks);
+	evidence_stop(r.evidence);
 	loader_stop(&l);
 	compiled_free(r.comp);
 	plan_free(r.plan);

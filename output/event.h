@@ -98,6 +98,10 @@ struct tr_event {
 	int nargs;
 	int64_t ret; /* when hook->has_ret */
 	uint8_t action; /* enum hook_action (bpf/events.h) */
+	/* --evidence: the executable's sha256 (hex; NULL: not known), and
+	 * what became of it ("saved", "gone", "pending"...; NULL: off) */
+	const char *exe_sha256;
+	const char *evidence;
 	bool monitor; /* an enforcement action only reported (--monitor) */
 };
 

@@ -71,6 +71,7 @@ enum compact_slot {
 	CS_RET,
 	CS_ACTION,
 	CS_POLICY,
+	CS_EVIDENCE, /* --evidence: "sha256:0123456789ab" */
 	CS_COUNT,
 };
 
@@ -103,6 +104,7 @@ enum ftype {
 	FT_MONITOR, /* JSON "monitor": true when the action was only reported */
 	FT_TAGS,    /* the policy's tags (JSON) */
 	FT_POLICY,  /* the policy name (compact: [name]) */
+	FT_EVIDENCE, /* --evidence: JSON {"sha256", "status"}; compact: the hash, short */
 };
 
 struct field {
@@ -215,6 +217,7 @@ static const struct field exit_fields[] = {
 #define POLICY_ROW ROW("policy_name", FT_POLICY, H(policy_name), COL_POLICY, 0, CS_POLICY)
 #define MESSAGE_ROW ROW("message", FT_HSTR, H(message), 0, 0, 0)
 #define TAGS_ROW ROW("tags", FT_TAGS, 0, 0, 0, 0)
+#define EVIDENCE_ROW ROW("evidence", FT_EVIDENCE, 0, 0, 0, CS_EVIDENCE)
 
 static const struct field kprobe_fields[] = {
 	HOOK_HEAD,
@@ -225,6 +228,7 @@ static const struct field kprobe_fields[] = {
 	POLICY_ROW,
 	MESSAGE_ROW,
 	TAGS_ROW,
+	EVIDENCE_ROW,
 	HOOK_TAIL,
 };
 
@@ -238,6 +242,7 @@ static const struct field tracepoint_fields[] = {
 	ACTION_ROWS,
 	MESSAGE_ROW,
 	TAGS_ROW,
+	EVIDENCE_ROW,
 	HOOK_TAIL,
 };
 
@@ -249,6 +254,7 @@ static const struct field lsm_fields[] = {
 	ARGS_ROW,
 	ACTION_ROWS,
 	TAGS_ROW,
+	EVIDENCE_ROW,
 	HOOK_TAIL,
 };
 
@@ -263,6 +269,7 @@ static const struct field uprobe_fields[] = {
 	ARGS_ROW,
 	TAGS_ROW,
 	ACTION_ROWS,
+	EVIDENCE_ROW,
 	HOOK_TAIL,
 };
 
@@ -295,7 +302,7 @@ struct visit {
 	bool parent;
 };
 
-#define MAX_KIND_FIELDS 16
+#define MAX_KIND_FIELDS 20
 #define MAX_VISITS (MAX_KIND_FIELDS + 2 * (ARRAY_SIZE(proc_fields) + 2))
 _Static_assert(ARRAY_SIZE(exec_fields) <= MAX_KIND_FIELDS, "exec table");
 _Static_assert(ARRAY_SIZE(exit_fields) <= MAX_KIND_FIELDS, "exit table");
@@ -1070,6 +1077,12 @@ static void text_value(const struct fctx *c, const struct visit *v, unsigned int
 		if (compact)
 			put_chain(c);
 		break;
+	case FT_EVIDENCE:
+		if (compact && c->ev->exe_sha256) {
+			ob_puts(o, "sha256:");
+			ob_put(o, c->ev->exe_sha256, 12);
+		}
+		break;
 	default:
 		hook_text(c, v, flags, compact);
 		break;
@@ -1211,6 +1224,15 @@ static void json_value(struct jsonw *w, const struct fctx *c, const struct visit
 		break;
 	case FT_ANCESTORS:
 		json_ancestors(w, c);
+		break;
+	case FT_EVIDENCE:
+		if (!c->ev->evidence)
+			break;
+		jw_open(w, fl->key, '{');
+		if (c->ev->exe_sha256)
+			jw_str_cstr(w, "sha256", c->ev->exe_sha256);
+		jw_str_cstr(w, "status", c->ev->evidence);
+		jw_close(w);
 		break;
 	case FT_DOCKER:
 		if (p->container) {
