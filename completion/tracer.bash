@@ -9,9 +9,12 @@
 _tracer_opts_arg="--output --count --buffer-size --policy --preset --events --pid
 	--container-id --pod --container-root --color --time --relinquish-privileges
 	--write --read --file-size --file-count
+	--pre-trigger --post-trigger --pre-trigger-size --story
+	--evidence --evidence-file-max --evidence-total-max --evidence-rate
 	--binary --path-prefix --daddr --dport --hooks"
 _tracer_opts_flag="--line-buffered --quiet --verbose --host --container
-	--monitor --check --print-policy --list-presets --help --usage --version"
+	--monitor --check --print-policy --list-presets --help --usage --version
+	--ancestors --verify"
 _tracer_formats="compact json csv"
 _tracer_events="exec exit connect open dup mount"
 
@@ -83,6 +86,14 @@ _tracer_value()
 		_tracer_files "$cur" any
 		;;
 	-C | --file-size | -W | --file-count)
+		;;
+	--pre-trigger | --post-trigger | --pre-trigger-size | --story)
+		;; # seconds, a size, a pid, exec_id or container: free text
+	--evidence)
+		compopt -o filenames 2>/dev/null
+		COMPREPLY=($(compgen -d -- "$cur"))
+		;;
+	--evidence-file-max | --evidence-total-max | --evidence-rate)
 		;;
 	--container-root)
 		compopt -o filenames 2>/dev/null
