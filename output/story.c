@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "output/container.h"
+#include "output/proc_cache.h"
 #include "output/story.h"
 
 enum story_by { BY_PID, BY_EXEC_ID, BY_CONTAINER };
@@ -117,6 +118,29 @@ static bool is_root(const struct story *s, const struct proc_rec *p)
 	return false;
 }
 
+/* A process whose parent had no event yet (started before tracing, or
+ * forked without an exec): its ancestry in the cache says whether it
+ * descends from a member or the root; the links between join too. */
+static struct member *join_by_ancestry(struct story *s, const struct proc_rec *p)
+{
+	const struct proc_rec *chain[64];
+	struct member *m = NULL;
+	int n = 0, depth;
+
+	for (; p && n < 64; p = proc_cache_parent(p)) {
+		chain[n++] = p;
+		if ((m = find(s, p->pid)) || is_root(s, p))
+			break;
+	}
+	if (!n || (!m && !is_root(s, chain[n - 1])))
+		return NULL;
+	depth = m ? m->depth : -1;
+	for (n = m ? n - 2 : n - 1; n >= 0; n--)
+		if (!(m = join(s, chain[n]->pid, ++depth)))
+			return NULL;
+	return m;
+}
+
 bool story_admit(struct story *s, const struct tr_event *ev, int *depth)
 {
 	const struct proc_rec *p = ev->proc;
@@ -133,6 +157,8 @@ bool story_admit(struct story *s, const struct tr_event *ev, int *depth)
 			m = join(s, p->pid, up->depth + 1);
 		else if (is_root(s, p))
 			m = join(s, p->pid, 0);
+		else if (ev->parent && join_by_ancestry(s, ev->parent))
+			m = join(s, p->pid, find(s, ev->parent->pid)->depth + 1);
 	}
 	if (!m)
 		return false;
