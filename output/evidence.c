@@ -71,6 +71,7 @@ struct evidence {
 	struct seen seen[SEEN];
 	uint64_t second;      /* the rate's current second */
 	uint32_t this_second; /* processes queued in it */
+	char sha_out[2 * 32 + 1]; /* the main loop's copy, for the event it prints */
 	/* counters (the worker's, read after it stopped) */
 	uint64_t dropped, rated, gone, saved, dedup, unsaved, total_bytes;
 	/* the worker's */
@@ -202,23 +203,26 @@ const char *evidence_note(struct evidence *e, const struct proc_rec *p, const ch
 {
 	uint64_t key = proc_key(p), deadline;
 	struct seen *s = &e->seen[key % SEEN];
+	bool fresh = s->key != key; /* first time (or its slot was reused: again) */
 	struct timespec ts;
 
 	pthread_mutex_lock(&e->mu);
-	if (s->key != key) { /* first time (or its slot was reused: again) */
+	if (fresh) {
 		s->key = key;
 		s->sha[0] = 0;
 		enqueue(e, p, s);
 	}
+	/* only the first event waits: a busy process's later events never do */
 	deadline = now_ns(CLOCK_REALTIME) + (uint64_t)e->o.wait_ms * 1000000;
 	ts.tv_sec = deadline / 1000000000;
 	ts.tv_nsec = deadline % 1000000000;
-	while (s->key == key && !s->sha[0] && !strcmp(s->status, "pending"))
+	while (fresh && !s->sha[0] && !strcmp(s->status, "pending"))
 		if (pthread_cond_timedwait(&e->done, &e->mu, &ts))
 			break;
-	*status = s->key == key ? s->status : "pending";
+	*status = s->status;
+	memcpy(e->sha_out, s->sha, sizeof(e->sha_out)); /* the worker may write s later */
 	pthread_mutex_unlock(&e->mu);
-	return s->key == key && s->sha[0] ? s->sha : NULL;
+	return e->sha_out[0] ? e->sha_out : NULL;
 }
 
 /* ---- the worker: reading /proc ----------------------------------------- */
