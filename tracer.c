@@ -24,6 +24,9 @@
 #include "output/decode.h"
 #include "output/recording.h"
 #include "output/syslog.h"
+#include "output/evidence.h"
+#include "output/story.h"
+#include "output/verify.h"
 #include "policy/presets.h"
 #include "output/format.h"
 #include "policy/compile.h"
@@ -55,6 +58,16 @@ enum {
 	OPT_HELP,
 	OPT_USAGE,
 	OPT_VERSION,
+	OPT_ANCESTORS,
+	OPT_VERIFY,
+	OPT_STORY,
+	OPT_PRE_TRIGGER,
+	OPT_POST_TRIGGER,
+	OPT_PRE_TRIGGER_SIZE,
+	OPT_EVIDENCE,
+	OPT_EVIDENCE_FILE_MAX,
+	OPT_EVIDENCE_TOTAL_MAX,
+	OPT_EVIDENCE_RATE,
 };
 
 struct options {
@@ -62,6 +75,12 @@ struct options {
 	uint64_t count; /* 0: unlimited */
 	bool line_buffered;
 	bool quiet;
+	bool ancestors; /* --ancestors */
+	bool verify; /* -r FILE --verify */
+	const char *story; /* --story PID|EXEC_ID|CONTAINER */
+	uint64_t pre_trigger_s, post_trigger_s; /* -w --pre-trigger, --post-trigger */
+	uint64_t pre_trigger_bytes; /* --pre-trigger-size */
+	struct evidence_opts evidence; /* --evidence DIR and its limits */
 	int verbose;
 	uint32_t ringbuf_kib;
 	const char *container_id; /* --container-id PREFIX */
@@ -110,8 +129,28 @@ static const struct argp_option opts[] = {
 	{"node-name", OPT_NODE_NAME, "NAME", 0, "The node_name of every event (and of exec ids); "
 	 "default: the host name", 0},
 	{"cluster-name", OPT_CLUSTER_NAME, "NAME", 0, "Add cluster_name NAME to every JSON event", 0},
+	{"ancestors", OPT_ANCESTORS, NULL, 0, "Add every ancestor beyond the parent to each event "
+	 "(JSON \"ancestors\", compact: the chain)", 0},
+	{"story", OPT_STORY, "PID|EXEC_ID|CONTAINER", 0, "Only that process (or container) and "
+	 "its descendants, indented by depth: a timeline (live or with -r)", 0},
+	{"evidence", OPT_EVIDENCE, "DIR", 0, "On a policy event, save the process's executable "
+	 "(DIR/sha256/HASH) and a record of it (DIR/proc/), once per process", 3},
+	{"evidence-file-max", OPT_EVIDENCE_FILE_MAX, "SIZE", 0, "With --evidence: larger "
+	 "executables are not saved (default 64m)", 3},
+	{"evidence-total-max", OPT_EVIDENCE_TOTAL_MAX, "SIZE", 0, "With --evidence: bytes of "
+	 "executables saved in all (default 1g)", 3},
+	{"evidence-rate", OPT_EVIDENCE_RATE, "N", 0, "With --evidence: processes collected per "
+	 "second, at most (default 10; more are counted)", 3},
 	{"write", 'w', "FILE", 0, "Also write every event to a capture FILE (- is stdout)", 2},
 	{"read", 'r', "FILE", 0, "Replay a capture FILE (- is stdin) instead of tracing; no root", 2},
+	{"verify", OPT_VERIFY, NULL, 0, "With -r: check the capture's SHA-256 chain (and its "
+	 "rotated files); exit 0 when intact, 1 naming the first bad block", 2},
+	{"pre-trigger", OPT_PRE_TRIGGER, "SECONDS", 0, "With -w: a flight recorder; keep the last "
+	 "SECONDS of events in memory, write only around policy events", 2},
+	{"post-trigger", OPT_POST_TRIGGER, "SECONDS", 0, "With --pre-trigger: keep writing until "
+	 "SECONDS pass without a policy event (default 30)", 2},
+	{"pre-trigger-size", OPT_PRE_TRIGGER_SIZE, "SIZE", 0, "With --pre-trigger: memory for the "
+	 "kept events (default 16m; k, m, g suffixes; oldest dropped, counted)", 2},
 	{"file-size", 'C', "SIZE", 0, "With -w: start a new file past SIZE million bytes (or "
 	 "SIZEk, SIZEm, SIZEg)", 2},
 	{"file-count", 'W', "N", 0, "With -w -C: keep at most N files, reused in a ring", 2},
@@ -212,6 +251,46 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'v':
 		o->verbose++;
+		break;
+	case OPT_ANCESTORS:
+		o->ancestors = true;
+		break;
+	case OPT_VERIFY:
+		o->verify = true;
+		break;
+	case OPT_PRE_TRIGGER:
+	case OPT_POST_TRIGGER:
+		if (parse_u64(arg, 1, 86400, &v))
+			usage_error("--pre-trigger and --post-trigger take seconds (up to 86400), "
+				    "not \"%s\"", arg);
+		*(key == OPT_PRE_TRIGGER ? &o->pre_trigger_s : &o->post_trigger_s) = v;
+		break;
+	case OPT_PRE_TRIGGER_SIZE:
+		if (parse_size(arg, &o->pre_trigger_bytes) || o->pre_trigger_bytes < (1u << 20))
+			usage_error("--pre-trigger-size needs a size of at least 1m, not \"%s\"", arg);
+		break;
+	case OPT_EVIDENCE:
+		if (!*arg)
+			usage_error("--evidence needs a directory%s", "");
+		o->evidence.dir = arg;
+		break;
+	case OPT_EVIDENCE_FILE_MAX:
+	case OPT_EVIDENCE_TOTAL_MAX:
+		if (parse_size(arg, &v))
+			usage_error("--evidence-file-max and --evidence-total-max need a size, not "
+				    "\"%s\"", arg);
+		*(key == OPT_EVIDENCE_FILE_MAX ? &o->evidence.file_max : &o->evidence.total_max) = v;
+		break;
+	case OPT_EVIDENCE_RATE:
+		if (parse_u64(arg, 1, 10000, &v))
+			usage_error("--evidence-rate needs a count per second (1 to 10000), not \"%s\"",
+				    arg);
+		o->evidence.per_second = v;
+		break;
+	case OPT_STORY:
+		if (!*arg || strlen(arg) >= 128)
+			usage_error("--story needs a pid, an exec_id or a container, not \"%s\"", arg);
+		o->story = arg;
 		break;
 	case OPT_COLOR:
 		if (!strcmp(arg, "auto"))
@@ -394,18 +473,38 @@ struct run {
 	uint64_t seen, kept; /* stopping: records read, and those to print */
 	uint64_t unread; /* records from before the stop left in the ring at exit */
 	struct recording rec; /* -w */
+	struct story *story; /* --story */
+	struct evidence *evidence; /* --evidence */
 	struct capture_blob *blobs; /* the policy texts, for the capture header */
 	int nblobs;
 	bool scanned; /* the start-up scan is done */
 	bool done; /* -c reached or output closed */
 };
 
+/* --evidence: the worker collects the process; the event names its hash. */
+static const struct tr_event *with_evidence(struct run *r, const struct tr_event *ev,
+					    struct tr_event *copy)
+{
+	*copy = *ev;
+	copy->exe_sha256 = evidence_note(r->evidence, ev->proc, &copy->evidence);
+	return copy;
+}
+
 static void sink(void *ctx, const struct tr_event *ev)
 {
 	struct run *r = ctx;
+	struct tr_event copy;
+	int depth = 0;
 
 	if (r->done)
 		return;
+	if (r->story && !story_admit(r->story, ev, &depth))
+		return;
+	if (ev->hook) /* the flight recorder writes around policy events */
+		recording_trigger(&r->rec, ev->time_ns - r->dec.boot_to_wall_ns);
+	r->fmt.indent = 2 * depth;
+	if (r->evidence && ev->hook)
+		ev = with_evidence(r, ev, &copy);
 	if (!r->opt->quiet)
 		formatter_event(&r->fmt, ev);
 	if (r->syslog)
@@ -663,9 +762,11 @@ static void free_blobs(struct run *r)
 	int i;
 
 	for (i = 0; i < r->nblobs; i++) {
-		free((char *)r->blobs[i].name);
-		if (!preset_find(r->blobs[i].name) || r->blobs[i].data != preset_find(r->blobs[i].name)->yaml)
+		const struct preset *ps = preset_find(r->blobs[i].name); /* before the name goes */
+
+		if (!ps || r->blobs[i].data != ps->yaml)
 			free((void *)r->blobs[i].data);
+		free((char *)r->blobs[i].name);
 	}
 	free(r->blobs);
 }
@@ -677,6 +778,9 @@ static int start_recording(struct run *r)
 		.path = r->opt->write_path,
 		.rotate_bytes = r->opt->rotate_bytes,
 		.max_files = r->opt->max_files,
+		.pre_ns = r->opt->pre_trigger_s * 1000000000ull,
+		.post_ns = r->opt->post_trigger_s * 1000000000ull,
+		.ring_bytes = r->opt->pre_trigger_bytes,
 	};
 	char err[512];
 
@@ -737,6 +841,24 @@ static int run_replay(struct run *r)
 		return EXIT_RUNTIME;
 	}
 	return EXIT_OK;
+}
+
+/* --evidence: DIR and the worker, with the limits' defaults. */
+static int start_evidence(struct run *r)
+{
+	struct evidence_opts *o = &r->opt->evidence;
+	char err[512];
+
+	if (!o->dir)
+		return 0;
+	o->file_max = o->file_max ? o->file_max : 64u << 20;
+	o->total_max = o->total_max ? o->total_max : 1ull << 30;
+	o->per_second = o->per_second ? o->per_second : 10;
+	o->wait_ms = 200;
+	r->evidence = evidence_start(o, err, sizeof(err));
+	if (!r->evidence)
+		fprintf(stderr, "tracer: %s\n", err);
+	return r->evidence ? 0 : -1;
 }
 
 static int setup(struct run *r, struct loader *l)
@@ -938,6 +1060,10 @@ static void report_end(struct run *r, struct loader *l)
 		fprintf(stderr, " (%llu not written)", (unsigned long long)unwritten);
 	if (r->dec.malformed)
 		fprintf(stderr, ", %llu malformed", (unsigned long long)r->dec.malformed);
+	if (r->rec.flight)
+		fprintf(stderr, ", %u flight-recorder window%s written, %llu events dropped from "
+			"its memory", r->rec.windows + !!r->rec.w, r->rec.windows + !!r->rec.w == 1 ? "" : "s",
+			(unsigned long long)r->rec.ring.dropped);
 	report_cache_drops(&r->dec);
 	fprintf(stderr, "\n");
 }
@@ -965,8 +1091,20 @@ static int check_capture_options(const struct options *o)
 {
 	const char *bad = NULL;
 
-	if (o->read_path && (o->write_path || o->pol.npaths || o->pol.npresets))
+	if (o->evidence.dir && o->read_path)
+		bad = "--evidence reads live processes: not with -r";
+	else if ((o->evidence.file_max || o->evidence.total_max || o->evidence.per_second) &&
+		 !o->evidence.dir)
+		bad = "--evidence-file-max, --evidence-total-max and --evidence-rate go with --evidence";
+	else if (o->verify && !o->read_path)
+		bad = "--verify checks a capture: it goes with -r";
+	else if (o->read_path && (o->write_path || o->pol.npaths || o->pol.npresets))
 		bad = "-r replays a capture: it takes no -w, -p or -P";
+	else if ((o->pre_trigger_s || o->post_trigger_s || o->pre_trigger_bytes) &&
+		 !(o->write_path && o->pre_trigger_s))
+		bad = "--post-trigger and --pre-trigger-size go with --pre-trigger, and that with -w";
+	else if (o->pre_trigger_s && o->rotate_bytes)
+		bad = "--pre-trigger writes windows into one file: no -C";
 	else if ((o->rotate_bytes || o->max_files) && !o->write_path)
 		bad = "-C and -W go with -w";
 	else if (o->max_files && !o->rotate_bytes)
@@ -998,6 +1136,12 @@ int main(int argc, char **argv)
 		return policy_check_main(&opt.pol, stdout, stderr);
 	if (check_capture_options(&opt))
 		return EXIT_USAGE;
+	if (opt.pre_trigger_s && !opt.post_trigger_s)
+		opt.post_trigger_s = 30;
+	if (opt.pre_trigger_s && !opt.pre_trigger_bytes)
+		opt.pre_trigger_bytes = 16u << 20;
+	if (opt.verify)
+		return capture_verify(opt.read_path, stdout, stderr);
 	if (opt.write_path && !strcmp(opt.write_path, "-"))
 		opt.quiet = true; /* stdout carries the capture */
 	install_signals();
@@ -1008,6 +1152,12 @@ int main(int argc, char **argv)
 	r.dec.kinds = kinds_mask(&opt.pol);
 	if (opt.node_name) /* Tetragon's exec ids name the node too */
 		snprintf(r.dec.node_name, sizeof(r.dec.node_name), "%s", opt.node_name);
+	r.dec.ancestors = opt.ancestors;
+	if (opt.story && !(r.story = story_new(opt.story))) {
+		fprintf(stderr, "tracer: out of memory\n");
+		return EXIT_RUNTIME;
+	}
+	proc_cache_keep_ancestry(r.dec.cache, opt.ancestors);
 	if (setup_scope(&r)) {
 		rc = EXIT_RUNTIME;
 		goto cleanup;
@@ -1028,6 +1178,10 @@ int main(int argc, char **argv)
 		rc = EXIT_RUNTIME;
 		goto cleanup;
 	}
+	if (start_evidence(&r)) {
+		rc = EXIT_RUNTIME;
+		goto cleanup;
+	}
 	malloc_trim(0); /* what loading (BTF, verifier logs) used goes back */
 	if (opt.drop_user && (drop_privileges(opt.drop_user) || check_rotation_dir(&opt))) {
 		rc = EXIT_RUNTIME;
@@ -1041,6 +1195,7 @@ int main(int argc, char **argv)
 		rc = EXIT_RUNTIME;
 cleanup:
 	hooks_stop(&r.hooks);
+	evidence_stop(r.evidence);
 	loader_stop(&l);
 	compiled_free(r.comp);
 	plan_free(r.plan);
@@ -1055,6 +1210,7 @@ cleanup:
 	free(r.by_hook);
 	batch_free(&r.batch);
 	free_blobs(&r);
+	story_free(r.story);
 	if (stdout_flags >= 0) /* the terminal or pipe is shared: as it was */
 		fcntl(STDOUT_FILENO, F_SETFL, stdout_flags);
 	return rc;

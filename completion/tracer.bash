@@ -10,9 +10,12 @@ _tracer_opts_arg="--output --count --buffer-size --policy --preset --events --pi
 	--container-id --pod --container-root --color --time --relinquish-privileges
 	--write --read --file-size --file-count --node-name --cluster-name
 	--syslog --syslog-ca --syslog-cert --syslog-key
+	--pre-trigger --post-trigger --pre-trigger-size --story
+	--evidence --evidence-file-max --evidence-total-max --evidence-rate
 	--binary --path-prefix --daddr --dport --hooks"
 _tracer_opts_flag="--line-buffered --quiet --verbose --json-zeros --host --container
-	--monitor --check --print-policy --list-presets --help --usage --version"
+	--monitor --check --print-policy --list-presets --help --usage --version
+	--ancestors --verify"
 _tracer_formats="compact json csv"
 _tracer_events="exec exit connect open dup mount"
 
@@ -88,6 +91,14 @@ _tracer_value()
 		compopt -o nospace 2>/dev/null
 		;;
 	-C | --file-size | -W | --file-count)
+		;;
+	--pre-trigger | --post-trigger | --pre-trigger-size | --story)
+		;; # seconds, a size, a pid, exec_id or container: free text
+	--evidence)
+		compopt -o filenames 2>/dev/null
+		COMPREPLY=($(compgen -d -- "$cur"))
+		;;
+	--evidence-file-max | --evidence-total-max | --evidence-rate)
 		;;
 	--container-root)
 		compopt -o filenames 2>/dev/null

@@ -10,10 +10,16 @@
  *             node, uname, host namespaces, start, clock offset, one per
  *             policy text, one per hook (unknown tags skipped unless
  *             TF_CRITICAL)
- *   block     u32 "BLK1", u32 comp_len, u32 raw_len, u32 crc32(raw), then
- *             comp_len bytes of zlib data; raw = records
+ *   block     u32 "BLK2", u32 comp_len, u32 raw_len, u32 crc32(raw),
+ *             u8 link[32], then comp_len bytes of zlib data; raw = records;
+ *             link = SHA-256(previous link, the 16 bytes before it, the
+ *             zlib data); the first previous link is SHA-256(preamble,
+ *             body)
  *   record    u32 len, u16 kind, u16 aux, len bytes, zero padding to 8
- *   end       u32 "END1", u32 blocks, u32 records, u32 crc32(first 12)
+ *   end       u32 "END2", u32 blocks, u32 records, u32 crc32(first 12),
+ *             u8 link[32]: the last block's (a cut file has none to match)
+ *
+ * Version 1 (still read) had "BLK1"/"END1" and no links.
  *
  * Another header may follow an end marker (files concatenated).
  */
@@ -26,14 +32,17 @@
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
+#include <openssl/evp.h>
 #include <zlib.h>
 
 #include "output/capture.h"
 
 static const uint8_t file_magic[8] = {0x89, 'T', 'R', 'A', 'C', 'E', '\r', '\n'};
 #define PREAMBLE_LEN 32
-#define BLOCK_MAGIC 0x314b4c42u /* "BLK1" */
-#define END_MAGIC 0x31444e45u	/* "END1" */
+#define BLOCK_MAGIC_V1 0x314b4c42u /* "BLK1" */
+#define END_MAGIC_V1 0x31444e45u   /* "END1" */
+#define BLOCK_MAGIC 0x324b4c42u	   /* "BLK2" */
+#define END_MAGIC 0x32444e45u	   /* "END2" */
 #define BLOCK_HDR_LEN 16
 #define REC_HDR_LEN 8
 #define CAPF_BIG_ENDIAN 1u   /* kernel records are big-endian */
@@ -60,6 +69,9 @@ enum hdr_tag {
 	T_BOOT_TO_WALL,
 	T_POLICY,
 	T_HOOK,
+	T_BOOT_ID,     /* version 2: the boot the records' clock belongs to */
+	T_POLICY_HASH, /* hex SHA-256 over every T_POLICY value, in order */
+	T_PREV_CHAIN,  /* the last link of the capture this one continues */
 };
 
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
@@ -112,6 +124,34 @@ static uint64_t clock_ns(clockid_t id)
 
 	clock_gettime(id, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* SHA-256 of up to three pieces (libcrypto: a well-kept implementation).
+ * On an allocation failure the link is all ones: the chain then fails
+ * to verify rather than silently passing. */
+static void sha256_parts(uint8_t out[CAP_HASH_LEN], const void *a, size_t an, const void *b,
+			 size_t bn, const void *c, size_t cn)
+{
+	EVP_MD_CTX *x = EVP_MD_CTX_new();
+	unsigned int len = 0;
+
+	if (!x || !EVP_DigestInit_ex(x, EVP_sha256(), NULL) || !EVP_DigestUpdate(x, a, an) ||
+	    !EVP_DigestUpdate(x, b, bn) || !EVP_DigestUpdate(x, c, cn) ||
+	    !EVP_DigestFinal_ex(x, out, &len) || len != CAP_HASH_LEN)
+		memset(out, 0xff, CAP_HASH_LEN);
+	EVP_MD_CTX_free(x);
+}
+
+static void hex(char *out, const uint8_t *p, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
+	out[2 * n] = 0;
 }
 
 /* ---- header serialisation ------------------------------------------ */
@@ -256,8 +296,38 @@ static void tlv_uname(struct sbuf *b, const struct capture_info *in)
 	tlv_str(b, T_MACHINE, in->machine ? in->machine : ok ? u.machine : "");
 }
 
+/* The policies' hash: one value to compare two captures' rule sets by. */
+static void tlv_policy_hash(struct sbuf *b, const struct capture_info *in)
+{
+	uint8_t h[CAP_HASH_LEN] = {0}, len[4];
+	char text[2 * CAP_HASH_LEN + 1];
+	int i;
+
+	for (i = 0; i < in->npolicies; i++) {
+		put32(len, in->policies[i].len);
+		sha256_parts(h, h, sizeof(h), len, 4, in->policies[i].data, in->policies[i].len);
+	}
+	hex(text, h, sizeof(h));
+	tlv_str(b, T_POLICY_HASH, text);
+}
+
+static void tlv_boot_id(struct sbuf *b, const char *given)
+{
+	char id[64] = "";
+	FILE *f;
+
+	if (!given && (f = fopen("/proc/sys/kernel/random/boot_id", "re"))) {
+		if (!fgets(id, sizeof(id), f))
+			id[0] = 0;
+		id[strcspn(id, "\n")] = 0;
+		fclose(f);
+	}
+	tlv_str(b, T_BOOT_ID, given ? given : id);
+}
+
 /* The header body; uname fields the caller left NULL are filled in.
- * *ns_at: where the host namespaces are, to update them later. */
+ * *ns_at: where the host namespaces are, to update them later; the
+ * previous link follows them (rewritten per rotated file). */
 static int header_body(struct sbuf *b, const struct capture_info *in, size_t *ns_at)
 {
 	size_t at;
@@ -273,6 +343,11 @@ static int header_body(struct sbuf *b, const struct capture_info *in, size_t *ns
 	for (i = 0; i < NS_COUNT; i++)
 		sb_u32(b, in->host_ns[i]);
 	tlv_end(b, at);
+	at = tlv_begin(b, T_PREV_CHAIN);
+	sb_bytes(b, in->prev_chain, CAP_HASH_LEN);
+	tlv_end(b, at);
+	tlv_boot_id(b, in->boot_id);
+	tlv_policy_hash(b, in);
 	tlv_u64(b, T_START, in->start_ns ? in->start_ns : clock_ns(CLOCK_REALTIME));
 	tlv_u64(b, T_BOOT_TO_WALL, (uint64_t)in->boot_to_wall_ns);
 	for (i = 0; i < in->npolicies; i++)
@@ -311,6 +386,7 @@ struct capture_writer {
 	size_t body_len;
 	size_t body_ns; /* where the host namespaces are in body */
 	uint32_t seq;	/* files begun, minus one */
+	uint8_t chain[CAP_HASH_LEN]; /* the last link written */
 	uint64_t file_bytes;
 	uint32_t file_blocks, file_recs, file_user_recs;
 	uint8_t *pend; /* records of the block being filled */
@@ -374,6 +450,7 @@ static int write_header(struct capture_writer *w)
 	uint8_t p[PREAMBLE_LEN];
 
 	preamble(p, w->seq, clock_ns(CLOCK_REALTIME), w->body, w->body_len);
+	sha256_parts(w->chain, p, sizeof(p), w->body, w->body_len, NULL, 0);
 	if (write_all(w, p, sizeof(p)))
 		return w->err;
 	return write_all(w, w->body, w->body_len);
@@ -424,6 +501,8 @@ static int open_file(struct capture_writer *w)
 
 	w->file_bytes = 0;
 	w->file_blocks = w->file_recs = w->file_user_recs = 0;
+	if (w->seq) /* a rotated file continues the previous one's chain */
+		memcpy(w->body + w->body_ns + 4 * NS_COUNT + 8, w->chain, CAP_HASH_LEN);
 	if (!strcmp(w->base, "-")) {
 		snprintf(w->name, w->name_cap, "standard output");
 		w->fd = STDOUT_FILENO;
@@ -433,7 +512,11 @@ static int open_file(struct capture_writer *w)
 		snprintf(w->name, w->name_cap, "%s", w->base);
 		return w_fail(w, -ENAMETOOLONG);
 	}
-	w->fd = open_capture(w->name);
+	/* a later window of the flight recorder: the file it created itself */
+	w->fd = w->o.append ? open(w->name, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC)
+			    : open_capture(w->name);
+	if (w->o.append && w->fd < 0)
+		w->fd = -errno;
 	if (w->fd < 0)
 		return w_fail(w, w->fd);
 	w->own_fd = true;
@@ -442,12 +525,13 @@ static int open_file(struct capture_writer *w)
 
 static int write_end(struct capture_writer *w)
 {
-	uint8_t e[BLOCK_HDR_LEN];
+	uint8_t e[BLOCK_HDR_LEN + CAP_HASH_LEN];
 
 	put32(e, END_MAGIC);
 	put32(e + 4, w->file_blocks);
 	put32(e + 8, w->file_recs);
 	put32(e + 12, crc32(0, e, 12));
+	memcpy(e + BLOCK_HDR_LEN, w->chain, CAP_HASH_LEN);
 	return write_all(w, e, sizeof(e));
 }
 
@@ -493,15 +577,18 @@ static int compress_block(struct capture_writer *w, size_t *len)
 		return -EIO;
 	w->z.next_in = w->pend;
 	w->z.avail_in = w->pend_len;
-	w->z.next_out = w->out + BLOCK_HDR_LEN;
-	w->z.avail_out = w->out_cap - BLOCK_HDR_LEN;
+	w->z.next_out = w->out + BLOCK_HDR_LEN + CAP_HASH_LEN;
+	w->z.avail_out = w->out_cap - BLOCK_HDR_LEN - CAP_HASH_LEN;
 	if (deflate(&w->z, Z_FINISH) != Z_STREAM_END)
 		return -EIO;
 	put32(h, BLOCK_MAGIC);
 	put32(h + 4, w->z.total_out);
 	put32(h + 8, w->pend_len);
 	put32(h + 12, crc32(0, w->pend, w->pend_len));
-	*len = BLOCK_HDR_LEN + w->z.total_out;
+	/* the link is computed here; w->chain moves on once it is written */
+	sha256_parts(h + BLOCK_HDR_LEN, w->chain, CAP_HASH_LEN, h, BLOCK_HDR_LEN,
+		     h + BLOCK_HDR_LEN + CAP_HASH_LEN, w->z.total_out);
+	*len = BLOCK_HDR_LEN + CAP_HASH_LEN + w->z.total_out;
 	return 0;
 }
 
@@ -517,6 +604,7 @@ int capture_flush(struct capture_writer *w)
 		return w_fail(w, rc);
 	if (write_all(w, w->out, len))
 		return w->err;
+	memcpy(w->chain, w->out + BLOCK_HDR_LEN, CAP_HASH_LEN);
 	w->file_blocks++;
 	w->file_recs += w->pend_recs;
 	w->file_user_recs += w->pend_user_recs;
@@ -634,10 +722,12 @@ static int writer_buffers(struct capture_writer *w, const struct capture_info *i
 	}
 	w->body = b.p;
 	w->body_len = b.len;
+	if (w->o.prev_chain) /* a flight-recorder window continues the one before */
+		memcpy(w->body + w->body_ns + 4 * NS_COUNT + 8, w->o.prev_chain, CAP_HASH_LEN);
 	if (deflateInit(&w->z, w->o.level) != Z_OK)
 		return -ENOMEM;
 	w->z_ok = true;
-	w->out_cap = BLOCK_HDR_LEN + deflateBound(&w->z, w->pend_cap);
+	w->out_cap = BLOCK_HDR_LEN + CAP_HASH_LEN + deflateBound(&w->z, w->pend_cap);
 	w->out = malloc(w->out_cap);
 	return w->out ? 0 : -ENOMEM;
 }
@@ -702,6 +792,11 @@ int capture_writer_close(struct capture_writer *w, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", w->msg);
 	writer_free(w);
 	return rc;
+}
+
+const uint8_t *capture_writer_chain(const struct capture_writer *w)
+{
+	return w->chain;
 }
 
 const char *capture_writer_error(const struct capture_writer *w)
@@ -790,6 +885,8 @@ struct capture_reader {
 	uint64_t block_off;
 	bool partial;	       /* a truncated block: its good records, then err */
 	uint32_t blocks, recs; /* in this file, for the end marker */
+	bool chained;	       /* version 2: blocks carry links */
+	uint8_t chain[CAP_HASH_LEN]; /* the last link checked */
 	z_stream z;
 	bool z_ok;
 };
@@ -953,6 +1050,15 @@ static void parse_field(struct capture_reader *r, uint16_t tag, uint16_t tflags,
 		v->p = v->end;
 	} else if (tag == T_HOST_NS) {
 		parse_ns(in, v);
+	} else if (tag == T_BOOT_ID) {
+		in->boot_id = arena_str(r, v, v->p, v->end - v->p);
+		v->p = v->end;
+	} else if (tag == T_POLICY_HASH && v->end - v->p == 2 * CAP_HASH_LEN) {
+		memcpy(in->policy_hash, v->p, 2 * CAP_HASH_LEN);
+		v->p = v->end;
+	} else if (tag == T_PREV_CHAIN && v->end - v->p == CAP_HASH_LEN) {
+		memcpy(in->prev_chain, v->p, CAP_HASH_LEN);
+		v->p = v->end;
 	} else if (tag == T_START || tag == T_BOOT_TO_WALL) {
 		p = take(v, 8);
 		if (p && tag == T_START)
@@ -1047,6 +1153,7 @@ static int parse_body(struct capture_reader *r, const uint8_t *body, size_t len)
 	in->kernel_release = or_empty(in->kernel_release);
 	in->kernel_version = or_empty(in->kernel_version);
 	in->machine = or_empty(in->machine);
+	in->boot_id = or_empty(in->boot_id);
 	in->hooks = r->hooks;
 	in->policies = r->policies;
 	return 0;
@@ -1078,11 +1185,11 @@ static long check_preamble(struct capture_reader *r, const uint8_t *p, long n)
 	if (n < PREAMBLE_LEN)
 		return r_fail(r, "truncated: the file ends inside its header");
 	version = get16(p + 8);
-	if (version != CAP_VERSION)
+	if (version < CAP_VERSION_MIN || version > CAP_VERSION)
 		return r_fail(r,
 			      "capture format version %u is not supported (this tracer reads "
-			      "version %u)",
-			      version, CAP_VERSION);
+			      "versions %u to %u)",
+			      version, CAP_VERSION_MIN, CAP_VERSION);
 	if (get16(p + 10) != HOST_FLAGS)
 		return r_fail(
 		    r, get16(p + 10) & ~CAPF_BIG_ENDIAN
@@ -1111,10 +1218,15 @@ static int read_header(struct capture_reader *r, struct capture_item *it)
 		n = r_fail(r, "corrupt header (checksum mismatch)");
 	else if (n >= 0 && parse_body(r, body, len))
 		n = r->state == RD_ERROR ? -1 : r_fail(r, "corrupt header (malformed field)");
-	free(body);
-	if (n < 0)
+	if (n < 0) {
+		free(body);
 		return -1;
+	}
 	r->info.version = get16(p + 8);
+	r->chained = r->info.version >= 2;
+	if (r->chained)
+		sha256_parts(r->chain, p, sizeof(p), body, len, NULL, 0);
+	free(body);
 	r->info.file_index = get32(p + 12);
 	r->info.file_start_ns = get64(p + 16);
 	r->any_header = true;
@@ -1126,9 +1238,16 @@ static int read_header(struct capture_reader *r, struct capture_item *it)
 
 static int read_end(struct capture_reader *r, const uint8_t *e)
 {
+	uint8_t link[CAP_HASH_LEN];
+
 	if (get32(e + 12) != crc32(0, e, 12))
 		return r_fail(r, "corrupt end marker at byte offset %llu",
 			      (unsigned long long)r->block_off);
+	if (r->chained && rd(r, link, sizeof(link)) != sizeof(link))
+		return r->state == RD_ERROR ? -1 : r_fail(r, "truncated: the file ends inside its end marker");
+	if (r->chained && memcmp(link, r->chain, sizeof(link)))
+		return r_fail(r, "the end marker does not close the hash chain (blocks cut, "
+			      "replaced or reordered)");
 	if (get32(e + 4) != r->blocks || get32(e + 8) != r->recs)
 		return r_fail(r,
 			      "corrupt capture: the end marker counts %u blocks and %u "
@@ -1175,9 +1294,25 @@ static int grow(uint8_t **buf, size_t *cap, size_t need)
 	return 0;
 }
 
+/* Version 2: the block must follow the last link; checked before its
+ * bytes are inflated, so an edit anywhere in it is named as such. */
+static int check_link(struct capture_reader *r, const uint8_t *h, const uint8_t *link,
+		      size_t comp_len)
+{
+	uint8_t want[CAP_HASH_LEN];
+
+	sha256_parts(want, r->chain, CAP_HASH_LEN, h, BLOCK_HDR_LEN, r->comp, comp_len);
+	if (memcmp(want, link, CAP_HASH_LEN))
+		return r_fail(r, "block at byte offset %llu breaks the hash chain (edited, "
+			      "reordered or from another capture)",
+			      (unsigned long long)r->block_off);
+	memcpy(r->chain, link, CAP_HASH_LEN);
+	return 0;
+}
+
 static int read_block(struct capture_reader *r)
 {
-	uint8_t h[BLOCK_HDR_LEN];
+	uint8_t h[BLOCK_HDR_LEN], link[CAP_HASH_LEN];
 	uint32_t comp_len, raw_len;
 	long n;
 
@@ -1193,11 +1328,11 @@ static int read_block(struct capture_reader *r)
 	if (n < (long)sizeof(h))
 		return r_fail(r, "truncated: the file ends inside the block at byte offset %llu",
 			      (unsigned long long)r->block_off);
-	if (get32(h) == END_MAGIC)
+	if (get32(h) == (r->chained ? END_MAGIC : END_MAGIC_V1))
 		return read_end(r, h);
 	comp_len = get32(h + 4);
 	raw_len = get32(h + 8);
-	if (get32(h) != BLOCK_MAGIC)
+	if (get32(h) != (r->chained ? BLOCK_MAGIC : BLOCK_MAGIC_V1))
 		return r_fail(r, "corrupt data at byte offset %llu (no block marker)",
 			      (unsigned long long)r->block_off);
 	if (!raw_len || raw_len > CAP_BLOCK_MAX || !comp_len || comp_len > compressBound(raw_len))
@@ -1205,10 +1340,15 @@ static int read_block(struct capture_reader *r)
 			      (unsigned long long)r->block_off, comp_len, raw_len);
 	if (grow(&r->comp, &r->comp_cap, comp_len) || grow(&r->raw, &r->raw_cap, raw_len))
 		return r_fail(r, "out of memory");
+	if (r->chained && (n = rd(r, link, sizeof(link))) != sizeof(link))
+		return n < 0 ? -1 : r_fail(r, "truncated: the file ends inside the block at byte "
+					   "offset %llu", (unsigned long long)r->block_off);
 	n = rd(r, r->comp, comp_len);
 	if (n < 0)
 		return -1;
 	r->partial = n < comp_len;
+	if (r->chained && !r->partial && check_link(r, h, link, comp_len))
+		return -1;
 	if (inflate_block(r, n, raw_len))
 		return -1;
 	if (!r->partial && crc32(0, r->raw, raw_len) != get32(h + 12))
@@ -1306,6 +1446,21 @@ int capture_next(struct capture_reader *r, struct capture_item *it)
 const char *capture_error(const struct capture_reader *r)
 {
 	return r->err;
+}
+
+uint32_t capture_blocks(const struct capture_reader *r)
+{
+	return r->blocks;
+}
+
+const uint8_t *capture_chain(const struct capture_reader *r)
+{
+	return r->chain;
+}
+
+bool capture_chained(const struct capture_reader *r)
+{
+	return r->chained;
 }
 
 struct capture_reader *capture_open_stream(FILE *fp, char *err, size_t errlen)

@@ -4,7 +4,10 @@
  * A capture is a header (format version, tool, host, kernel, host
  * namespaces, clock offset, policy texts, policy hook table) followed by
  * blocks of records, each block deflated on its own with the length and
- * CRC-32 of its raw bytes, then an end marker. A crash loses at most the
+ * CRC-32 of its raw bytes, then an end marker. Since version 2 every
+ * block carries SHA-256(previous link, block header, compressed bytes),
+ * the first link being the hash of the file's header: an edited, cut or
+ * reordered block breaks the chain (tracer -r FILE --verify). A crash loses at most the
  * block being filled. Replaying the records through the same decoder
  * with the header's context prints what was printed live, byte for byte.
  *
@@ -25,7 +28,9 @@
 
 #include "output/event.h"
 
-#define CAP_VERSION 1		     /* the format version this code writes and reads */
+#define CAP_VERSION 2		     /* the format version this code writes */
+#define CAP_VERSION_MIN 1	     /* the oldest it reads (1: no hash chain) */
+#define CAP_HASH_LEN 32		     /* SHA-256 */
 #define CAP_BLOCK_TARGET (64u << 10) /* raw bytes that make a block full */
 #define CAP_RECORD_MAX (256u << 10)  /* largest record payload */
 #define CAP_BLOCK_MAX (1u << 20)     /* largest raw block a reader accepts */
@@ -58,6 +63,11 @@ struct capture_info {
 	int npolicies;
 	const struct tr_hook_info *hooks; /* decoder.hooks, by hook_id */
 	int nhooks;
+	/* version 2: what makes a capture evidence */
+	const char *boot_id;	    /* /proc/sys/kernel/random/boot_id; reader: "" if absent */
+	char policy_hash[2 * CAP_HASH_LEN + 1]; /* reader: hex SHA-256 of the policies */
+	uint8_t prev_chain[CAP_HASH_LEN]; /* reader: the last link of the capture before
+					     (a rotation's previous file); zeros: none */
 };
 
 /* ---- writing -------------------------------------------------------- */
@@ -78,6 +88,9 @@ struct capture_opts {
 	int level;	       /* zlib level; 0: 1 (fast) */
 	capture_rotate_fn on_rotate;
 	void *rotate_ctx;
+	const uint8_t *prev_chain; /* the chain this capture continues (flight-recorder
+				      windows); NULL: starts one */
+	bool append; /* add to the end of path, which this writer created before */
 };
 
 /* Creates the first file (mode 0600) and writes its header; info is
@@ -104,6 +117,8 @@ int capture_flush(struct capture_writer *w);
 /* Flushes, writes the end marker, closes, frees. 0, or the first error
  * (-errno) with its message in err (err may be NULL). */
 int capture_writer_close(struct capture_writer *w, char *err, size_t errlen);
+/* The last link of the chain written so far (CAP_HASH_LEN bytes). */
+const uint8_t *capture_writer_chain(const struct capture_writer *w);
 /* The message of the last error ("FILE1: No space left on device"). */
 const char *capture_writer_error(const struct capture_writer *w);
 /* The name of file number idx of a rotation (tcpdump's rule): "FILE",
@@ -150,6 +165,11 @@ struct capture_reader *capture_open_stream(FILE *fp, char *err, size_t errlen);
  * described by capture_error(). After -1 or 0 it keeps returning that. */
 int capture_next(struct capture_reader *r, struct capture_item *it);
 const char *capture_error(const struct capture_reader *r);
+/* --verify: blocks read so far in the current file, the chain's last
+ * link (after a clean end: the file's final one), whether it is chained. */
+uint32_t capture_blocks(const struct capture_reader *r);
+const uint8_t *capture_chain(const struct capture_reader *r);
+bool capture_chained(const struct capture_reader *r);
 void capture_close(struct capture_reader *r);
 
 #endif /* TRACER_OUTPUT_CAPTURE_H */

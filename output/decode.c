@@ -322,12 +322,39 @@ static bool in_scope(const struct decoder *d, const struct tr_event *ev)
 	return !ns || (ci && !strcmp(ns, ci->pod_namespace));
 }
 
+/* A container's init (pid 1 in its own pid namespace) ends its chain,
+ * as the host's init ends a host process's. */
+static bool chain_top(const struct decoder *d, const struct proc_rec *p)
+{
+	return p->pid <= 1 || p->ppid == 0 ||
+	       (p->nspid == 1 && p->ns[NS_PID] != d->host.ns[NS_PID]);
+}
+
+/* --ancestors: beyond the parent, nearest first, as the cache links them. */
+static void fill_ancestors(struct decoder *d, struct tr_event *ev)
+{
+	const struct proc_rec *p = ev->parent;
+	int n = 0;
+
+	while (p && !chain_top(d, p) && n < PROC_ANCESTRY_MAX) {
+		p = proc_cache_parent(p);
+		if (!p)
+			break;
+		resolve_container(d, p);
+		d->anc[n++] = p;
+	}
+	ev->ancestors = d->anc;
+	ev->nancestors = n;
+}
+
 static void emit(struct decoder *d, struct tr_event *ev)
 {
 	if (!(d->kinds & (1u << ev->kind)))
 		return;
 	resolve_container(d, ev->proc);
 	resolve_container(d, ev->parent);
+	if (d->ancestors)
+		fill_ancestors(d, ev);
 	if (!in_scope(d, ev)) {
 		d->filtered++;
 		return;

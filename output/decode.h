@@ -46,6 +46,8 @@ struct decoder {
 	void *hook_ctx;
 	struct scope_filter scope;
 	uint64_t filtered; /* events outside the scope */
+	bool ancestors; /* --ancestors: fill tr_event.ancestors */
+	const struct proc_rec *anc[PROC_ANCESTRY_MAX]; /* the event's ancestors */
 	const struct tr_hook_info *hooks; /* by event_hook.hook_id */
 	int nhooks;
 	struct tr_arg args[HOOK_MAX_ARGS]; /* the policy event being decoded */

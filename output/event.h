@@ -105,6 +105,9 @@ struct tr_event {
 	const struct proc_rec *parent; /* NULL when unknown */
 	/* TR_EXEC: fds 0-2 at exec; NULL in records that predate it */
 	const struct event_stdio *stdio;
+	/* --ancestors: the parent's parent and up, nearest first; NULL when off */
+	const struct proc_rec *const *ancestors;
+	int nancestors;
 	/* TR_EXIT */
 	uint32_t exit_status; /* exit code when exit_signal == 0 */
 	uint32_t exit_signal; /* terminating signal number, 0 if none */
@@ -114,6 +117,10 @@ struct tr_event {
 	int nargs;
 	int64_t ret; /* when hook->has_ret */
 	uint8_t action; /* enum hook_action (bpf/events.h) */
+	/* --evidence: the executable's sha256 (hex; NULL: not known), and
+	 * what became of it ("saved", "gone", "pending"...; NULL: off) */
+	const char *exe_sha256;
+	const char *evidence;
 	bool monitor; /* an enforcement action only reported (--monitor) */
 };
 

@@ -67,11 +67,13 @@ enum compact_slot {
 	CS_BINARY,
 	CS_ARGS,
 	CS_STDIO, /* exec: a socket on fd 0-2 */
+	CS_CHAIN, /* --ancestors: "sshd › bash › sh › curl" */
 	CS_EXIT,
 	CS_DETAIL, /* policy events: what the hook saw */
 	CS_RET,
 	CS_ACTION,
 	CS_POLICY,
+	CS_EVIDENCE, /* --evidence: "sha256:0123456789ab" */
 	CS_COUNT,
 };
 
@@ -80,6 +82,7 @@ enum ftype {
 	FT_END,	   /* JSON only: closes it */
 	FT_KIND,   /* the event: JSON top-level key, CSV "event", compact label */
 	FT_PROC,   /* proc_fields for ev->proc (off 0) or ev->parent (off 1) */
+	FT_ANCESTORS, /* --ancestors: JSON array of proc_fields; compact chain */
 	FT_NODE,   /* tr_host.node_name */
 	FT_TIME,   /* u64 wall-clock ns at off */
 	FT_U32,	   /* u32 at off */
@@ -110,6 +113,7 @@ enum ftype {
 	FT_MONITOR, /* JSON "monitor": true when the action was only reported */
 	FT_TAGS,    /* the policy's tags (JSON) */
 	FT_POLICY,  /* the policy name (compact: [name]) */
+	FT_EVIDENCE, /* --evidence: JSON {"sha256", "status"}; compact: the hash, short */
 };
 
 struct field {
@@ -192,6 +196,7 @@ static const struct field exec_fields[] = {
 	ROW(NULL, FT_KIND, 0, COL_EVENT, 0, CS_KIND),
 	ROW("process", FT_PROC, 0, 0, 0, 0),
 	ROW("parent", FT_PROC, 1, 0, 0, 0),
+	ROW("ancestors", FT_ANCESTORS, 0, 0, 0, CS_CHAIN),
 	ROW(NULL, FT_END, 0, 0, 0, 0),
 	ROW("node_name", FT_NODE, 0, COL_NODE, 0, 0),
 	ROW("time", FT_TIME, E(time_ns), COL_TIME, 0, CS_TIME),
@@ -202,6 +207,7 @@ static const struct field exit_fields[] = {
 	ROW(NULL, FT_KIND, 0, COL_EVENT, 0, CS_KIND),
 	ROW("process", FT_PROC, 0, 0, 0, 0),
 	ROW("parent", FT_PROC, 1, 0, 0, 0),
+	ROW("ancestors", FT_ANCESTORS, 0, 0, 0, CS_CHAIN),
 	ROW("signal", FT_SIGNAL, 0, COL_SIGNAL, 0, CS_EXIT),
 	ROW("status", FT_U32Z, E(exit_status), COL_STATUS, 0, 0),
 	ROW("time", FT_TIME, E(time_ns), 0, 0, 0), /* the exit's time */
@@ -215,7 +221,8 @@ static const struct field exit_fields[] = {
 #define HOOK_HEAD                                                                \
 	ROW(NULL, FT_KIND, 0, COL_EVENT, 0, CS_KIND),                            \
 	ROW("process", FT_PROC, 0, 0, 0, 0),                                     \
-	ROW("parent", FT_PROC, 1, 0, 0, 0)
+	ROW("parent", FT_PROC, 1, 0, 0, 0),                                      \
+	ROW("ancestors", FT_ANCESTORS, 0, 0, 0, CS_CHAIN)
 #define HOOK_TAIL                                                                \
 	ROW(NULL, FT_END, 0, 0, 0, 0),                                           \
 	ROW("node_name", FT_NODE, 0, COL_NODE, 0, 0),                            \
@@ -228,6 +235,7 @@ static const struct field exit_fields[] = {
 #define POLICY_ROW ROW("policy_name", FT_POLICY, H(policy_name), COL_POLICY, 0, CS_POLICY)
 #define MESSAGE_ROW ROW("message", FT_HSTR, H(message), 0, 0, 0)
 #define TAGS_ROW ROW("tags", FT_TAGS, 0, 0, 0, 0)
+#define EVIDENCE_ROW ROW("evidence", FT_EVIDENCE, 0, 0, 0, CS_EVIDENCE)
 
 static const struct field kprobe_fields[] = {
 	HOOK_HEAD,
@@ -238,6 +246,7 @@ static const struct field kprobe_fields[] = {
 	POLICY_ROW,
 	MESSAGE_ROW,
 	TAGS_ROW,
+	EVIDENCE_ROW,
 	HOOK_TAIL,
 };
 
@@ -251,6 +260,7 @@ static const struct field tracepoint_fields[] = {
 	ACTION_ROWS,
 	MESSAGE_ROW,
 	TAGS_ROW,
+	EVIDENCE_ROW,
 	HOOK_TAIL,
 };
 
@@ -262,6 +272,7 @@ static const struct field lsm_fields[] = {
 	ARGS_ROW,
 	ACTION_ROWS,
 	TAGS_ROW,
+	EVIDENCE_ROW,
 	HOOK_TAIL,
 };
 
@@ -276,6 +287,7 @@ static const struct field uprobe_fields[] = {
 	ARGS_ROW,
 	TAGS_ROW,
 	ACTION_ROWS,
+	EVIDENCE_ROW,
 	HOOK_TAIL,
 };
 
@@ -308,7 +320,7 @@ struct visit {
 	bool parent;
 };
 
-#define MAX_KIND_FIELDS 16
+#define MAX_KIND_FIELDS 20
 #define MAX_VISITS (MAX_KIND_FIELDS + 2 * (ARRAY_SIZE(proc_fields) + 2))
 _Static_assert(ARRAY_SIZE(exec_fields) <= MAX_KIND_FIELDS, "exec table");
 _Static_assert(ARRAY_SIZE(exit_fields) <= MAX_KIND_FIELDS, "exit table");
@@ -1094,6 +1106,40 @@ static bool stdio_here(const struct fctx *c, const struct visit *v)
 	return c->ev->stdio && !v->parent && v->base == c->ev->proc;
 }
 
+/* The last path component of a binary, escaped. */
+static void put_base(struct obuf *o, const char *bin)
+{
+	const char *b = bin ? strrchr(bin, '/') : NULL;
+
+	b = b ? b + 1 : bin ? bin : "";
+	if (*b)
+		esc_put(o, b, strlen(b), ESC_TEXT, ESC_F_SPACE);
+	else
+		ob_putc(o, '?');
+}
+
+/* --ancestors, compact: the chain oldest first down to the process, as
+ * "(sshd › bash › sh › curl)"; nothing when the option is off. */
+static void put_chain(const struct fctx *c)
+{
+	const struct tr_event *ev = c->ev;
+	int i;
+
+	if (!ev->ancestors || (!ev->parent && !ev->nancestors))
+		return;
+	ob_putc(c->o, '(');
+	for (i = ev->nancestors; i-- > 0;) {
+		put_base(c->o, ev->ancestors[i]->binary);
+		ob_puts(c->o, " \xe2\x80\xba ");
+	}
+	if (ev->parent) {
+		put_base(c->o, ev->parent->binary);
+		ob_puts(c->o, " \xe2\x80\xba ");
+	}
+	put_base(c->o, ev->proc->binary);
+	ob_putc(c->o, ')');
+}
+
 /* The plain-text form shared by compact and CSV. */
 static void text_value(const struct fctx *c, const struct visit *v, unsigned int flags,
 		       bool compact)
@@ -1167,6 +1213,16 @@ static void text_value(const struct fctx *c, const struct visit *v, unsigned int
 			ob_puts(o, signal_name(c->ev->exit_signal, buf, sizeof(buf)));
 		else if (compact)
 			ob_u64(o, c->ev->exit_status, 0);
+		break;
+	case FT_ANCESTORS:
+		if (compact)
+			put_chain(c);
+		break;
+	case FT_EVIDENCE:
+		if (compact && c->ev->exe_sha256) {
+			ob_puts(o, "sha256:");
+			ob_put(o, c->ev->exe_sha256, 12);
+		}
 		break;
 	default:
 		hook_text(c, v, flags, compact);
@@ -1308,6 +1364,30 @@ static void json_scalar(struct jsonw *w, const struct fctx *c, const struct visi
 	}
 }
 
+static void json_value(struct jsonw *w, const struct fctx *c, const struct visit *v);
+
+/* --ancestors: Tetragon's "ancestors", each as the "parent" object. */
+static void json_ancestors(struct jsonw *w, const struct fctx *c)
+{
+	struct visit pv = {NULL, NULL, true};
+	size_t i;
+	int k;
+
+	if (!c->ev->ancestors || !c->ev->nancestors)
+		return; /* protojson leaves an empty list out */
+	jw_open(w, "ancestors", '[');
+	for (k = 0; k < c->ev->nancestors; k++) {
+		pv.base = c->ev->ancestors[k];
+		jw_open(w, NULL, '{');
+		for (i = 0; i < ARRAY_SIZE(proc_fields); i++) {
+			pv.fl = &proc_fields[i];
+			json_value(w, c, &pv);
+		}
+		jw_close(w);
+	}
+	jw_close(w);
+}
+
 static void json_value(struct jsonw *w, const struct fctx *c, const struct visit *v)
 {
 	const struct field *fl = v->fl;
@@ -1340,6 +1420,18 @@ static void json_value(struct jsonw *w, const struct fctx *c, const struct visit
 	case FT_SCOPE:
 	case FT_HFUNC:
 	case FT_CTSTR:
+		break;
+	case FT_ANCESTORS:
+		json_ancestors(w, c);
+		break;
+	case FT_EVIDENCE:
+		if (!c->ev->evidence)
+			break;
+		jw_open(w, fl->key, '{');
+		if (c->ev->exe_sha256)
+			jw_str_cstr(w, "sha256", c->ev->exe_sha256);
+		jw_str_cstr(w, "status", c->ev->evidence);
+		jw_close(w);
 		break;
 	case FT_DOCKER:
 		if (p->container) {
@@ -1527,6 +1619,8 @@ static void compact_line(struct fctx *c)
 			ob_puts(c->o, "\033[0m");
 		if (c->o->len == mark + (i > 1))
 			c->o->len = mark; /* empty token: no separator */
+		for (mark = 0; i == CS_TIME && mark < (size_t)c->f->indent && mark < 64; mark++)
+			ob_putc(c->o, ' '); /* --story: the tree's depth, after the time */
 	}
 }
 

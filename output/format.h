@@ -29,6 +29,7 @@ struct formatter {
 	enum time_mode time_mode;
 	bool color; /* compact: ANSI colours on the event kind and policy */
 	bool json_zeros; /* --json-zeros: JSON writes the zeros protojson omits */
+	int indent; /* compact: spaces before the line (--story: depth in the tree) */
 	uint64_t last_ns; /* TIME_DELTA: the previous event's time */
 	FILE *out;
 	struct out_sink *sink; /* if set, lines go here instead of out */

@@ -5,8 +5,11 @@
  * the process lives, and each live child record holds one on its parent,
  * so a parent that exited is still printable for its children. A record
  * that leaves the table (exit, exec, eviction) lets go of its own parent:
- * only a process and its parent are ever printed, so a fork/exit chain
- * keeps one dead record per live one, never the whole ancestry.
+ * by default only a process and its parent are printed, so a fork/exit
+ * chain keeps one dead record per live one, never the whole ancestry.
+ * With --ancestors a dead record keeps its parent, so the chain of a live
+ * process stays printable, within the same byte budget and at most
+ * PROC_ANCESTRY_MAX dead links deep (cut_ancestry()).
  *
  * Memory comes from per-size-class free lists, so steady state allocates
  * nothing. Two bounds: max_live records reachable by pid, and max_bytes
@@ -15,6 +18,7 @@
  * A record larger than the largest class has its strings cut (args
  * first), flagged and counted: it is never dropped.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +45,8 @@ struct proc_cache {
 	uint32_t mask;
 	uint32_t live, max_live;
 	uint64_t evicted, truncated;
+	uint64_t ancestry_cut; /* --ancestors: dead ancestors let go past ANCESTRY_MAX */
+	bool keep_ancestry; /* --ancestors: a dead record keeps its parent */
 	size_t bytes, max_bytes; /* allocated: in use and on free lists */
 	struct proc_entry lru; /* sentinel: next is most recent */
 	struct proc_entry *free[NCLASS];
@@ -116,9 +122,9 @@ static struct proc_entry *entry_alloc(struct proc_cache *c, size_t need)
 	return e;
 }
 
-/* Unlinks the live entry of pid from the table and the LRU. */
 /* Unlinks the live entry of pid from the table and the LRU; it lets go of
- * its parent (a dead record is printed as a parent, never with one). */
+ * its parent (a dead record is printed as a parent, never with one),
+ * unless --ancestors wants the whole chain (bounded in set_parent()). */
 static struct proc_entry *take_live(struct proc_cache *c, uint32_t pid)
 {
 	struct proc_entry **pp = &c->buckets[bucket(c, pid)];
@@ -131,8 +137,10 @@ static struct proc_entry *take_live(struct proc_cache *c, uint32_t pid)
 			lru_unlink(e);
 			e->live = 0;
 			c->live--;
-			unref(c, e->parent);
-			e->parent = NULL;
+			if (!c->keep_ancestry) {
+				unref(c, e->parent);
+				e->parent = NULL;
+			}
 			return e;
 		}
 	}
@@ -159,6 +167,24 @@ static const char *put_str(char **dst, const char *s, size_t len)
 	return out;
 }
 
+/* --ancestors: a fork/exit chain (daemons double-forking forever) would
+ * keep every dead generation; past ANCESTRY_MAX links the first dead
+ * record found lets go of the rest, counted. Live records are bounded by
+ * max_live already, so only dead ones are cut. */
+static void cut_ancestry(struct proc_cache *c, struct proc_entry *e)
+{
+	uint32_t depth;
+
+	for (depth = 0; e && e->parent; e = e->parent, depth++) {
+		if (depth >= PROC_ANCESTRY_MAX && !e->live) {
+			unref(c, e->parent);
+			e->parent = NULL;
+			c->ancestry_cut++;
+			return;
+		}
+	}
+}
+
 static void set_parent(struct proc_cache *c, struct proc_entry *e)
 {
 	struct proc_entry *p = e->rec.ppid != e->rec.pid ? find_live(c, e->rec.ppid) : NULL;
@@ -169,6 +195,8 @@ static void set_parent(struct proc_cache *c, struct proc_entry *e)
 		p->refs++;
 	unref(c, e->parent);
 	e->parent = p;
+	if (c->keep_ancestry)
+		cut_ancestry(c, e);
 }
 
 static void evict_lru(struct proc_cache *c)
@@ -330,6 +358,16 @@ uint64_t proc_cache_truncated(const struct proc_cache *c)
 size_t proc_cache_bytes(const struct proc_cache *c)
 {
 	return c->bytes;
+}
+
+void proc_cache_keep_ancestry(struct proc_cache *c, bool on)
+{
+	c->keep_ancestry = on;
+}
+
+uint64_t proc_cache_ancestry_cut(const struct proc_cache *c)
+{
+	return c->ancestry_cut;
 }
 
 void proc_cache_set_max_bytes(struct proc_cache *c, size_t max_bytes)

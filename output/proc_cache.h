@@ -3,6 +3,7 @@
 #ifndef TRACER_OUTPUT_PROC_CACHE_H
 #define TRACER_OUTPUT_PROC_CACHE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -11,6 +12,9 @@
 /* Memory for records, all told: with the 8 MiB batch and the ring buffer
  * it keeps the tracer's peak RSS under 64 MiB whatever processes do. */
 #define PROC_CACHE_MAX_BYTES (32u << 20)
+
+/* --ancestors: dead ancestors kept above a live process, at most. */
+#define PROC_ANCESTRY_MAX 64
 
 struct proc_entry; /* a struct proc_rec plus bookkeeping; opaque */
 struct proc_cache;
@@ -56,6 +60,10 @@ uint32_t proc_cache_live(const struct proc_cache *c);
 uint64_t proc_cache_evicted(const struct proc_cache *c); /* live records pushed out */
 uint64_t proc_cache_truncated(const struct proc_cache *c); /* records whose strings were cut */
 size_t proc_cache_bytes(const struct proc_cache *c);
+/* --ancestors: a record that leaves the table keeps its parent linked, so
+ * every live process's whole chain stays printable (bounded, counted). */
+void proc_cache_keep_ancestry(struct proc_cache *c, bool on);
+uint64_t proc_cache_ancestry_cut(const struct proc_cache *c); /* dead chains cut */
 void proc_cache_set_max_bytes(struct proc_cache *c, size_t max_bytes); /* tests */
 
 #endif /* TRACER_OUTPUT_PROC_CACHE_H */

@@ -12,7 +12,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/utsname.h>
+#include <time.h>
 
 #include "config.h"
 #include "output/container.h"
@@ -24,7 +26,7 @@ static void note_container(void *ctx, struct container_info *ci)
 {
 	struct recording *rec = ctx;
 
-	if (!capture_write_annot(rec->w, ANNOT_CONTAINER, ci->id, ci, sizeof(*ci)))
+	if (rec->w && !capture_write_annot(rec->w, ANNOT_CONTAINER, ci->id, ci, sizeof(*ci)))
 		ci->flags |= CT_F_NOTED;
 }
 
@@ -130,6 +132,25 @@ static void on_raw(void *ctx, const void *data, size_t size)
 	recording_record(ctx, data, size);
 }
 
+/* The flight recorder begins with an empty capture: the file is created
+ * (and checked) now, and every window's chain continues from it. */
+static int flight_start(struct recording *rec, const struct recording_opts *o, char *err,
+			size_t errlen)
+{
+	rec->flight = true;
+	rec->pre_ns = o->pre_ns;
+	rec->post_ns = o->post_ns;
+	if (flight_init(&rec->ring, o->ring_bytes, o->pre_ns)) {
+		snprintf(err, errlen, "out of memory for --pre-trigger-size");
+		return -1;
+	}
+	if (capture_writer_close(rec->w, err, errlen))
+		return -1;
+	rec->w = NULL;
+	rec->co.append = true;
+	return 0;
+}
+
 int recording_start(struct recording *rec, const struct recording_opts *o, struct decoder *d,
 		    char *err, size_t errlen)
 {
@@ -164,8 +185,13 @@ int recording_start(struct recording *rec, const struct recording_opts *o, struc
 	ci.kernel_release = rec->release;
 	ci.kernel_version = rec->version;
 	ci.machine = rec->machine;
+	rec->co = co;
+	rec->ci = ci;
 	rec->w = capture_writer_open(&co, &ci, err, errlen);
 	if (!rec->w)
+		return -1;
+	memcpy(rec->chain, capture_writer_chain(rec->w), CAP_HASH_LEN);
+	if (o->pre_ns && flight_start(rec, o, err, errlen))
 		return -1;
 	d->on_raw = on_raw;
 	d->on_container = note_container;
@@ -173,7 +199,7 @@ int recording_start(struct recording *rec, const struct recording_opts *o, struc
 	return 0;
 }
 
-void recording_record(struct recording *rec, const void *data, size_t size)
+static void write_record(struct recording *rec, const void *data, size_t size)
 {
 	const struct event_header *h = data;
 
@@ -197,6 +223,90 @@ void recording_record(struct recording *rec, const void *data, size_t size)
 		capture_flush(rec->w);
 }
 
+/* A window ends: the capture is closed, its last link kept for the next. */
+static void close_window(struct recording *rec)
+{
+	char err[256];
+
+	recording_batch_end(rec);
+	memcpy(rec->chain, capture_writer_chain(rec->w), CAP_HASH_LEN);
+	if (capture_writer_close(rec->w, err, sizeof(err)))
+		snprintf(rec->fail, sizeof(rec->fail), "%s", err);
+	rec->w = NULL;
+	rec->windows++;
+}
+
+/* -w --pre-trigger: a record goes to the open window, or waits in the
+ * ring; the host record is kept apart, for every window. */
+static void flight_record(struct recording *rec, const void *data, size_t size)
+{
+	const struct event_header *h = data;
+	uint64_t t = h->ktime ? h->ktime : rec->last_ktime;
+	void *copy;
+
+	rec->last_ktime = t;
+	if (h->type == EV_HOST && (copy = realloc(rec->host_rec, size))) {
+		memcpy(copy, data, size);
+		rec->host_rec = copy;
+		rec->host_len = size;
+		return;
+	}
+	if (rec->w && t > rec->until + rec->pre_ns)
+		close_window(rec); /* no later trigger could reach back to it */
+	if (rec->w && t <= rec->until)
+		write_record(rec, data, size);
+	else
+		flight_push(&rec->ring, data, size, t);
+}
+
+void recording_record(struct recording *rec, const void *data, size_t size)
+{
+	const struct event_header *h = data;
+
+	if (size < sizeof(*h) || h->size > size || h->size < sizeof(*h))
+		return;
+	if (rec->flight)
+		flight_record(rec, data, size);
+	else
+		write_record(rec, data, size);
+}
+
+static void drain_one(void *ctx, const void *data, size_t size)
+{
+	write_record(ctx, data, size);
+}
+
+/* Opens a window: a new capture appended to the file, continuing the
+ * chain; the processes it needs are written again as records need them. */
+static int open_window(struct recording *rec)
+{
+	char err[256];
+
+	rec->co.prev_chain = rec->chain;
+	rec->w = capture_writer_open(&rec->co, &rec->ci, err, sizeof(err));
+	if (!rec->w) {
+		snprintf(rec->fail, sizeof(rec->fail), "%s", err);
+		return -1;
+	}
+	proc_cache_foreach(rec->d->cache, forget_proc, NULL);
+	container_cache_foreach(rec->d->containers, forget_container, NULL);
+	if (rec->host_rec)
+		capture_write_event(rec->w, rec->host_rec, rec->host_len);
+	return 0;
+}
+
+void recording_trigger(struct recording *rec, uint64_t ktime)
+{
+	if (!rec->flight || rec->fail[0])
+		return;
+	if (ktime + rec->post_ns > rec->until)
+		rec->until = ktime + rec->post_ns;
+	if (!rec->w && open_window(rec))
+		return;
+	/* the seconds before (or, merging, what came since the window's end) */
+	flight_drain(&rec->ring, ktime > rec->pre_ns ? ktime - rec->pre_ns : 0, drain_one, rec);
+}
+
 /* A cgroup move held back for the next batch but already used as
  * lookahead: replay needs it as lookahead too, not decoded twice. */
 void recording_hint(struct recording *rec, const void *data, size_t size)
@@ -204,7 +314,7 @@ void recording_hint(struct recording *rec, const void *data, size_t size)
 	const struct event_header *h = data;
 	char copy[sizeof(struct event_cgroup) + 1024];
 
-	if (!rec->w || size < sizeof(*h) || h->type != EV_CGROUP || h->size > sizeof(copy) ||
+	if (!rec->w || rec->flight || size < sizeof(*h) || h->type != EV_CGROUP || h->size > sizeof(copy) ||
 	    h->size > size)
 		return;
 	memcpy(copy, data, h->size);
@@ -223,19 +333,33 @@ void recording_batch_end(struct recording *rec)
 	if (rec->w && rec->pending) {
 		capture_write_event(rec->w, &mark, sizeof(mark));
 		capture_flush(rec->w);
+	} else if (rec->flight && !rec->w && rec->ring.n) {
+		flight_push(&rec->ring, &mark, sizeof(mark), rec->last_ktime);
 	}
 	rec->pending = false;
 }
 
+static uint64_t boot_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 void recording_tick(struct recording *rec)
 {
+	/* quiet after a window: nothing arrives to close it, the clock does
+	 * (a second later than records would: they are held back briefly) */
+	if (rec->flight && rec->w && boot_clock() > rec->until + rec->pre_ns + 1000000000ull)
+		close_window(rec);
 	if (rec->w)
 		capture_tick(rec->w);
 }
 
 bool recording_failed(const struct recording *rec)
 {
-	return rec->w && *capture_writer_error(rec->w);
+	return rec->fail[0] || (rec->w && *capture_writer_error(rec->w));
 }
 
 int recording_stop(struct recording *rec, char *err, size_t errlen)
@@ -247,6 +371,14 @@ int recording_stop(struct recording *rec, char *err, size_t errlen)
 		rc = capture_writer_close(rec->w, err, errlen);
 	}
 	rec->w = NULL;
+	if (!rc && rec->fail[0]) {
+		snprintf(err, errlen, "%s", rec->fail);
+		rc = -EIO;
+	}
+	if (rec->flight)
+		flight_free(&rec->ring);
+	free(rec->host_rec);
+	rec->host_rec = NULL;
 	if (rec->d)
 		rec->d->on_raw = NULL, rec->d->on_container = NULL;
 	return rc;

@@ -9,6 +9,7 @@
 
 #include "output/capture.h"
 #include "output/decode.h"
+#include "output/flight.h"
 
 struct recording_opts {
 	const char *path; /* "-": standard output */
@@ -16,6 +17,9 @@ struct recording_opts {
 	uint32_t max_files; /* -W; 0: unbounded */
 	const struct capture_blob *policies; /* the policy texts in force */
 	int npolicies;
+	/* flight recorder (--pre-trigger): 0 writes everything as it comes */
+	uint64_t pre_ns, post_ns; /* kept before, written after a policy event */
+	size_t ring_bytes;	  /* memory for what is kept before */
 };
 
 struct recording {
@@ -27,6 +31,22 @@ struct recording {
 	bool small_drain; /* the drain being decoded is small: small blocks */
 	char host[65], release[65], version[65], machine[65];
 	char snap[2 * EVENT_PROC_MAX]; /* one snapshot record */
+	/* flight recorder: records wait in ring; a window is a capture of its
+	 * own appended to the file, open from a policy event until post_ns
+	 * after the last one (records past that go back to the ring), and
+	 * closed once no later trigger could merge with it */
+	bool flight;
+	struct flight_ring ring;
+	uint64_t pre_ns, post_ns;
+	uint64_t until;	     /* boot-clock ns: the open window writes up to here */
+	uint64_t last_ktime; /* of the last record seen (markers have none) */
+	uint32_t windows;    /* windows written */
+	struct capture_opts co;
+	struct capture_info ci;
+	uint8_t chain[CAP_HASH_LEN]; /* the last capture's final link */
+	char fail[512]; /* a window could not be written: the capture stops */
+	void *host_rec; /* the EV_HOST record: first in every window */
+	size_t host_len;
 };
 
 /* Opens the capture and hooks the decoder so every record it decodes is
@@ -38,8 +58,12 @@ void recording_record(struct recording *rec, const void *data, size_t size);
 void recording_batch_end(struct recording *rec);
 /* A cgroup move used as lookahead before it is decoded (next batch). */
 void recording_hint(struct recording *rec, const void *data, size_t size);
-/* Called from the main loop: writes what has waited about a second. */
+/* Called from the main loop: writes what has waited about a second; the
+ * flight recorder closes a window no trigger can merge with any more. */
 void recording_tick(struct recording *rec);
+/* A policy event printed at boot-clock ktime: the flight recorder writes
+ * the last pre_ns and keeps writing until post_ns pass without another. */
+void recording_trigger(struct recording *rec, uint64_t ktime);
 /* A write failed (a full disk, a rotation it may not create): the capture
  * is stopped, recording_stop() returns the message. */
 bool recording_failed(const struct recording *rec);

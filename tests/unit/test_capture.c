@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "output/capture.h"
+#include "output/verify.h"
 #include "output/decode.h"
 #include "output/format.h"
 
@@ -957,7 +958,8 @@ static void test_truncated_block_prefix(void **state)
 	path(file, sizeof(file), "one.cap");
 	write_capture(file, r, n, false); /* one block */
 	buf = slurp(file, &len);
-	assert_int_equal(read_mem(buf, len - 40, r, n, &good, err, sizeof(err)), -1);
+	/* the end marker (48 bytes) and 24 bytes of the block */
+	assert_int_equal(read_mem(buf, len - 72, r, n, &good, err, sizeof(err)), -1);
 	assert_true(good > 0 && good < n);
 	assert_non_null(strstr(err, "truncated: the file ends inside the block"));
 	free(buf);
@@ -1025,10 +1027,11 @@ static size_t craft_header(uint8_t *out, uint16_t version, uint16_t flags, const
 	return 32 + len;
 }
 
-/* A valid header, then a block holding raw (good checksum). */
+/* A valid header, then a block holding raw (good checksum); version 1,
+ * unchained, which a reader still takes. */
 static size_t craft_block(uint8_t *out, const void *raw, uint32_t raw_len)
 {
-	size_t n = craft_header(out, CAP_VERSION, 0, "", 0);
+	size_t n = craft_header(out, 1, 0, "", 0);
 	uLongf comp = 4096;
 
 	compress2(out + n + 16, &comp, raw, raw_len, 1);
@@ -1087,8 +1090,8 @@ static void test_wrong_version_and_flags(void **state)
 	uint8_t buf[256];
 
 	(void)state;
-	expect_error(buf, craft_header(buf, 2, 0, "", 0),
-		     "capture format version 2 is not supported (this tracer reads version 1)");
+	expect_error(buf, craft_header(buf, 3, 0, "", 0),
+		     "capture format version 3 is not supported (this tracer reads versions 1 to 2)");
 	expect_error(buf, craft_header(buf, 0, 0, "", 0), "version 0 is not supported");
 	expect_error(buf, craft_header(buf, 1, 1, "", 0), "other byte order");
 	expect_error(buf, craft_header(buf, 1, 6, "", 0), "unknown flags");
@@ -1202,15 +1205,136 @@ static void test_bad_end_marker(void **state)
 	path(file, sizeof(file), "end.cap");
 	write_capture(file, r, 3, true);
 	buf = slurp(file, &len);
-	/* counts that disagree with the file, checksum made good */
-	put32le(buf + len - 12, 9);
-	put32le(buf + len - 4, crc32(0, buf + len - 16, 12));
+	/* counts that disagree with the file, checksum made good (the end
+	 * marker is 16 bytes and the chain's last link, 32) */
+	put32le(buf + len - 44, 9);
+	put32le(buf + len - 36, crc32(0, buf + len - 48, 12));
 	expect_error(buf, len, "end marker counts 9 blocks");
 	buf[len] = 'x'; /* end marker, then junk */
-	put32le(buf + len - 12, 3);
-	put32le(buf + len - 4, crc32(0, buf + len - 16, 12));
+	put32le(buf + len - 44, 3);
+	put32le(buf + len - 36, crc32(0, buf + len - 48, 12));
 	expect_error(buf, len + 1, "unexpected data after the end of the capture");
 	free(buf);
+}
+
+/* --verify: its exit code and the one line it printed. */
+static int verify(const char *file, char *line, size_t cap)
+{
+	FILE *out = fopen("/dev/null", "w"), *err = tmpfile();
+	int rc = capture_verify(file, out, err);
+
+	rewind(err);
+	line[0] = 0;
+	if (!fgets(line, cap, err))
+		line[0] = 0;
+	fclose(out);
+	fclose(err);
+	return rc;
+}
+
+static void spit(const char *file, const uint8_t *buf, size_t len)
+{
+	FILE *f = fopen(file, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, len, f), len);
+	fclose(f);
+}
+
+/* The block layout of a version 2 file: where each block starts. */
+static int block_offsets(const uint8_t *buf, size_t len, size_t *off, int max)
+{
+	size_t at = 32 + (buf[24] | buf[25] << 8 | buf[26] << 16 | (size_t)buf[27] << 24);
+	int n = 0;
+
+	while (at + 48 <= len && n < max && !memcmp(buf + at, "BLK2", 4)) {
+		off[n++] = at;
+		at += 48 + (buf[at + 4] | buf[at + 5] << 8 | buf[at + 6] << 16);
+	}
+	off[n] = at;
+	return n;
+}
+
+/* Every way a capture can be altered is found, and named by its block. */
+static void test_verify_chain(void **state)
+{
+	static struct rec r[16];
+	char file[128], bad[128], line[512];
+	size_t len, off[16], a, b;
+	uint8_t *buf, *sw;
+	int n = mk_all(r), k;
+
+	(void)state;
+	path(file, sizeof(file), "chain.cap");
+	path(bad, sizeof(bad), "bad.cap");
+	write_capture(file, r, n, true);
+	assert_int_equal(verify(file, line, sizeof(line)), 0);
+	buf = slurp(file, &len);
+	k = block_offsets(buf, len, off, 15);
+	assert_true(k >= 4);
+	/* one bit of the third block's compressed data */
+	buf[off[2] + 50] ^= 1;
+	spit(bad, buf, len);
+	assert_int_equal(verify(bad, line, sizeof(line)), 1);
+	assert_non_null(strstr(line, "block 3: "));
+	assert_non_null(strstr(line, "breaks the hash chain"));
+	buf[off[2] + 50] ^= 1;
+	/* blocks 2 and 3 swapped: each is intact, the order is not */
+	a = off[2] - off[1];
+	b = off[3] - off[2];
+	sw = malloc(len);
+	memcpy(sw, buf, off[1]);
+	memcpy(sw + off[1], buf + off[2], b);
+	memcpy(sw + off[1] + b, buf + off[1], a);
+	memcpy(sw + off[3], buf + off[3], len - off[3]);
+	spit(bad, sw, len);
+	assert_int_equal(verify(bad, line, sizeof(line)), 1);
+	assert_non_null(strstr(line, "block 2: "));
+	/* the last block removed, end marker kept: counts and link disagree */
+	memcpy(sw, buf, off[k - 1]);
+	memcpy(sw + off[k - 1], buf + off[k], len - off[k]);
+	spit(bad, sw, off[k - 1] + len - off[k]);
+	assert_int_equal(verify(bad, line, sizeof(line)), 1);
+	assert_non_null(strstr(line, "hash chain"));
+	/* cut anywhere */
+	spit(bad, buf, len * 2 / 3);
+	assert_int_equal(verify(bad, line, sizeof(line)), 1);
+	assert_non_null(strstr(line, "truncated"));
+	free(sw);
+	free(buf);
+}
+
+/* A rotation's files chain into each other: one missing is named. */
+static void test_verify_rotated_set(void **state)
+{
+	static struct rec r[16];
+	char file[128], f1[128], f2[128], line[512];
+	struct capture_info in = info();
+	struct capture_opts o = {.rotate_bytes = 1};
+	struct capture_writer *w;
+	int i;
+
+	(void)state;
+	mk_all(r);
+	path(file, sizeof(file), "set");
+	path(f1, sizeof(f1), "set1");
+	path(f2, sizeof(f2), "set2");
+	o.path = file;
+	w = capture_writer_open(&o, &in, line, sizeof(line));
+	assert_non_null(w);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(capture_write_event(w, r[1].data, r[1].size), 0);
+		assert_int_equal(capture_flush(w), 0);
+	}
+	assert_int_equal(capture_writer_close(w, NULL, 0), 0);
+	assert_int_equal(verify(file, line, sizeof(line)), 0);
+	unlink(f1);
+	assert_int_equal(verify(file, line, sizeof(line)), 1);
+	assert_non_null(strstr(line, "set1: missing from the set"));
+	/* set2 put in set1's place: it does not continue set */
+	assert_int_equal(rename(f2, f1), 0);
+	assert_int_equal(verify(file, line, sizeof(line)), 1);
+	assert_non_null(strstr(line, "does not continue the file before it"));
 }
 
 static int setup_dir(void **state)
@@ -1233,6 +1357,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_verify_chain),
+	    cmocka_unit_test(test_verify_rotated_set),
 	    cmocka_unit_test(test_file_mode_and_missing),
 	    cmocka_unit_test(test_writer_refuses_links_fixes_mode),
 	    cmocka_unit_test(test_empty_capture),
