@@ -256,10 +256,13 @@ static void resolve_container(struct decoder *d, const struct proc_rec *r)
 
 	if (!r || !d->containers)
 		return;
-	/* Every runtime gives a container its own mount namespace: a process
-	 * in the host's is a host process whatever its cgroup is called (a
-	 * user with a delegated subtree names cgroups as they like). */
-	if (d->host.ns[NS_MNT] && r->ns[NS_MNT] == d->host.ns[NS_MNT]) {
+	/* Every runtime gives a container its own mount namespace: an
+	 * unprivileged process in the host's is a host process whatever its
+	 * cgroup is called (a user with a delegated subtree names cgroups as
+	 * they like). Root's are the runtime's own steps (a shim or launcher
+	 * placing itself in the cgroup before it unshares), and root could
+	 * make a container anyway. */
+	if (d->host.ns[NS_MNT] && r->ns[NS_MNT] == d->host.ns[NS_MNT] && r->creds.euid != 0) {
 		w->container = NULL;
 		return;
 	}
