@@ -52,9 +52,9 @@ TP_DUP2 = """  tracepoints:
 """
 
 
-def test_tracepoint_syscall_format_field(tmp_path):
-    """syscalls:sys_enter_dup2, format field 6 (newfd)."""
-    p = policy(tmp_path, "tp-dup2", TP_DUP2)
+def dup2_93_94(p, name):
+    """Policy p loaded, a process started beforehand dup2()s onto fd 93
+    then 94: the tracepoint events policy `name` reported for it."""
     check_or_skip(p, "tracepoint")
     prog = subprocess.Popen(["/usr/bin/python3", "-c", "import os,sys; sys.stdin.readline(); "
                              "os.dup2(1, 93); os.dup2(1, 94)"], stdin=subprocess.PIPE)
@@ -66,7 +66,13 @@ def test_tracepoint_syscall_format_field(tmp_path):
         if prog.poll() is None:
             prog.kill()
             prog.wait()
-    got = reported(tr, "process_tracepoint", "tp-dup2", lambda b: b["process"]["pid"] == prog.pid)
+    return reported(tr, "process_tracepoint", name, lambda b: b["process"]["pid"] == prog.pid)
+
+
+def test_tracepoint_syscall_format_field(tmp_path):
+    """syscalls:sys_enter_dup2, format field 6 (newfd)."""
+    p = policy(tmp_path, "tp-dup2", TP_DUP2)
+    got = dup2_93_94(p, "tp-dup2")
     assert got and all(b["subsys"] == "syscalls" and b["event"] == "sys_enter_dup2" for b in got)
     assert sorted(b["args"][0]["int_arg"] for b in got) == [93, 94], got
 
@@ -82,18 +88,7 @@ def test_tracepoint_match_args(tmp_path):
         - "93"
 """
     p = policy(tmp_path, "tp-dup2-sel", body)
-    check_or_skip(p, "tracepoint")
-    prog = subprocess.Popen(["/usr/bin/python3", "-c", "import os,sys; sys.stdin.readline(); "
-                             "os.dup2(1, 93); os.dup2(1, 94)"], stdin=subprocess.PIPE)
-    try:
-        with Tracer("-o", "json", "-p", p) as tr:
-            prog.communicate(b"go\n", timeout=10)
-            assert prog.returncode == 0
-    finally:
-        if prog.poll() is None:
-            prog.kill()
-            prog.wait()
-    got = reported(tr, "process_tracepoint", "tp-dup2-sel", lambda b: b["process"]["pid"] == prog.pid)
+    got = dup2_93_94(p, "tp-dup2-sel")
     assert [b["args"][0]["int_arg"] for b in got] == [93], got
 
 
