@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* binpath.c - path values that also match their resolved form on this host (/bin -> usr/bin). */
 #include <limits.h>
 #include <stdlib.h>

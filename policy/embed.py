@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """embed.py OUT.c FILE... - write the preset policies as C byte arrays
 (policy/presets.c's table), so the binary needs no files at run time.
 A preset's purpose is the first '# purpose:' line of its file."""

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* model.c - policy model memory (one arena per set), name tables and diagnostics. */
 #include <stdarg.h>
 #include <stdlib.h>

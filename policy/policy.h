@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* policy.h - the policy model: Tetragon TracingPolicy as typed C, every node with its source position. */
 #ifndef TRACER_POLICY_H
 #define TRACER_POLICY_H

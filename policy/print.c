@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* print.c - --print-policy: write the loaded model back as TracingPolicy YAML. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* syscall_table.h - x86_64 syscall names and numbers (from asm/unistd_64.h of Debian 12, plus 451..469 up to Linux 6.18). */
 #ifndef TRACER_SYSCALL_TABLE_H
 #define TRACER_SYSCALL_TABLE_H

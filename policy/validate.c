@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* validate.c - semantic checks of a parsed policy: Tetragon's limits, operator/type fit, values. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* values.c - filter values parsed into typed form: integers, ranges, CIDRs, ports, names. */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* yaml.c - strict TracingPolicy YAML reader: node tree to policy model, with positioned errors. */
 #include <dirent.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* ytree.c - libyaml events to a small positioned node tree (no aliases, bounded depth and size). */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* ytree.h - a positioned YAML node tree built from libyaml events. */
 #ifndef TRACER_YTREE_H
 #define TRACER_YTREE_H

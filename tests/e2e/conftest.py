@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """End-to-end helpers: run the built tracer as root against the real kernel,
 start processes on the host and in throwaway containers made with unshare,
 and read what the tracer printed."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Forensics habits end to end: -w/-r capture and replay (byte-equal JSON,
 filters, unprivileged, rotation, damaged files), -Z, SIGUSR1, --time and
 --color."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Containers end to end: identity from real cgroups, names from runtime
 state files, scope flags, TracingPolicyNamespaced, and paths as seen inside
 an overlay-root container."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """--help, the manual page and the bash completion say the same thing.
 
 No root needed (NEEDS_ROOT below): runs `tracer --help`, reads man/tracer.8

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Exec and exit events end to end: fields, parents, namespaces, exit codes,
 the three formats, hostile input, -c, signals."""
 import csv

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Forensics end to end: --ancestors (live and replayed), the flight
 recorder's window edges and merging, --verify against every kind of damage,
 --evidence (a deleted binary recovered, limits, modes, links), --story."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Issue 14: hostile input and faults. Crafted captures replayed (through
 the ASan/UBSan build when there is one: any report fails), and live cases
 run as an unprivileged user (setpriv --reuid=65534). Each test names the

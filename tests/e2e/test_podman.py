@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Real containers: podman runs a busybox image and the tracer names it.
 
 Runs where podman can start containers: inside the kernel matrix's VMs

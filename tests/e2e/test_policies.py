@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Policies end to end: every operator family and argument type through a
 real trigger on this kernel (through the equivalent hooks the ladder
 picks), actions, and the event kinds -e selects."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Every bundled preset (-P NAME) against the real kernel: one trigger that
 must be reported, with policy_name equal to the preset's name, and one
 look-alike that must not, on the host and/or in a test container (new pid,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Real reverse shells against a loopback listener, on the host and in test
 containers (own pid/mount/net namespaces, the listener inside the
 container's network namespace), and benign look-alikes, all under one

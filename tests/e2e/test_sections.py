@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """The policy sections besides kprobes: end to end: tracepoints: (a classic
 syscall tracepoint with a format-field argument, and a BTF-typed raw
 tracepoint), lsmhooks: and uprobes:, each with a real trigger that must be

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """How the tracer stops: every line it wrote is whole, even into a slow
 pipe cut off by the stop deadline; a plain stop loses nothing."""
 import json

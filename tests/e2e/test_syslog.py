@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """--syslog: events to a real rsyslogd (Debian's rsyslog and rsyslog-gnutls,
 installed by ./setup) on loopback, imtcp writing what it received to a file.
 Delivery (each event once, RFC 5424 fields, MSG == the -o json line), a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Tetragon fidelity (issue 17): a consumer written for Tetragon's JSON
 export cannot tell this tool's events from Tetragon's.
 

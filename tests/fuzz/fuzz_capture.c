@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* fuzz_capture.c - libFuzzer target: any bytes through the replay entry
  * point (replay_file: reader, batches, cgroup lookahead, container
  * annotations, decoder, formatters), then the reader again with the

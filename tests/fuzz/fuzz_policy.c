@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* fuzz_policy.c - libFuzzer target: any bytes through the YAML reader, validation and printer. */
 #include <stdint.h>
 #include <stdio.h>

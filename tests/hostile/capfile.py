@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """capfile.py - writes tracer capture files byte by byte, hostile ones included.
 
 The layout is output/capture.c's (framing little-endian, records in this

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """mkcorpus.py [DIR] - writes the crafted captures of issue 14 into DIR
 (default: tests/hostile/corpus). Each file is a reproducer: tests/sanitize
 replays every one under ASan/UBSan, tests/e2e/test_hostile.py checks what

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* test_bpf_selectors.c - the kernel's selector logic, run by the kernel
  * through BPF_PROG_TEST_RUN, and every mechanism's program through the
  * verifier (kprobe programs load here even where they cannot attach).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* test_capture.c - capture files: round trips, rotation, and every kind of damage. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* test_container.c - cgroup path forms, runtime state files and the JSON reader. */
 #include <errno.h>
 #include <fcntl.h>

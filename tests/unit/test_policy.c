@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* test_policy.c - unit tests of the policy parser, model, values, flags and YAML printer. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* test_policy_bad.c - every tests/policy/bad/X.yaml is refused with exactly the line in X.expect. */
 #include <dirent.h>
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* test_policy_golden.c - --check and --print-policy text of tests/policy/golden/NAME.yaml against goldens
  * (through policy_check_set(): the plan and the compile stage, as --check),
  * planned on a fixed fake kernel (this project's test machine: no kprobes, no fentry/LSM, tp_btf yes).

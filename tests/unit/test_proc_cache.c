@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* test_proc_cache.c - process cache and record decoding, without a kernel. */
 #include <setjmp.h>
 #include <stdarg.h>
