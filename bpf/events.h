@@ -62,7 +62,8 @@ enum ns_slot {
 /* EV_EXEC: struct event_stdio follows the record's data (captures written
  * before it have no such flag and no trailer: they stay readable). */
 #define PROC_F_STDIO (1u << 10)
-#define PROC_F_CAPTURED (1u << 31) /* user space: in the current capture file */
+/* Bits 24..31 are user space's (output/event.h); the kernel never sets them. */
+#define PROC_F_KERNEL_MASK 0x00ffffffu
 
 #define EV_F_HINT (1 << 0) /* captures: an EV_CGROUP copy used as lookahead only */
 
@@ -436,5 +437,41 @@ _Static_assert(__builtin_offsetof(struct hook_cfg, args) == 20, "hook_cfg.args")
 _Static_assert(sizeof(struct arg_hdr) == 8, "arg_hdr layout");
 _Static_assert(sizeof(struct sock_info) == 48, "sock_info layout");
 _Static_assert(sizeof(struct event_hook) == 40, "event_hook layout");
+_Static_assert(__builtin_offsetof(struct filter_cfg, vals) == 8, "filter_cfg.vals");
+_Static_assert(__builtin_offsetof(struct karg_recipe, max_len) == 4, "karg_recipe.max_len");
+_Static_assert(__builtin_offsetof(struct selector_cfg, bin_set) == 40, "selector_cfg.bin_set");
+_Static_assert(__builtin_offsetof(struct selector_cfg, ns_val) == 48, "selector_cfg.ns_val");
+_Static_assert(__builtin_offsetof(struct selector_cfg, pids) == 208, "selector_cfg.pids");
+_Static_assert(__builtin_offsetof(struct selector_cfg, cap_mask) == 240, "selector_cfg.cap_mask");
+_Static_assert(__builtin_offsetof(struct selector_cfg, override_ret) == 256, "selector_cfg.override_ret");
+_Static_assert(__builtin_offsetof(struct hook_cfg, sel) == 64, "hook_cfg.sel");
+_Static_assert(__builtin_offsetof(struct hook_cfg, sc_nr) == 64 + HOOK_MAX_SELECTORS * 624, "hook_cfg.sc_nr");
+_Static_assert(sizeof(struct hook_cfg) == 3264, "hook_cfg size");
+/* map keys and values user space writes or reads */
+_Static_assert(sizeof(struct str_key) == 8 + STR_KEY_LEN, "str_key layout");
+_Static_assert(sizeof(struct lpm_str_key) == 256, "lpm_str_key: LPM data is at most 256 bytes");
+_Static_assert(sizeof(struct lpm_addr_key) == 24, "lpm_addr_key layout");
+_Static_assert(sizeof(struct bin_key) == 16, "bin_key layout");
+_Static_assert(__builtin_offsetof(struct bin_key, hash) == 8, "bin_key.hash");
+_Static_assert(sizeof(struct proc_bin) == 24 + STR_KEY_LEN, "proc_bin layout");
+_Static_assert(__builtin_offsetof(struct proc_bin, bin) == 24, "proc_bin.bin");
+/* limits that must agree with each other */
+_Static_assert(STR_KEY_LEN && !(STR_KEY_LEN & (STR_KEY_LEN - 1)), "STR_KEY_LEN: a power of two (masked index)");
+_Static_assert(FILTER_ARG_RET >= HOOK_MAX_ARGS, "FILTER_ARG_RET is no argument index");
+_Static_assert(NS_COUNT <= 16, "selector_cfg.ns_* per slot");
+
+#ifndef __bpf__
+/* FNV-1a of a binary path: the kernel computes the same (process.bpf.c)
+ * for proc_bin.hash; policy values are hashed with this for bin_key. */
+static inline __u64 bin_hash(const char *s, unsigned long len)
+{
+	__u64 h = BIN_HASH_SEED;
+	unsigned long i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (__u8)s[i]) * BIN_HASH_PRIME;
+	return h;
+}
+#endif
 
 #endif /* TRACER_EVENTS_H */

@@ -135,16 +135,6 @@ int loader_start(struct loader *l, const struct loader_opts *o, record_fn fn, vo
 	return 0;
 }
 
-uint64_t bin_hash(const char *s, size_t len)
-{
-	uint64_t h = BIN_HASH_SEED;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ (uint8_t)s[i]) * BIN_HASH_PRIME;
-	return h;
-}
-
 /* Seeds proc_bins with a process that predates us (its resolved exe). */
 static void bins_scan(struct loader *l, const struct event_proc *e)
 {

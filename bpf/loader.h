@@ -59,7 +59,5 @@ int loader_poll(struct loader *l, int timeout_ms);
 /* Records the kernel could not queue (ring full), summed over CPUs. */
 uint64_t loader_drops(const struct loader *l, uint64_t by_type[EV_MAX]);
 void loader_stop(struct loader *l);
-/* The hash the kernel keeps of an executable path (struct proc_bin). */
-uint64_t bin_hash(const char *s, size_t len);
 
 #endif /* TRACER_BPF_LOADER_H */

@@ -51,6 +51,11 @@ struct proc_rec {
  * a later file of a rotation then replays the same binary_properties. */
 #define PROC_F_BP_SHIFT 24
 #define PROC_F_BP_MASK (0x3fu << PROC_F_BP_SHIFT)
+/* -w: the process's record is in the current capture file. */
+#define PROC_F_CAPTURED (1u << 31)
+_Static_assert(!((PROC_F_BP_MASK | PROC_F_CAPTURED) & PROC_F_KERNEL_MASK),
+	       "user-space process flags clash with the kernel's");
+_Static_assert(!(PROC_F_BP_MASK & PROC_F_CAPTURED), "PROC_F_CAPTURED is not a BP_* bit");
 
 enum tr_kind {
 	TR_EXEC = 1,

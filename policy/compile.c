@@ -10,8 +10,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bpf/loader.h"
 #include "policy/compile.h"
+
+/* The policy model's limits are the kernel config's: a value the model
+ * accepts always has a slot (ns_filter indexes ns_op by enum ns_type). */
+_Static_assert((int)NS_T_COUNT == NS_COUNT, "policy namespace types are the kernel's slots");
+_Static_assert((int)NS_T_UTS == NS_UTS && (int)NS_T_MNT == NS_MNT && (int)NS_T_PID == NS_PID &&
+	       (int)NS_T_NET == NS_NET && (int)NS_T_CGROUP == NS_CGROUP && (int)NS_T_USER == NS_USER,
+	       "enum ns_type and enum ns_slot in the same order");
+_Static_assert(POL_MAX_SELECTORS == HOOK_MAX_SELECTORS, "selectors per hook");
+_Static_assert(POL_MAX_MATCHARGS <= SEL_MAX_FILTERS, "matchArgs per selector");
+_Static_assert(POL_MAX_ARGS <= HOOK_MAX_ARGS, "arguments per hook");
+_Static_assert(2 * POL_MAX_INT_VALUES <= FILTER_MAX_VALUES, "integer values (range pairs)");
+_Static_assert(POL_MAX_NS_VALUES <= 4, "selector_cfg.ns_val[slot][4]");
 
 struct cctx {
 	struct compiled *c;
