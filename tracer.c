@@ -16,17 +16,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bpf/hooks.h"
-#include "bpf/loader.h"
+#include "bpf/load/hooks.h"
+#include "bpf/load/loader.h"
 #include "policy/probe.h"
 #include "config.h"
-#include "output/container.h"
-#include "output/decode.h"
-#include "output/recording.h"
+#include "output/events/container.h"
+#include "output/events/decode.h"
+#include "output/capture/recording.h"
 #include "output/syslog.h"
 #include "output/evidence.h"
 #include "output/story.h"
-#include "output/verify.h"
+#include "output/capture/verify.h"
 #include "policy/presets.h"
 #include "output/format.h"
 #include "policy/compile.h"
@@ -867,7 +867,7 @@ static int setup(struct run *r, struct loader *l)
 		.ringbuf_bytes = r->opt->ringbuf_kib << 10,
 		.wakeup_bytes = (r->opt->ringbuf_kib << 10) / 16,
 		.verbose = r->opt->verbose > 1,
-		.track_bins = r->comp && r->comp->track_bins,
+		.track_bins = r->comp && r->comp->load.track_bins,
 	};
 	char err[512];
 	int rc;
@@ -885,7 +885,7 @@ static int setup(struct run *r, struct loader *l)
 	proc_cache_relink(r->dec.cache);
 	r->scanned = true;
 	if (r->comp) {
-		rc = hooks_start(&r->hooks, l, r->comp, r->dec.host.ns, err, sizeof(err));
+		rc = hooks_start(&r->hooks, l, &r->comp->load, r->dec.host.ns, err, sizeof(err));
 		if (rc) {
 			fprintf(stderr, "tracer: %s\n", err);
 			return rc;
@@ -1020,8 +1020,8 @@ static void report_listening(struct run *r)
 	if (r->comp)
 		fprintf(stderr, "tracer: listening for exec, exit and %d policy hook%s "
 			"(%d program instance%s), %s output\n", r->comp->ninfos,
-			r->comp->ninfos == 1 ? "" : "s", r->comp->nhooks,
-			r->comp->nhooks == 1 ? "" : "s", fmt);
+			r->comp->ninfos == 1 ? "" : "s", r->comp->load.nhooks,
+			r->comp->load.nhooks == 1 ? "" : "s", fmt);
 	else
 		fprintf(stderr, "tracer: listening for exec and exit (tp_btf sched_process_*), "
 			"%s output\n", fmt);

@@ -28,7 +28,7 @@
 
 #include <openssl/evp.h>
 
-#include "output/container.h"
+#include "output/events/container.h"
 #include "output/evidence.h"
 #include "output/jsonw.h"
 

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "output/event.h"
+#include "output/events/event.h"
 
 struct evidence_opts {
 	const char *dir;

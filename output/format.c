@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "output/escape.h"
-#include "output/container.h"
+#include "output/events/container.h"
 #include "output/format.h"
 #include "output/format_args.h"
 #include "output/format_stdio.h"

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "output/event.h"
+#include "output/events/event.h"
 #include "output/sink.h"
 
 enum out_format {

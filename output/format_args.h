@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #include "output/escape.h"
-#include "output/event.h"
+#include "output/events/event.h"
 #include "output/jsonw.h"
 
 /* What a value is, for choosing the one a compact line shows. */

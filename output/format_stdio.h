@@ -4,7 +4,7 @@
 #define TRACER_OUTPUT_FORMAT_STDIO_H
 
 #include "output/escape.h"
-#include "output/event.h"
+#include "output/events/event.h"
 #include "output/jsonw.h"
 
 /* "stdio": [{"fd":0,"type":"socket",...}, ...] */

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "output/container.h"
-#include "output/proc_cache.h"
+#include "output/events/container.h"
+#include "output/events/proc_cache.h"
 #include "output/story.h"
 
 enum story_by { BY_PID, BY_EXEC_ID, BY_CONTAINER };

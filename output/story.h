@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "output/event.h"
+#include "output/events/event.h"
 
 #define STORY_MAX_PROCS 65536 /* processes one story follows, at most */
 

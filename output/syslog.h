@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "output/event.h"
+#include "output/events/event.h"
 
 /* Where to: --syslog=tcp://HOST:PORT or tls://HOST:PORT. */
 struct syslog_target {

@@ -40,16 +40,16 @@ static struct set_entry *set_add(struct compiled *c, enum set_map map)
 {
 	struct set_entry *e;
 
-	if (c->nsets == c->capsets) {
-		int cap = c->capsets ? 2 * c->capsets : 64;
-		struct set_entry *n = realloc(c->sets, cap * sizeof(*n));
+	if (c->load.nsets == c->load.capsets) {
+		int cap = c->load.capsets ? 2 * c->load.capsets : 64;
+		struct set_entry *n = realloc(c->load.sets, cap * sizeof(*n));
 
 		if (!n)
 			return NULL;
-		c->sets = n;
-		c->capsets = cap;
+		c->load.sets = n;
+		c->load.capsets = cap;
 	}
-	e = &c->sets[c->nsets++];
+	e = &c->load.sets[c->load.nsets++];
 	memset(e, 0, sizeof(*e));
 	e->map = map;
 	return e;
@@ -192,7 +192,7 @@ static int bin_filter(struct cctx *x, struct selector_cfg *s, const struct pol_m
 		s->bin_op = m->op == OP_IN ? NSOP_IN : NSOP_NOT_IN;
 		s->bin_set = id;
 	}
-	x->c->track_bins = true;
+	x->c->load.track_bins = true;
 	return 0;
 }
 
@@ -545,16 +545,14 @@ static int instance(struct cctx *x, const struct hook_cfg *cfg)
 {
 	const struct ladder_result *lr = &x->ph->lr;
 	struct compiled *c = x->c;
-	struct compiled_hook *ch = realloc(c->hooks, (c->nhooks + 1) * sizeof(*ch));
+	struct compiled_hook *ch = realloc(c->load.hooks, (c->load.nhooks + 1) * sizeof(*ch));
 
 	if (!ch)
 		return refuse(x, &x->ph->h->pos, "out of memory (%s)", lr->target);
-	c->hooks = ch;
-	ch = &c->hooks[c->nhooks++];
+	c->load.hooks = ch;
+	ch = &c->load.hooks[c->load.nhooks++];
 	memset(ch, 0, sizeof(*ch));
 	ch->cfg = *cfg;
-	ch->info = cfg->hook_id;
-	ch->ph = x->ph;
 	ch->mech = lr->mech;
 	ch->exit_mech = lr->exit_mech;
 	snprintf(ch->attach, sizeof(ch->attach), "%s", lr->attach);
@@ -566,7 +564,7 @@ static int instance(struct cctx *x, const struct hook_cfg *cfg)
 	ch->cfg.need_exit = lr->exit_mech == MECH_KRETPROBE || lr->exit_mech == MECH_URETPROBE;
 	if (lr->mech == MECH_TRACEPOINT) {
 		syscall_targets(ch, lr);
-		c->syscall_hooks = true;
+		c->load.syscall_hooks = true;
 	}
 	return 0;
 }
@@ -607,8 +605,8 @@ void compiled_free(struct compiled *c)
 	while (c->nstrs)
 		free(c->strs[--c->nstrs]);
 	free(c->strs);
-	free(c->hooks);
+	free(c->load.hooks);
 	free(c->infos);
-	free(c->sets);
+	free(c->load.sets);
 	free(c);
 }

@@ -132,16 +132,6 @@ static void scopy(char *d, size_t n, const char *s)
 	d[l] = 0;
 }
 
-static const char *const mech_names[MECH_COUNT] = {
-	"none", "fentry", "fexit", "fmod_ret", "kprobe", "kretprobe", "bpf-lsm", "tp_btf",
-	"raw_tracepoint", "tracepoint", "uprobe", "uretprobe",
-};
-
-const char *mech_name(enum mech m)
-{
-	return m < MECH_COUNT ? mech_names[m] : "?";
-}
-
 static const struct { const char *name; unsigned bit; } rung_names[] = {
 	{ "lsm", RUNG_LSM }, { "fentry", RUNG_FENTRY }, { "kprobe", RUNG_KPROBE },
 	{ "equivalent", RUNG_EQUIV },

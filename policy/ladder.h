@@ -11,14 +11,9 @@
 #include <stdint.h>
 
 #include "bpf/events.h"
+#include "bpf/load/hooks.h"
 #include "policy/probe.h"
 
-enum mech {
-	MECH_NONE, MECH_FENTRY, MECH_FEXIT, MECH_FMOD_RET, MECH_KPROBE, MECH_KRETPROBE,
-	MECH_LSM, MECH_TP_BTF, MECH_RAW_TP, MECH_TRACEPOINT, MECH_UPROBE, MECH_URETPROBE,
-	MECH_COUNT,
-};
-const char *mech_name(enum mech m);
 
 /* The rungs of function and LSM hooks; --hooks= allows a subset. */
 enum rung {

@@ -4,6 +4,7 @@
 No root needed (NEEDS_ROOT below): runs `tracer --help`, reads man/tracer.8
 and completion/tracer.bash, renders the manual with groff and drives the
 completion function in bash."""
+import glob
 import json
 import os
 import re
@@ -190,3 +191,44 @@ def test_completion_is_registered():
                         f"source {COMPLETION} && complete -p tracer"],
                        capture_output=True, text=True, timeout=10)
     assert r.returncode == 0 and "-F _tracer" in r.stdout, r.stderr
+
+
+def test_docs_cite_only_files_in_this_repository():
+    """A clone has no ../shared: every path the docs name is in the tree."""
+    docs = ["README.md", "policy/examples/README.md", "tests/vm/README.md",
+            "tests/tetragon-policies/README.md", "docs/ARCHITECTURE.md"]
+    missing = []
+    for doc in docs:
+        path = os.path.join(ROOT, doc)
+        if not os.path.exists(path):
+            missing.append(doc)
+            continue
+        text = open(path).read()
+        assert "../" not in re.sub(r"\.\.\./", "", text), f"{doc} points outside the repository"
+        for ref in re.findall(r"`((?:bpf|policy|output|tests|man|bench|docs|completion)/[\w./-]+)`", text):
+            if not os.path.exists(os.path.join(ROOT, ref.rstrip("/."))):
+                missing.append(f"{doc}: {ref}")
+    assert not missing, missing
+
+
+# docs/ARCHITECTURE.md: which folder may include which (the stages point one
+# way). Keys and values are path prefixes; the most specific key applies.
+MAY_INCLUDE = {
+    "bpf/": ["bpf/"],
+    "bpf/load/": ["bpf/"],
+    "policy/": ["policy/", "bpf/events.h", "bpf/load/hooks.h", "output/events/event.h"],
+    "output/events/": ["output/events/", "bpf/events.h"],
+    "output/capture/": ["output/capture/", "output/events/", "bpf/events.h"],
+    "output/": ["output/", "bpf/events.h"],
+}
+
+
+def test_includes_point_one_way():
+    bad = []
+    for d in MAY_INCLUDE:
+        for path in sorted(glob.glob(os.path.join(ROOT, d, "*.[ch]"))):
+            rel = os.path.relpath(path, ROOT)
+            for inc in re.findall(r'#include "((?:bpf|policy|output)/[^"]+)"', open(path).read()):
+                if not any(inc.startswith(p) for p in MAY_INCLUDE[d]):
+                    bad.append(f"{rel} includes {inc}")
+    assert not bad, bad

@@ -11,10 +11,10 @@
 #include <sys/mman.h>
 #include <zlib.h>
 
-#include "output/capture.h"
-#include "output/container.h"
-#include "output/recording.h"
-#include "output/decode.h"
+#include "output/capture/capture.h"
+#include "output/events/container.h"
+#include "output/capture/recording.h"
+#include "output/events/decode.h"
 #include "output/format.h"
 
 static FILE *null_out;

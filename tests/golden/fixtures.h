@@ -8,8 +8,8 @@
 #ifndef TRACER_TESTS_FIXTURES_H
 #define TRACER_TESTS_FIXTURES_H
 
-#include "output/container.h"
-#include "output/event.h"
+#include "output/events/container.h"
+#include "output/events/event.h"
 
 /* argv[1..n] as the kernel sends them: each NUL-terminated. */
 /* clang-format off */

@@ -16,9 +16,9 @@
 
 #include <cmocka.h>
 
-#include "output/capture.h"
-#include "output/verify.h"
-#include "output/decode.h"
+#include "output/capture/capture.h"
+#include "output/capture/verify.h"
+#include "output/events/decode.h"
 #include "output/format.h"
 
 #define NODE "node-a"

@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#include "output/container.h"
-#include "output/jsonr.h"
+#include "output/events/container.h"
+#include "output/events/jsonr.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "output/flight.h"
-#include "output/proc_cache.h"
+#include "output/capture/flight.h"
+#include "output/events/proc_cache.h"
 #include "output/story.h"
 
 #define S 1000000000ull

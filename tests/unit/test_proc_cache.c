@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "output/decode.h"
-#include "output/proc_cache.h"
+#include "output/events/decode.h"
+#include "output/events/proc_cache.h"
 
 static const struct proc_rec *put(struct proc_cache *c, uint32_t pid, uint32_t ppid,
 				  const char *bin)

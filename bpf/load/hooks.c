@@ -18,11 +18,10 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "bpf/hooks.h"
-#include "bpf/loader.h"
+#include "bpf/load/hooks.h"
+#include "bpf/load/loader.h"
 #include "generic.skel.h"
 #include "generic_compat.skel.h"
-#include "policy/compile.h"
 
 static int fail(char *err, size_t n, int rc, const char *what, const char *target)
 {
@@ -64,6 +63,16 @@ static uint64_t nsfs_dev(void)
 }
 
 /* The generic program that runs a mechanism. */
+static const char *const mech_names[MECH_COUNT] = {
+	"none", "fentry", "fexit", "fmod_ret", "kprobe", "kretprobe", "bpf-lsm", "tp_btf",
+	"raw_tracepoint", "tracepoint", "uprobe", "uretprobe",
+};
+
+const char *mech_name(enum mech m)
+{
+	return m < MECH_COUNT ? mech_names[m] : "?";
+}
+
 static struct bpf_program *prog_of(struct generic_bpf *o, const struct compiled_hook *ch,
 				   enum mech m)
 {
@@ -110,7 +119,7 @@ static int select_programs(struct generic_bpf *o, const struct compiled_hook *ch
 	}
 }
 
-static int fill_sets(struct generic_bpf *o, const struct compiled *c,
+static int fill_sets(struct generic_bpf *o, const struct hook_load *c,
 		     const uint32_t host_ns[NS_COUNT])
 {
 	uint8_t one = 1;
@@ -265,7 +274,7 @@ static int load_instance(struct hook_set *hs, struct loader *l, const struct com
 	return 0;
 }
 
-int hooks_start(struct hook_set *hs, struct loader *l, const struct compiled *c,
+int hooks_start(struct hook_set *hs, struct loader *l, const struct hook_load *c,
 		const uint32_t host_ns[NS_COUNT], char *err, size_t errlen)
 {
 	int i, rc;

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "output/flight.h"
+#include "output/capture/flight.h"
 
 #define ENTRY_HDR 16
 

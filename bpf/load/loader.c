@@ -13,7 +13,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "bpf/loader.h"
+#include "bpf/load/loader.h"
 #include "process.skel.h"
 #include "process_compat.skel.h"
 

@@ -14,8 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "output/capture.h"
-#include "output/verify.h"
+#include "output/capture/capture.h"
+#include "output/capture/verify.h"
 
 struct vstate {
 	uint8_t last[CAP_HASH_LEN]; /* the previous capture's final link */

@@ -35,7 +35,7 @@
 #include <openssl/evp.h>
 #include <zlib.h>
 
-#include "output/capture.h"
+#include "output/capture/capture.h"
 
 static const uint8_t file_magic[8] = {0x89, 'T', 'R', 'A', 'C', 'E', '\r', '\n'};
 #define PREAMBLE_LEN 32

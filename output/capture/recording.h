@@ -7,9 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "output/capture.h"
-#include "output/decode.h"
-#include "output/flight.h"
+#include "output/capture/capture.h"
+#include "output/events/decode.h"
+#include "output/capture/flight.h"
 
 struct recording_opts {
 	const char *path; /* "-": standard output */

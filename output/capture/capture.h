@@ -26,7 +26,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "output/event.h"
+#include "output/events/event.h"
 
 #define CAP_VERSION 2		     /* the format version this code writes */
 #define CAP_VERSION_MIN 1	     /* the oldest it reads (1: no hash chain) */

@@ -20,8 +20,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "output/container.h"
-#include "output/jsonr.h"
+#include "output/events/container.h"
+#include "output/events/jsonr.h"
 
 #define MAX_COMPS 64	  /* path components kept (the innermost ones) */
 #define PATH_KEY_MAX 4096 /* longer paths are parsed but not cached */

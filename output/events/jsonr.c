@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "output/jsonr.h"
+#include "output/events/jsonr.h"
 
 struct jp {
 	const char *p, *end;

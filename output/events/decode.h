@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "output/event.h"
-#include "output/proc_cache.h"
+#include "output/events/event.h"
+#include "output/events/proc_cache.h"
 
 typedef void (*event_sink)(void *ctx, const struct tr_event *ev);
 

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "output/event.h"
+#include "output/events/event.h"
 
 /* Memory for records, all told: with the 8 MiB batch and the ring buffer
  * it keeps the tracer's peak RSS under 64 MiB whatever processes do. */

@@ -17,8 +17,8 @@
 #include <time.h>
 
 #include "config.h"
-#include "output/container.h"
-#include "output/recording.h"
+#include "output/events/container.h"
+#include "output/capture/recording.h"
 
 #define ANNOT_CONTAINER 1 /* blob: struct container_info */
 

@@ -12,8 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "output/container.h"
-#include "output/decode.h"
+#include "output/events/container.h"
+#include "output/events/decode.h"
 
 static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 

@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "output/proc_cache.h"
+#include "output/events/proc_cache.h"
 
 struct proc_entry {
 	struct proc_rec rec; /* first: a rec pointer is an entry pointer */
