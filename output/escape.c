@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* escape.c - render untrusted bytes as visible text or JSON string bodies. */
+#include <openssl/evp.h>
+
 #include "output/escape.h"
 
 static const char hexdig[] = "0123456789abcdef";
@@ -67,25 +69,18 @@ bool ob_hex(struct obuf *o, uint64_t v, int width)
 
 bool ob_base64(struct obuf *o, const void *s, size_t n)
 {
-	static const char b64[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	const unsigned char *p = s;
-	uint32_t v;
-	char q[4];
-	size_t i;
+	unsigned char q[65];
 
-	for (i = 0; i < n; i += 3) {
-		v = (uint32_t)p[i] << 16;
-		if (i + 1 < n)
-			v |= (uint32_t)p[i + 1] << 8;
-		if (i + 2 < n)
-			v |= p[i + 2];
-		q[0] = b64[v >> 18 & 63];
-		q[1] = b64[v >> 12 & 63];
-		q[2] = i + 1 < n ? b64[v >> 6 & 63] : '=';
-		q[3] = i + 2 < n ? b64[v & 63] : '=';
-		if (!ob_put(o, q, 4))
-			return false;
+	while (n) { /* 48 bytes (a multiple of 3) encode to 64, no padding */
+		size_t k = n < 48 ? n : 48;
+		int j, w = EVP_EncodeBlock(q, p, (int)k);
+
+		for (j = 0; j < w; j += 4) /* out of room: the whole groups before */
+			if (!ob_put(o, q + j, 4))
+				return false;
+		p += k;
+		n -= k;
 	}
 	return true;
 }

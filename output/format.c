@@ -403,13 +403,6 @@ static bool ns_is_host(const struct fctx *c, const struct proc_rec *p, int slot)
 	return c->host && c->host->ns[slot] && p->ns[slot] == c->host->ns[slot];
 }
 
-/* A process is on the host when it sees the host's mounts and pids and
- * no container runtime's cgroup holds it. */
-static bool proc_is_host(const struct fctx *c, const struct proc_rec *p)
-{
-	return ns_is_host(c, p, NS_MNT) && ns_is_host(c, p, NS_PID) && !p->container;
-}
-
 /* The container string at off, "" for a host process. */
 static const char *ct_str(const struct proc_rec *p, size_t off)
 {
@@ -1194,9 +1187,9 @@ static void text_value(const struct fctx *c, const struct visit *v, unsigned int
 			s = container_compact_name(p->container);
 			esc_put(o, s, strlen(s), ESC_TEXT, flags);
 		} else if (compact)
-			ob_puts(o, proc_is_host(c, p) ? "host" : "container");
+			ob_puts(o, proc_on_host(c->host, p) ? "host" : "container");
 		else
-			ob_puts(o, proc_is_host(c, p) ? "true" : "false");
+			ob_puts(o, proc_on_host(c->host, p) ? "true" : "false");
 		break;
 	case FT_NS:
 		ob_u64(o, p->ns[v->fl->off], 0);

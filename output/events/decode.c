@@ -12,32 +12,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "output/events/container.h"
 #include "output/events/decode.h"
 
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
+/* Base64 of as much of in as fits out[cap] (whole groups of three). */
 static void base64(char *out, size_t cap, const unsigned char *in, size_t n)
 {
-	size_t i, o = 0;
+	size_t max = (cap - 1) / 4 * 3;
 
-	for (i = 0; i + 2 < n && o + 5 < cap; i += 3) {
-		uint32_t v = in[i] << 16 | in[i + 1] << 8 | in[i + 2];
-
-		out[o++] = b64[v >> 18 & 63];
-		out[o++] = b64[v >> 12 & 63];
-		out[o++] = b64[v >> 6 & 63];
-		out[o++] = b64[v & 63];
-	}
-	if (i < n && o + 5 < cap) {
-		uint32_t v = in[i] << 16 | (i + 1 < n ? in[i + 1] << 8 : 0);
-
-		out[o++] = b64[v >> 18 & 63];
-		out[o++] = b64[v >> 12 & 63];
-		out[o++] = i + 1 < n ? b64[v >> 6 & 63] : '=';
-		out[o++] = '=';
-	}
-	out[o] = 0;
+	EVP_EncodeBlock((unsigned char *)out, in, (int)(n < max ? n : max));
 }
 
 void make_exec_id(char out[64], const char *node, uint64_t ktime, uint32_t pid)
@@ -275,14 +260,6 @@ static void resolve_container(struct decoder *d, const struct proc_rec *r)
 		d->on_container(d->hook_ctx, (struct container_info *)ci);
 }
 
-/* A host process: the host's pid and mount namespaces, and no container
- * runtime's cgroup (the formatters' is_host says the same). */
-static bool is_host(const struct decoder *d, const struct proc_rec *r)
-{
-	return r->ns[NS_PID] == d->host.ns[NS_PID] && r->ns[NS_MNT] == d->host.ns[NS_MNT] &&
-	       !r->container;
-}
-
 static bool prefix_of(const char *pfx, const char *s)
 {
 	return !strncmp(s, pfx, strlen(pfx));
@@ -311,9 +288,9 @@ static bool in_scope(const struct decoder *d, const struct tr_event *ev)
 
 	if (!listed(f, ev->proc))
 		return false;
-	if (f->host_only && !is_host(d, ev->proc))
+	if (f->host_only && !proc_on_host(&d->host, ev->proc))
 		return false;
-	if (f->container_only && is_host(d, ev->proc))
+	if (f->container_only && proc_on_host(&d->host, ev->proc))
 		return false;
 	if (f->container_id && (!ci || !prefix_of(f->container_id, ci->id)))
 		return false;

@@ -103,6 +103,15 @@ struct tr_host {
 	uint32_t ns[NS_COUNT]; /* the kernel's initial namespaces */
 };
 
+/* On the host: the host's (known) pid and mount namespaces, and no
+ * container runtime's cgroup holds it. --host, --container and every
+ * format's "host" say this one thing. */
+static inline bool proc_on_host(const struct tr_host *h, const struct proc_rec *p)
+{
+	return h && h->ns[NS_PID] && h->ns[NS_MNT] && p->ns[NS_PID] == h->ns[NS_PID] &&
+	       p->ns[NS_MNT] == h->ns[NS_MNT] && !p->container;
+}
+
 struct tr_event {
 	enum tr_kind kind;
 	uint64_t time_ns; /* wall clock of the event */

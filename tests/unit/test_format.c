@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "tests/unit/testutil.h"
+
 #include "output/format.h"
 #include "tests/golden/fixtures.h"
 
@@ -283,23 +285,6 @@ static void check_output(enum out_format fmt, const char *s, size_t n, size_t ev
 
 /* --- goldens ------------------------------------------------------------ */
 
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf;
-	long sz;
-
-	if (!fp)
-		return NULL;
-	fseek(fp, 0, SEEK_END);
-	sz = ftell(fp);
-	rewind(fp);
-	buf = malloc(sz + 1);
-	*len = fread(buf, 1, sz, fp);
-	fclose(fp);
-	return buf;
-}
-
 static void report_diff(const char *path, const char *got, size_t glen, const char *want,
 			size_t wlen)
 {
@@ -324,7 +309,7 @@ static void golden(enum out_format fmt)
 	snprintf(path, sizeof(path), "tests/golden/events.%s", fmt_names[fmt]);
 	got = format_all(fmt, fx_events, NFX, 0, &glen);
 	check_output(fmt, got, glen, NFX);
-	want = read_file(path, &wlen);
+	want = slurp(path, &wlen);
 	/* UPDATE_GOLDEN=1 rewrites a golden that differs, and the test still
 	 * fails: a run that overwrote its expectations proves nothing. Review
 	 * the diff and run again without it. */

@@ -9,24 +9,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "tests/unit/testutil.h"
+
 #include "policy/policy.h"
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = calloc(1, n + 1);
-	*len = fread(buf, 1, n, f);
-	fclose(f);
-	return buf;
-}
 
 static int check_one(const char *dir, const char *name)
 {

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "tests/unit/testutil.h"
+
 #include "policy/flags.h"
 #include "policy/ladder.h"
 #include "policy/plan.h"
@@ -81,24 +83,6 @@ static void fake_kernel(struct kernel_features *kf)
 	kf->has_btf_tp = fake_btf_tp;
 	kf->has_tp = fake_tp;
 	kf->tp_field = fake_field;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	*len = 0;
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = calloc(1, n + 1);
-	*len = fread(buf, 1, n, f);
-	fclose(f);
-	return buf;
 }
 
 static int compare(const char *path, const char *got)
