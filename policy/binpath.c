@@ -36,12 +36,17 @@ static bool resolve(const char *root, const char *path, char *out, size_t n)
 	return false;
 }
 
-void binpath_expand(struct policy_set *ps, struct pol_value *v, const char *root)
+int binpath_expand(struct policy_set *ps, struct pol_value *v, const char *root, struct diag *d)
 {
 	char out[PATH_MAX];
 
-	if (v->kind == VK_STR && !v->expanded && resolve(root ? root : "", v->str, out, sizeof(out)))
-		v->expanded = ps_strdup(ps, out);
+	if (v->kind != VK_STR || v->expanded || !resolve(root ? root : "", v->str, out, sizeof(out)))
+		return 0;
+	v->expanded = ps_strdup(ps, out);
+	if (v->expanded)
+		return 0;
+	diag_error(d, &v->pos, "out of memory");
+	return -1;
 }
 
 static bool path_match(const struct pol_match *m)
@@ -62,7 +67,8 @@ static bool path_match(const struct pol_match *m)
 	}
 }
 
-void policy_expand_binaries(struct policy_set *ps, struct policy *p, const char *root)
+int policy_expand_binaries(struct policy_set *ps, struct policy *p, const char *root,
+			   struct diag *d)
 {
 	int h, s, m, v;
 
@@ -74,7 +80,9 @@ void policy_expand_binaries(struct policy_set *ps, struct policy *p, const char 
 				if (!path_match(&sel->m[m]))
 					continue;
 				for (v = 0; v < sel->m[m].nvals; v++)
-					binpath_expand(ps, &sel->m[m].vals[v], root);
+					if (binpath_expand(ps, &sel->m[m].vals[v], root, d))
+						return -1;
 			}
 		}
+	return 0;
 }
