@@ -1160,6 +1160,12 @@ int policy_load_buffer(struct policy_set *ps, const char *name, const unsigned c
 	return 0;
 }
 
+/* strerror(), but ENOMEM is said as every other out of memory is. */
+static const char *errno_msg(int e)
+{
+	return e == ENOMEM ? "out of memory" : strerror(e);
+}
+
 int policy_load_file(struct policy_set *ps, const char *path, struct diag *d)
 {
 	struct srcpos p = { path, 0, 0 };
@@ -1171,7 +1177,7 @@ int policy_load_file(struct policy_set *ps, const char *path, struct diag *d)
 
 	f = fopen(path, "rb");
 	if (!f || fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
-		diag_error(d, NULL, "%s: %s", path, f ? "not a regular file" : strerror(errno));
+		diag_error(d, NULL, "%s: %s", path, f ? "not a regular file" : errno_msg(errno));
 		if (f)
 			fclose(f);
 		return -1;
@@ -1215,7 +1221,7 @@ int policy_load_path(struct policy_set *ps, const char *path, struct diag *d)
 		return policy_load_file(ps, path, d);
 	n = scandir(path, &ents, yaml_name, alphasort);
 	if (n < 0) {
-		diag_error(d, NULL, "%s: %s", path, strerror(errno));
+		diag_error(d, NULL, "%s: %s", path, errno_msg(errno));
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
