@@ -614,9 +614,14 @@ static int build_policy(struct run *r)
 
 	if (!has_policy(&r->opt->pol))
 		return 0;
-	if (policy_opts_finish(&r->opt->pol, &r->ps, stderr))
+	if (policy_opts_finish(&r->opt->pol, &r->ps, &d)) {
+		fprintf(stderr, "tracer: %s\n", d.msg);
 		return EXIT_USAGE;
-	probe_kernel(&r->kf, PROBE_MOUNT_TRACEFS);
+	}
+	if (probe_kernel(&r->kf, PROBE_MOUNT_TRACEFS)) {
+		fprintf(stderr, "tracer: out of memory\n");
+		return EXIT_RUNTIME;
+	}
 	if (plan_build(r->ps, &r->kf, r->opt->pol.monitor, r->opt->pol.rungs, &r->plan, &d) ||
 	    compile_plan(r->plan, &r->comp, &d)) {
 		fprintf(stderr, "tracer: %s\n", d.msg);
@@ -1118,6 +1123,17 @@ static int check_capture_options(const struct options *o)
 	return bad ? -1 : 0;
 }
 
+/* --check, --print-policy: the report on stdout, a refusal on stderr (exit 2). */
+static int check_main(struct policy_opts *pol)
+{
+	struct diag d = {0};
+	int rc = policy_check_main(pol, stdout, &d);
+
+	if (rc == CHECK_REFUSED)
+		fprintf(stderr, "tracer: %s\n", d.msg);
+	return rc == CHECK_REFUSED ? EXIT_USAGE : rc == CHECK_WRITE ? EXIT_RUNTIME : EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	struct options opt = {.format = OUT_COMPACT, .ringbuf_kib = 4096, .color = -1};
@@ -1133,7 +1149,7 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (opt.pol.check || opt.pol.print_policy)
-		return policy_check_main(&opt.pol, stdout, stderr);
+		return check_main(&opt.pol);
 	if (check_capture_options(&opt))
 		return EXIT_USAGE;
 	if (opt.pre_trigger_s && !opt.post_trigger_s)

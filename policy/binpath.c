@@ -1,28 +1,33 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* binpath.c - path values that also match their resolved form on this host (/bin -> usr/bin). */
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "policy/policy.h"
 
-/* realpath() of the longest existing leading part of path, rest appended. */
-static bool resolve(const char *root, const char *path, char *out, size_t n)
+/* realpath() of the longest existing leading part of path, rest appended:
+ * 1 when that differs from path, 0 when not, -1 when out of memory. */
+static int resolve(const char *root, const char *path, char *out, size_t n)
 {
 	char cand[PATH_MAX], real[PATH_MAX];
 	size_t rl = strlen(root), len = strlen(path), k;
 	const char *rest;
 
 	if (path[0] != '/' || rl + len >= sizeof(cand) || memchr(path, 0, len))
-		return false;
+		return 0;
 	for (k = len; k > 0; k--) {
 		if (k != len && path[k] != '/')
 			continue;
 		snprintf(cand, sizeof(cand), "%s%.*s", root, (int)k, path);
-		if (!realpath(cand, real))
+		if (!realpath(cand, real)) {
+			if (errno == ENOMEM)
+				return -1;
 			continue;
+		}
 		if (strncmp(real, root, rl))
-			return false;
+			return 0;
 		rest = path + k;
 		if (!strcmp(real + rl, "/") || !real[rl])
 			snprintf(out, n, "%s", *rest ? rest : "/");
@@ -33,15 +38,23 @@ static bool resolve(const char *root, const char *path, char *out, size_t n)
 			strcat(out, "/");
 		return strcmp(out, path) != 0;
 	}
-	return false;
+	return 0;
 }
 
-void binpath_expand(struct policy_set *ps, struct pol_value *v, const char *root)
+int binpath_expand(struct policy_set *ps, struct pol_value *v, const char *root, struct diag *d)
 {
 	char out[PATH_MAX];
+	int rc;
 
-	if (v->kind == VK_STR && !v->expanded && resolve(root ? root : "", v->str, out, sizeof(out)))
+	if (v->kind != VK_STR || v->expanded)
+		return 0;
+	rc = resolve(root ? root : "", v->str, out, sizeof(out));
+	if (rc > 0)
 		v->expanded = ps_strdup(ps, out);
+	if (!rc || v->expanded)
+		return 0;
+	diag_error(d, &v->pos, "out of memory");
+	return -1;
 }
 
 static bool path_match(const struct pol_match *m)
@@ -62,7 +75,8 @@ static bool path_match(const struct pol_match *m)
 	}
 }
 
-void policy_expand_binaries(struct policy_set *ps, struct policy *p, const char *root)
+int policy_expand_binaries(struct policy_set *ps, struct policy *p, const char *root,
+			   struct diag *d)
 {
 	int h, s, m, v;
 
@@ -74,7 +88,9 @@ void policy_expand_binaries(struct policy_set *ps, struct policy *p, const char 
 				if (!path_match(&sel->m[m]))
 					continue;
 				for (v = 0; v < sel->m[m].nvals; v++)
-					binpath_expand(ps, &sel->m[m].vals[v], root);
+					if (binpath_expand(ps, &sel->m[m].vals[v], root, d))
+						return -1;
 			}
 		}
+	return 0;
 }

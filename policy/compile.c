@@ -575,11 +575,12 @@ int compile_plan(const struct plan *p, struct compiled **out, struct diag *d)
 	struct cctx x = {.c = c, .d = d};
 	int i;
 
-	if (!c)
-		return -1;
-	c->infos = calloc(p->nhooks ? p->nhooks : 1, sizeof(*c->infos));
-	if (!c->infos)
+	if (c)
+		c->infos = calloc(p->nhooks ? p->nhooks : 1, sizeof(*c->infos));
+	if (!c || !c->infos) {
+		diag_error(d, NULL, "out of memory");
 		goto fail;
+	}
 	for (i = 0; i < p->nhooks; i++) {
 		struct hook_cfg cfg;
 

@@ -144,7 +144,17 @@ struct fb {
 	struct policy_set *ps;
 	struct policy *p;
 	struct policy_opts *o;
+	struct diag *d;
 };
+
+/* Out of memory while building the flags' policy: the error at the flag. */
+static int nomem(struct fb *b, const char *flag)
+{
+	struct srcpos p = { flag, 0, 0 };
+
+	diag_error(b->d, &p, "out of memory");
+	return -1;
+}
 
 static struct pol_match *new_match(struct fb *b, struct pol_selector *s, enum match_kind k,
 				   int op, const char *flag, const char *const *vals, int n)
@@ -156,32 +166,48 @@ static struct pol_match *new_match(struct fb *b, struct pol_selector *s, enum ma
 	m->op = op;
 	m->pos = (struct srcpos){ flag, 0, 0 };
 	m->vals = ps_alloc(b->ps, (n ? n : 1) * sizeof(*m->vals));
+	if (!m->vals)
+		goto fail;
 	m->nvals = n;
 	for (i = 0; i < n; i++) {
 		m->vals[i].pos = m->pos;
 		m->vals[i].str = ps_strdup(b->ps, vals[i]);
+		if (!m->vals[i].str)
+			goto fail;
 		m->vals[i].len = strlen(vals[i]);
 	}
 	return m;
+fail:
+	nomem(b, flag);
+	return NULL;
 }
 
 /* The selectors every flag hook shares: --pid, --binary, --host/--container. */
-static void common_matches(struct fb *b, struct pol_selector *s)
+static int common_matches(struct fb *b, struct pol_selector *s)
 {
 	static const char *const host_ns[] = { "host_ns" };
 	const char *pids[POLICY_OPTS_MAX];
+	struct pol_match *m;
 	int i;
 
 	if (b->o->npids) {
 		for (i = 0; i < b->o->npids; i++)
-			pids[i] = ps_printf(b->ps, "%u", b->o->pids[i]);
-		new_match(b, s, MK_PIDS, OP_IN, "--pid", pids, b->o->npids);
+			if (!(pids[i] = ps_printf(b->ps, "%u", b->o->pids[i])))
+				return nomem(b, "--pid");
+		if (!new_match(b, s, MK_PIDS, OP_IN, "--pid", pids, b->o->npids))
+			return -1;
 	}
-	if (b->o->nbinaries)
-		new_match(b, s, MK_BINARIES, OP_IN, "--binary", b->o->binaries, b->o->nbinaries);
-	if (b->o->host || b->o->container)
-		new_match(b, s, MK_NAMESPACES, b->o->host ? OP_IN : OP_NOT_IN,
-			  b->o->host ? "--host" : "--container", host_ns, 1)->ns = NS_T_PID;
+	if (b->o->nbinaries &&
+	    !new_match(b, s, MK_BINARIES, OP_IN, "--binary", b->o->binaries, b->o->nbinaries))
+		return -1;
+	if (b->o->host || b->o->container) {
+		m = new_match(b, s, MK_NAMESPACES, b->o->host ? OP_IN : OP_NOT_IN,
+			      b->o->host ? "--host" : "--container", host_ns, 1);
+		if (!m)
+			return -1;
+		m->ns = NS_T_PID;
+	}
+	return 0;
 }
 
 static struct pol_hook *new_hook(struct fb *b, const char *call, bool syscall)
@@ -197,13 +223,19 @@ static struct pol_hook *new_hook(struct fb *b, const char *call, bool syscall)
 	h->pos = (struct srcpos){ "-e", 0, 0 };
 	h->args = ps_alloc(b->ps, POL_MAX_ARGS * sizeof(*h->args));
 	h->sel = s = ps_alloc(b->ps, sizeof(*h->sel));
+	if (!h->args || !s)
+		goto fail;
 	h->nsel = 1;
 	s->m = ps_alloc(b->ps, 8 * sizeof(*s->m));
 	s->act = ps_alloc(b->ps, sizeof(*s->act));
+	if (!s->m || !s->act)
+		goto fail;
 	s->nact = 1;
 	s->act[0].type = ACT_POST;
-	common_matches(b, s);
-	return h;
+	return common_matches(b, s) ? NULL : h;
+fail:
+	nomem(b, "-e");
+	return NULL;
 }
 
 static void add_arg(struct fb *b, struct pol_hook *h, uint32_t index, const char *type)
@@ -216,38 +248,49 @@ static void add_arg(struct fb *b, struct pol_hook *h, uint32_t index, const char
 	a->pos = h->pos;
 }
 
-static void build_hooks(struct fb *b)
+static int build_hooks(struct fb *b)
 {
 	struct policy_opts *o = b->o;
 	struct pol_hook *h;
 
 	if (o->events & EVF_CONNECT) {
-		h = new_hook(b, "tcp_connect", false);
+		if (!(h = new_hook(b, "tcp_connect", false)))
+			return -1;
 		add_arg(b, h, 0, "sock");
-		if (o->ndaddrs)
-			new_match(b, h->sel, MK_ARGS, OP_DADDR, "--daddr", o->daddrs, o->ndaddrs);
-		if (o->ndports)
-			new_match(b, h->sel, MK_ARGS, OP_DPORT, "--dport", o->dports, o->ndports);
+		if (o->ndaddrs &&
+		    !new_match(b, h->sel, MK_ARGS, OP_DADDR, "--daddr", o->daddrs, o->ndaddrs))
+			return -1;
+		if (o->ndports &&
+		    !new_match(b, h->sel, MK_ARGS, OP_DPORT, "--dport", o->dports, o->ndports))
+			return -1;
 	}
 	if (o->events & EVF_OPEN) {
-		h = new_hook(b, "security_file_open", false);
+		if (!(h = new_hook(b, "security_file_open", false)))
+			return -1;
 		add_arg(b, h, 0, "file");
-		if (o->nprefixes)
-			new_match(b, h->sel, MK_ARGS, OP_PREFIX, "--path-prefix", o->prefixes,
-				  o->nprefixes);
+		if (o->nprefixes && !new_match(b, h->sel, MK_ARGS, OP_PREFIX, "--path-prefix",
+					       o->prefixes, o->nprefixes))
+			return -1;
 	}
 	if (o->events & EVF_DUP) {
-		add_arg(b, h = new_hook(b, "sys_dup2", true), 0, "int");
+		if (!(h = new_hook(b, "sys_dup2", true)))
+			return -1;
+		add_arg(b, h, 0, "int");
 		add_arg(b, h, 1, "int");
-		add_arg(b, h = new_hook(b, "sys_dup3", true), 0, "int");
+		if (!(h = new_hook(b, "sys_dup3", true)))
+			return -1;
+		add_arg(b, h, 0, "int");
 		add_arg(b, h, 1, "int");
 		add_arg(b, h, 2, "int");
 	}
 	if (o->events & EVF_MOUNT) {
-		add_arg(b, h = new_hook(b, "security_sb_mount", false), 0, "string");
+		if (!(h = new_hook(b, "security_sb_mount", false)))
+			return -1;
+		add_arg(b, h, 0, "string");
 		add_arg(b, h, 1, "path");
 		add_arg(b, h, 2, "string");
 	}
+	return 0;
 }
 
 /* --daddr without -e implies connect, and so on; with -e they must fit. */
@@ -284,46 +327,55 @@ static int imply_events(struct policy_opts *o, struct diag *d)
 
 static int flags_policy(struct policy_set *ps, struct policy_opts *o, struct diag *d)
 {
-	struct fb b = { ps, NULL, o };
+	struct fb b = { ps, NULL, o, d };
 
 	if (imply_events(o, d))
 		return -1;
 	if (!(o->events & (EVF_CONNECT | EVF_OPEN | EVF_DUP | EVF_MOUNT)))
 		return 0;
 	b.p = ps_add_policy(ps);
+	if (!b.p)
+		return nomem(&b, "-e");
 	b.p->name = "command-line";
 	b.p->file = "command line";
 	b.p->pos = (struct srcpos){ "-e", 0, 0 };
 	b.p->hooks = ps_alloc(ps, 5 * sizeof(*b.p->hooks));
-	build_hooks(&b);
+	if (!b.p->hooks)
+		return nomem(&b, "-e");
+	if (build_hooks(&b))
+		return -1;
 	return policy_validate(ps, b.p, d);
 }
 
-int policy_opts_finish(struct policy_opts *o, struct policy_set **out, FILE *err)
+int policy_opts_finish(struct policy_opts *o, struct policy_set **out, struct diag *d)
 {
 	struct policy_set *ps = policy_set_new();
-	struct diag d = { .errors = 0 };
+	struct diag e = { .errors = 0 };
 	int i;
 
 	*out = NULL;
-	for (i = 0; i < o->npresets && !d.errors; i++) {
+	if (!ps) {
+		diag_error(d, NULL, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < o->npresets && !e.errors; i++) {
 		const struct preset *p = preset_find(o->presets[i]);
 		char name[96];
 
 		snprintf(name, sizeof(name), "preset:%s", p->name);
-		policy_load_buffer(ps, ps_strdup(ps, name), p->yaml, p->len, &d);
+		policy_load_buffer(ps, name, p->yaml, p->len, &e);
 	}
-	for (i = 0; i < o->npaths && !d.errors; i++)
-		policy_load_path(ps, o->paths[i], &d);
-	if (!d.errors)
-		flags_policy(ps, o, &d);
-	if (d.errors) {
-		fprintf(err, "tracer: %s\n", d.msg);
+	for (i = 0; i < o->npaths && !e.errors; i++)
+		policy_load_path(ps, o->paths[i], &e);
+	if (!e.errors)
+		flags_policy(ps, o, &e);
+	for (i = 0; i < ps->npols && !e.errors; i++)
+		policy_expand_binaries(ps, ps->pols[i], "", &e);
+	if (e.errors) {
+		*d = e;
 		policy_set_free(ps);
-		return 2;
+		return -1;
 	}
-	for (i = 0; i < ps->npols; i++)
-		policy_expand_binaries(ps, ps->pols[i], "");
 	*out = ps;
 	return 0;
 }
@@ -343,28 +395,29 @@ int policy_check_set(const struct policy_set *ps, const struct kernel_features *
 	return rc;
 }
 
-int policy_check_main(struct policy_opts *o, FILE *out, FILE *err)
+int policy_check_main(struct policy_opts *o, FILE *out, struct diag *d)
 {
 	struct kernel_features kf;
 	struct policy_set *ps;
-	struct diag d = { .errors = 0 };
-	int rc = policy_opts_finish(o, &ps, err);
+	int rc;
 
-	if (rc)
-		return rc;
+	if (policy_opts_finish(o, &ps, d))
+		return CHECK_REFUSED;
 	if (o->print_policy && !o->check) {
-		rc = policy_print_yaml(out, ps) ? 1 : 0;
+		rc = policy_print_yaml(out, ps) ? CHECK_WRITE : CHECK_OK;
 		policy_set_free(ps);
 		return rc;
 	}
-	probe_kernel(&kf, PROBE_MOUNT_TRACEFS);
-	rc = policy_check_set(ps, &kf, o->monitor, o->rungs, out, &d);
-	if (rc < 0) {
-		fprintf(err, "tracer: %s\n", d.msg);
-		rc = 2;
-	} else if (o->print_policy) {
-		rc |= policy_print_yaml(out, ps) ? 1 : 0;
+	if (probe_kernel(&kf, PROBE_MOUNT_TRACEFS)) {
+		diag_error(d, NULL, "out of memory");
+		policy_set_free(ps);
+		return CHECK_REFUSED;
 	}
+	rc = policy_check_set(ps, &kf, o->monitor, o->rungs, out, d);
+	if (rc < 0)
+		rc = CHECK_REFUSED;
+	else if (o->print_policy)	/* rc: CHECK_OK, or CHECK_WRITE */
+		rc |= policy_print_yaml(out, ps) ? CHECK_WRITE : CHECK_OK;
 	probe_free(&kf);
 	policy_set_free(ps);
 	return rc;

@@ -48,16 +48,24 @@ enum {
  * parent setting state->child_inputs[i] = &opts in ARGP_KEY_INIT. */
 extern const struct argp policy_argp;
 
-/* Files then flags into one checked model; 0, or 2 with one line on err. */
-int policy_opts_finish(struct policy_opts *o, struct policy_set **out, FILE *err);
+/* Files then flags into one checked model: 0, or -1 with the error in d
+ * (the first one: "file:line:col: why", "out of memory"...). */
+int policy_opts_finish(struct policy_opts *o, struct policy_set **out, struct diag *d);
 struct kernel_features;
 /* What --check does with a finished set on kernel kf: plan, compile, print the
  * plan to out. 0, or -1 with the refusal in d (nothing printed). The policy
  * goldens (tests/unit/test_policy_golden.c) run exactly this. */
 int policy_check_set(const struct policy_set *ps, const struct kernel_features *kf, bool monitor,
 		     unsigned rungs, FILE *out, struct diag *d);
-/* --check / --print-policy end to end: finish, probe, plan, print; exit code. */
-int policy_check_main(struct policy_opts *o, FILE *out, FILE *err);
+/* What --check / --print-policy came to; the caller picks the exit status. */
+enum check_status {
+	CHECK_REFUSED = -1,	/* not loaded, planned or compiled: the error in d */
+	CHECK_OK = 0,
+	CHECK_WRITE = 1,	/* the report could not be fully written to out */
+};
+/* --check / --print-policy end to end: finish, probe, plan, print the report
+ * (or the policy as YAML) to out; an enum check_status. */
+int policy_check_main(struct policy_opts *o, FILE *out, struct diag *d);
 /* --list-presets: one line per bundled policy, name and purpose. */
 void policy_list_presets(FILE *out);
 

@@ -229,6 +229,7 @@ static bool allowed(const struct ladder_req *rq, struct ladder_result *r, enum m
 static bool btf_proto(const struct kernel_features *kf, const char *sym, struct ladder_result *r,
 		      bool *ret_int)
 {
+	*ret_int = false;	/* func_nargs may be NULL (a fake kernel) */
 	r->fn_nargs = kf->func_nargs ? kf->func_nargs(kf, sym, ret_int) : -1;
 	r->ret_int = *ret_int;
 	return r->fn_nargs >= 0 && r->fn_nargs <= 6;

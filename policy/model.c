@@ -28,7 +28,7 @@ static void *arena_alloc(struct arena *a, size_t n)
 
 		b = calloc(1, sizeof(*b) + sz);
 		if (!b)
-			abort();
+			return NULL;
 		b->size = sz;
 		b->next = a->head;
 		a->head = b;
@@ -42,10 +42,12 @@ struct policy_set *policy_set_new(void)
 	struct policy_set *ps = calloc(1, sizeof(*ps));
 
 	if (!ps)
-		abort();
+		return NULL;
 	ps->arena = calloc(1, sizeof(*ps->arena));
-	if (!ps->arena)
-		abort();
+	if (!ps->arena) {
+		free(ps);
+		return NULL;
+	}
 	return ps;
 }
 
@@ -73,6 +75,8 @@ char *ps_strndup(struct policy_set *ps, const char *s, size_t n)
 {
 	char *r = ps_alloc(ps, n + 1);
 
+	if (!r)
+		return NULL;
 	memcpy(r, s, n);
 	r[n] = 0;
 	return r;
@@ -96,17 +100,21 @@ char *ps_printf(struct policy_set *ps, const char *fmt, ...)
 
 struct policy *ps_add_policy(struct policy_set *ps)
 {
+	struct policy *p;
+
 	if (ps->npols == ps->cap) {
 		int cap = ps->cap ? ps->cap * 2 : 8;
 		struct policy **n = realloc(ps->pols, cap * sizeof(*n));
 
 		if (!n)
-			abort();
+			return NULL;
 		ps->pols = n;
 		ps->cap = cap;
 	}
-	ps->pols[ps->npols] = ps_alloc(ps, sizeof(struct policy));
-	return ps->pols[ps->npols++];
+	p = ps_alloc(ps, sizeof(*p));
+	if (p)
+		ps->pols[ps->npols++] = p;
+	return p;
 }
 
 /* ---- diagnostics ---- */

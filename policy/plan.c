@@ -114,13 +114,16 @@ int plan_build(const struct policy_set *ps, const struct kernel_features *kf, bo
 	struct plan *p = calloc(1, sizeof(*p));
 	int i, j, n = 0;
 
-	if (!p)
-		abort();
+	*out = NULL;
 	for (i = 0; i < ps->npols; i++)
 		n += ps->pols[i]->nhooks;
-	p->hooks = calloc(n ? n : 1, sizeof(*p->hooks));
-	if (!p->hooks)
-		abort();
+	if (p)
+		p->hooks = calloc(n ? n : 1, sizeof(*p->hooks));
+	if (!p || !p->hooks) {
+		free(p);
+		diag_error(d, NULL, "out of memory");
+		return -1;
+	}
 	p->ps = ps;
 	p->kf = kf;
 	p->monitor = monitor;

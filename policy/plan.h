@@ -35,7 +35,8 @@ struct plan {
 	int nhooks;
 };
 
-/* 0, or -1 with the first refusal in d ("file:line:col: why"). */
+/* 0, or -1 with the first refusal in d ("file:line:col: why") or "out of
+ * memory"; *out, when set, is freed by the caller either way. */
 /* rungs: the enum rung bits --hooks allows (0: all). */
 int plan_build(const struct policy_set *ps, const struct kernel_features *kf, bool monitor,
 	       unsigned rungs, struct plan **out, struct diag *d);

@@ -242,7 +242,9 @@ struct policy_set {
 	int cap;
 };
 
-/* Model life cycle (model.c). */
+/* Model life cycle (model.c). Out of memory is an error like any other:
+ * policy_set_new() and every ps_*() return NULL then (ps_strdup(ps, NULL)
+ * is NULL too), and callers fail with a diag "out of memory". */
 struct policy_set *policy_set_new(void);
 void policy_set_free(struct policy_set *ps);
 void *ps_alloc(struct policy_set *ps, size_t n);	/* zeroed, freed with the set */
@@ -250,7 +252,7 @@ char *ps_strndup(struct policy_set *ps, const char *s, size_t n);
 char *ps_strdup(struct policy_set *ps, const char *s);
 char *ps_printf(struct policy_set *ps, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-struct policy *ps_add_policy(struct policy_set *ps);
+struct policy *ps_add_policy(struct policy_set *ps);	/* zeroed, appended to ps->pols */
 
 /* Value parsing shared by YAML and flags (values.c); 0 or -1 with d set. */
 int value_parse(struct policy_set *ps, struct pol_match *m, struct pol_value *v,
@@ -269,9 +271,11 @@ int policy_load_buffer(struct policy_set *ps, const char *name,
 /* Semantic checks (validate.c): limits, operator/type fit, lists. */
 int policy_validate(struct policy_set *ps, struct policy *p, struct diag *d);
 
-/* matchBinaries symlink expansion (binpath.c); root is "" or a test root. */
-void binpath_expand(struct policy_set *ps, struct pol_value *v, const char *root);
-void policy_expand_binaries(struct policy_set *ps, struct policy *p, const char *root);
+/* matchBinaries symlink expansion (binpath.c); root is "" or a test root.
+ * 0, or -1 with "out of memory" in d. */
+int binpath_expand(struct policy_set *ps, struct pol_value *v, const char *root, struct diag *d);
+int policy_expand_binaries(struct policy_set *ps, struct policy *p, const char *root,
+			   struct diag *d);
 
 /* --print-policy: the equivalent TracingPolicy YAML (print.c). */
 int policy_print_yaml(FILE *out, const struct policy_set *ps);

@@ -55,15 +55,16 @@ static bool in_sorted(const char **v, size_t n, const char *s)
 	return n && bsearch(&s, v, n, sizeof(*v), cmp_str) != NULL;
 }
 
-/* One pass over vmlinux BTF: FUNC names and btf_trace_* typedefs, sorted. */
-static void index_btf(struct probe_priv *p)
+/* One pass over vmlinux BTF: FUNC names and btf_trace_* typedefs, sorted;
+ * -1 when out of memory. */
+static int index_btf(struct probe_priv *p)
 {
 	__u32 i, n = btf__type_cnt(p->btf);
 
 	p->funcs = calloc(n, sizeof(*p->funcs));
 	p->tps = calloc(n, sizeof(*p->tps));
 	if (!p->funcs || !p->tps)
-		abort();
+		return -1;
 	for (i = 1; i < n; i++) {
 		const struct btf_type *t = btf__type_by_id(p->btf, i);
 		const char *name = btf__name_by_offset(p->btf, t->name_off);
@@ -75,6 +76,7 @@ static void index_btf(struct probe_priv *p)
 	}
 	qsort(p->funcs, p->nfuncs, sizeof(*p->funcs), cmp_str);
 	qsort(p->tps, p->ntps, sizeof(*p->tps), cmp_str);
+	return 0;
 }
 
 static bool real_has_func(const struct kernel_features *kf, const char *name)
@@ -263,9 +265,9 @@ int probe_kernel(struct kernel_features *kf, unsigned flags)
 	struct probe_priv *p = calloc(1, sizeof(*p));
 	int e;
 
-	if (!p)
-		abort();
 	memset(kf, 0, sizeof(*kf));
+	if (!p)
+		return -1;
 	kf->priv = p;
 	kf->has_func = real_has_func;
 	kf->has_btf_tp = real_has_btf_tp;
@@ -279,7 +281,10 @@ int probe_kernel(struct kernel_features *kf, unsigned flags)
 		set(kf, F_BTF, FEAT_NO, "no /sys/kernel/btf/vmlinux");
 	} else {
 		set(kf, F_BTF, FEAT_YES, "/sys/kernel/btf/vmlinux");
-		index_btf(p);
+		if (index_btf(p)) {
+			probe_free(kf);
+			return -1;
+		}
 	}
 	set(kf, F_KPROBE_ATTACH, access("/sys/bus/event_source/devices/kprobe", F_OK) ?
 		FEAT_NO : FEAT_YES, "kprobe PMU (CONFIG_KPROBES)");

@@ -46,7 +46,8 @@ struct kernel_features {
 	void *priv;
 };
 
-/* Probe once; flags below. Never fails: what cannot be known stays UNKNOWN. */
+/* Probe once; flags below. What cannot be known stays UNKNOWN: 0, or -1
+ * only when out of memory (nothing to free then). */
 #define PROBE_NO_LOAD		0x1	/* skip program loads (no root wanted) */
 #define PROBE_MOUNT_TRACEFS	0x2	/* mount tracefs at /sys/kernel/tracing if absent */
 int probe_kernel(struct kernel_features *kf, unsigned flags);

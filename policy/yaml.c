@@ -53,6 +53,25 @@ static int err(struct ctx *c, const struct ynode *n, const char *fmt, ...)
 	return -1;
 }
 
+/* ps_alloc() and ps_strndup() of a node's text, out of memory an error at n. */
+static void *alloc(struct ctx *c, const struct ynode *n, size_t size)
+{
+	void *p = ps_alloc(c->ps, size);
+
+	if (!p)
+		err(c, n, "out of memory");
+	return p;
+}
+
+static char *text(struct ctx *c, const struct ynode *n)
+{
+	char *s = ps_strndup(c->ps, n->s, n->len);
+
+	if (!s)
+		err(c, n, "out of memory");
+	return s;
+}
+
 static const char *type_name(const struct ynode *n)
 {
 	return n->type == YN_MAP ? "a mapping" : n->type == YN_SEQ ? "a list" : "a scalar";
@@ -143,8 +162,8 @@ static int want_str(struct ctx *c, const struct ynode *v, const char *key, const
 		return err(c, v, "\"%s\" must be a string, not %s", key, type_name(v));
 	if (memchr(v->s, 0, v->len))
 		return err(c, v, "\"%s\" contains a NUL byte", key);
-	*out = ps_strndup(c->ps, v->s, v->len);
-	return 0;
+	*out = text(c, v);
+	return *out ? 0 : -1;
 }
 
 static int opt_str(struct ctx *c, const struct ynode *m, const char *key, const char **out)
@@ -278,7 +297,9 @@ static int parse_args(struct ctx *c, const struct ynode *v, struct pol_arg **out
 
 	if (want_seq(c, v, "args", POL_MAX_ARGS))
 		return -1;
-	*out = ps_alloc(c->ps, v->n * sizeof(**out));
+	*out = alloc(c, v, v->n * sizeof(**out));
+	if (!*out)
+		return -1;
 	*n = v->n;
 	for (i = 0; i < v->n; i++)
 		if (parse_arg(c, v->kids[i], &(*out)[i]))
@@ -301,7 +322,9 @@ static int parse_values(struct ctx *c, const struct ynode *m, struct pol_match *
 	}
 	if (want_seq(c, v, "values", POL_MAX_VALUES))
 		return -1;
-	pm->vals = ps_alloc(c->ps, v->n * sizeof(*pm->vals));
+	pm->vals = alloc(c, v, v->n * sizeof(*pm->vals));
+	if (!pm->vals)
+		return -1;
 	pm->nvals = v->n;
 	for (i = 0; i < v->n; i++) {
 		const struct ynode *s = v->kids[i];
@@ -310,7 +333,9 @@ static int parse_values(struct ctx *c, const struct ynode *m, struct pol_match *
 		if (s->type != YN_SCALAR)
 			return err(c, s, "values must be scalars, not %s", type_name(s));
 		pv->pos = pos_of(c, s);
-		pv->str = ps_strndup(c->ps, s->s, s->len);
+		pv->str = text(c, s);
+		if (!pv->str)
+			return -1;
 		pv->len = s->len;
 	}
 	return 0;
@@ -505,8 +530,8 @@ static int parse_rate(struct ctx *c, const struct ynode *v, struct pol_action *a
 		return err(c, v, "invalid rateLimit \"%s\" (want N, Ns, Nm or Nh)", v->s);
 	n = n * mult * 1000;
 	a->rate_limit_ms = n > 0xffffffffull ? 0xffffffffu : (uint32_t)n;
-	a->rate_limit = ps_strndup(c->ps, v->s, v->len);
-	return 0;
+	a->rate_limit = text(c, v);
+	return a->rate_limit ? 0 : -1;
 }
 
 static int parse_scope(struct ctx *c, const struct ynode *m, struct pol_action *a)
@@ -564,7 +589,9 @@ static int parse_actions(struct ctx *c, const struct ynode *v, const char *key,
 
 	if (want_seq(c, v, key, POL_MAX_ACTIONS))
 		return -1;
-	*out = ps_alloc(c->ps, v->n * sizeof(**out));
+	*out = alloc(c, v, v->n * sizeof(**out));
+	if (!*out)
+		return -1;
 	*n = v->n;
 	for (i = 0; i < v->n; i++)
 		if (parse_action(c, v->kids[i], &(*out)[i]))
@@ -595,7 +622,9 @@ static int parse_selector(struct ctx *c, const struct ynode *m, struct pol_selec
 				return -1;
 			total += v->n;
 		}
-	s->m = ps_alloc(c->ps, total * sizeof(*s->m));
+	s->m = alloc(c, m, total * sizeof(*s->m));
+	if (!s->m)
+		return -1;
 	for (k = 0; k < MK_COUNT; k++) {
 		v = get(m, match_kind_name(k));
 		for (i = 0; v && i < v->n; i++) {
@@ -630,7 +659,9 @@ static int parse_common(struct ctx *c, const struct ynode *m, struct pol_hook *h
 	if ((v = get(m, "selectors"))) {
 		if (want_seq(c, v, "selectors", POL_MAX_SELECTORS))
 			return -1;
-		h->sel = ps_alloc(c->ps, v->n * sizeof(*h->sel));
+		h->sel = alloc(c, v, v->n * sizeof(*h->sel));
+		if (!h->sel)
+			return -1;
 		h->nsel = v->n;
 		for (i = 0; i < v->n; i++)
 			if (parse_selector(c, v->kids[i], &h->sel[i]))
@@ -639,7 +670,9 @@ static int parse_common(struct ctx *c, const struct ynode *m, struct pol_hook *h
 	if ((v = get(m, "tags"))) {
 		if (want_seq(c, v, "tags", POL_MAX_TAGS))
 			return -1;
-		h->tags = ps_alloc(c->ps, v->n * sizeof(*h->tags));
+		h->tags = alloc(c, v, v->n * sizeof(*h->tags));
+		if (!h->tags)
+			return -1;
 		h->ntags = v->n;
 		for (i = 0; i < v->n; i++)
 			if (want_str(c, v->kids[i], "tags", &h->tags[i]))
@@ -800,8 +833,10 @@ static int parse_list(struct ctx *c, const struct ynode *m, struct pol_list *l)
 	if ((v = get(m, "values"))) {
 		if (want_seq(c, v, "values", POL_MAX_VALUES))
 			return -1;
-		l->values = ps_alloc(c->ps, v->n * sizeof(*l->values));
-		l->vpos = ps_alloc(c->ps, v->n * sizeof(*l->vpos));
+		l->values = alloc(c, v, v->n * sizeof(*l->values));
+		l->vpos = l->values ? alloc(c, v, v->n * sizeof(*l->vpos)) : NULL;
+		if (!l->vpos)
+			return -1;
 		l->nvalues = v->n;
 		for (i = 0; i < v->n; i++) {
 			l->vpos[i] = pos_of(c, v->kids[i]);
@@ -834,15 +869,15 @@ static int list_size(const struct pol_list *l)
 }
 
 /* Replace a kprobe on list:NAME by one kprobe per list entry. */
-static void expand_one(struct ctx *c, const struct pol_hook *h, const struct pol_list *l,
-		       struct pol_hook *out, int *n)
+static int expand_one(struct ctx *c, const struct pol_hook *h, const struct pol_list *l,
+		      struct pol_hook *out, int *n)
 {
 	int i;
 
 	if (l->type == LIST_GENERATED_FTRACE) {
 		out[*n] = *h;
 		out[(*n)++].from_list = l->name;
-		return;
+		return 0;
 	}
 	for (i = 0; i < list_size(l); i++) {
 		out[*n] = *h;
@@ -850,12 +885,16 @@ static void expand_one(struct ctx *c, const struct pol_hook *h, const struct pol
 		out[*n].syscall = true;
 		if (l->type == LIST_SYSCALLS)
 			out[*n].call = l->values[i];
-		else
-			out[*n].call = ps_printf(c->ps, "sys_%s", syscall_table[i].name);
+		else if (!(out[*n].call = ps_printf(c->ps, "sys_%s", syscall_table[i].name)))
+			goto nomem;
 		if (l->type == LIST_GENERATED_SYSCALLS)
 			out[*n].ignore_not_found = true;	/* only those this kernel has */
 		(*n)++;
 	}
+	return 0;
+nomem:
+	diag_error(c->d, &h->pos, "out of memory");
+	return -1;
 }
 
 static int expand_lists(struct ctx *c, struct policy *p)
@@ -883,13 +922,17 @@ static int expand_lists(struct ctx *c, struct policy *p)
 	if (i == p->nhooks)
 		return 0;
 	nh = ps_alloc(c->ps, total * sizeof(*nh));
+	if (!nh) {
+		diag_error(c->d, &p->hooks[i].pos, "out of memory");
+		return -1;
+	}
 	for (i = 0; i < p->nhooks; i++) {
 		const char *call = p->hooks[i].call;
 
-		if (p->hooks[i].kind == HOOK_KPROBE && !strncmp(call, "list:", 5))
-			expand_one(c, &p->hooks[i], find_list(c, call + 5), nh, &n);
-		else
+		if (p->hooks[i].kind != HOOK_KPROBE || strncmp(call, "list:", 5))
 			nh[n++] = p->hooks[i];
+		else if (expand_one(c, &p->hooks[i], find_list(c, call + 5), nh, &n))
+			return -1;
 	}
 	p->hooks = nh;
 	p->nhooks = n;
@@ -985,7 +1028,9 @@ static int parse_spec(struct ctx *c, const struct ynode *spec, struct policy *p)
 	if ((v = get(spec, "lists"))) {
 		if (want_seq(c, v, "lists", POL_MAX_VALUES))
 			return -1;
-		p->lists = ps_alloc(c->ps, v->n * sizeof(*p->lists));
+		p->lists = alloc(c, v, v->n * sizeof(*p->lists));
+		if (!p->lists)
+			return -1;
 		p->nlists = v->n;
 		for (i = 0; i < v->n; i++)
 			if (parse_list(c, v->kids[i], &p->lists[i]))
@@ -998,8 +1043,8 @@ static int parse_spec(struct ctx *c, const struct ynode *spec, struct policy *p)
 			if (parse_option(c, v->kids[i]))
 				return -1;
 	}
-	p->hooks = ps_alloc(c->ps, count_hooks(spec) * sizeof(*p->hooks));
-	if (parse_section(c, spec, "kprobes", parse_kprobe, p) ||
+	p->hooks = alloc(c, spec, count_hooks(spec) * sizeof(*p->hooks));
+	if (!p->hooks || parse_section(c, spec, "kprobes", parse_kprobe, p) ||
 	    parse_section(c, spec, "tracepoints", parse_tracepoint, p) ||
 	    parse_section(c, spec, "lsmhooks", parse_lsm, p) ||
 	    parse_section(c, spec, "uprobes", NULL, p))
@@ -1072,6 +1117,8 @@ static int on_doc(struct ynode *root, void *arg)
 	if (check_keys(c, root, &doc_keys))
 		return -1;
 	p = ps_add_policy(c->ps);
+	if (!p)
+		return err(c, root, "out of memory");
 	c->pol = p;
 	p->pos = pos_of(c, root);
 	p->file = c->file;
@@ -1094,6 +1141,10 @@ int policy_load_buffer(struct policy_set *ps, const char *name, const unsigned c
 	int line = 0, col = 0, before = ps->npols;
 	struct srcpos p;
 
+	if (!c.file) {
+		diag_error(d, NULL, "%s: out of memory", name);
+		return -1;
+	}
 	if (ytree_parse(buf, len, on_doc, &c, msg, sizeof(msg), &line, &col)) {
 		if (!d->errors) {
 			p = (struct srcpos){ c.file, line, col };
@@ -1109,6 +1160,12 @@ int policy_load_buffer(struct policy_set *ps, const char *name, const unsigned c
 	return 0;
 }
 
+/* strerror(), but ENOMEM is said as every other out of memory is. */
+static const char *errno_msg(int e)
+{
+	return e == ENOMEM ? "out of memory" : strerror(e);
+}
+
 int policy_load_file(struct policy_set *ps, const char *path, struct diag *d)
 {
 	struct srcpos p = { path, 0, 0 };
@@ -1120,7 +1177,7 @@ int policy_load_file(struct policy_set *ps, const char *path, struct diag *d)
 
 	f = fopen(path, "rb");
 	if (!f || fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
-		diag_error(d, NULL, "%s: %s", path, f ? "not a regular file" : strerror(errno));
+		diag_error(d, NULL, "%s: %s", path, f ? "not a regular file" : errno_msg(errno));
 		if (f)
 			fclose(f);
 		return -1;
@@ -1131,8 +1188,11 @@ int policy_load_file(struct policy_set *ps, const char *path, struct diag *d)
 		return -1;
 	}
 	buf = malloc(st.st_size + 1);
-	if (!buf)
-		abort();
+	if (!buf) {
+		fclose(f);
+		diag_error(d, &p, "out of memory");
+		return -1;
+	}
 	n = fread(buf, 1, st.st_size, f);
 	fclose(f);
 	rc = policy_load_buffer(ps, path, buf, n, d);
@@ -1161,7 +1221,7 @@ int policy_load_path(struct policy_set *ps, const char *path, struct diag *d)
 		return policy_load_file(ps, path, d);
 	n = scandir(path, &ents, yaml_name, alphasort);
 	if (n < 0) {
-		diag_error(d, NULL, "%s: %s", path, strerror(errno));
+		diag_error(d, NULL, "%s: %s", path, errno_msg(errno));
 		return -1;
 	}
 	for (i = 0; i < n; i++) {

@@ -21,7 +21,7 @@ static struct ynode *ynode_new(int type, const yaml_mark_t *m)
 	struct ynode *n = calloc(1, sizeof(*n));
 
 	if (!n)
-		abort();
+		return NULL;
 	n->type = type;
 	n->line = (int)m->line + 1;
 	n->col = (int)m->column + 1;
@@ -41,29 +41,60 @@ void ynode_free(struct ynode *n)
 	free(n);
 }
 
-static void add_kid(struct ynode *p, struct ynode *k)
+static int add_kid(struct ynode *p, struct ynode *k)
 {
 	if (p->n == p->cap) {
 		int cap = p->cap ? p->cap * 2 : 8;
 		struct ynode **nk = realloc(p->kids, cap * sizeof(*nk));
 
 		if (!nk)
-			abort();
+			return -1;
 		p->kids = nk;
 		p->cap = cap;
 	}
 	p->kids[p->n++] = k;
+	return 0;
 }
 
-/* Attach a finished node to the open container, or make it the root. */
-static void place(struct builder *b, struct ynode *n)
+/* Attach a finished node to the open container, or make it the root;
+ * -1 (n freed) when out of memory. */
+static int place(struct builder *b, struct ynode *n)
 {
-	if (b->depth)
-		add_kid(b->stack[b->depth - 1], n);
-	else if (!b->root)
+	if (b->depth) {
+		if (add_kid(b->stack[b->depth - 1], n)) {
+			ynode_free(n);
+			return -1;
+		}
+	} else if (!b->root) {
 		b->root = n;
-	else
+	} else {
 		ynode_free(n);
+	}
+	return 0;
+}
+
+static struct ynode *scalar_new(const yaml_event_t *ev)
+{
+	struct ynode *n = ynode_new(YN_SCALAR, &ev->start_mark);
+
+	if (!n)
+		return NULL;
+	n->len = ev->data.scalar.length;
+	n->s = malloc(n->len + 1);
+	if (!n->s) {
+		free(n);
+		return NULL;
+	}
+	memcpy(n->s, ev->data.scalar.value, n->len);
+	n->s[n->len] = 0;
+	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+	return n;
+}
+
+static int nomem(char *err, size_t errsz)
+{
+	snprintf(err, errsz, "out of memory");
+	return -1;
 }
 
 static int on_event(struct builder *b, yaml_event_t *ev, char *err, size_t errsz,
@@ -82,15 +113,9 @@ static int on_event(struct builder *b, yaml_event_t *ev, char *err, size_t errsz
 		snprintf(err, errsz, "YAML aliases are not supported");
 		return -1;
 	case YAML_SCALAR_EVENT:
-		n = ynode_new(YN_SCALAR, &ev->start_mark);
-		n->len = ev->data.scalar.length;
-		n->s = malloc(n->len + 1);
-		if (!n->s)
-			abort();
-		memcpy(n->s, ev->data.scalar.value, n->len);
-		n->s[n->len] = 0;
-		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-		place(b, n);
+		n = scalar_new(ev);
+		if (!n || place(b, n))
+			return nomem(err, errsz);
 		return 0;
 	case YAML_SEQUENCE_START_EVENT:
 	case YAML_MAPPING_START_EVENT:
@@ -100,7 +125,8 @@ static int on_event(struct builder *b, yaml_event_t *ev, char *err, size_t errsz
 		}
 		n = ynode_new(ev->type == YAML_MAPPING_START_EVENT ? YN_MAP : YN_SEQ,
 			      &ev->start_mark);
-		place(b, n);
+		if (!n || place(b, n))
+			return nomem(err, errsz);
 		b->stack[b->depth++] = n;
 		return 0;
 	case YAML_SEQUENCE_END_EVENT:
@@ -119,6 +145,8 @@ static int parse_error(yaml_parser_t *p, char *err, size_t errsz, int *line, int
 
 	*line = (int)m->line + 1;
 	*col = (int)m->column + 1;
+	if (p->error == YAML_MEMORY_ERROR)
+		return nomem(err, errsz);
 	snprintf(err, errsz, "YAML syntax error: %s%s%s",
 		 p->problem ? p->problem : "malformed document",
 		 p->context ? " " : "", p->context ? p->context : "");
@@ -133,8 +161,10 @@ int ytree_parse(const unsigned char *buf, size_t len, ytree_doc_fn fn, void *arg
 	struct builder b;
 	int rc = 0, done = 0;
 
-	if (!yaml_parser_initialize(&p))
-		abort();
+	if (!yaml_parser_initialize(&p)) {
+		*line = *col = 0;
+		return nomem(err, errsz);
+	}
 	yaml_parser_set_input_string(&p, buf, len);
 	memset(&b, 0, sizeof(b));
 	while (!done && !rc) {

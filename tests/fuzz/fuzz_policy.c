@@ -11,6 +11,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct diag d = { .errors = 0 };
 	FILE *null;
 
+	if (!ps)
+		return 0;
 	if (!policy_load_buffer(ps, "fuzz.yaml", data, size, &d)) {
 		null = fopen("/dev/null", "w");
 		if (null) {

@@ -21,6 +21,7 @@ static int check_one(const char *dir, const char *name)
 	size_t len, wlen;
 	int ok;
 
+	assert_non_null(ps);
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	snprintf(exp_path, sizeof(exp_path), "%s/%.*s.expect", dir, (int)strlen(name) - 5, name);
 	text = slurp(path, &len);

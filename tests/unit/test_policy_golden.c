@@ -154,11 +154,13 @@ static int golden_one(const char *name, const struct kernel_features *kf)
 	FILE *c = open_memstream(&chk, &cl), *p = open_memstream(&prt, &pl_len);
 	int ok, i;
 
+	assert_non_null(ps);
 	snprintf(path, sizeof(path), "%s/%s", DIR_, name);
 	text = slurp(path, &len);
 	if (policy_load_buffer(ps, name, (unsigned char *)text, len, &d) == 0) {
 		for (i = 0; i < ps->npols; i++)
-			policy_expand_binaries(ps, ps->pols[i], POLICY_TEST_DIR "/root");
+			assert_int_equal(policy_expand_binaries(ps, ps->pols[i],
+								POLICY_TEST_DIR "/root", &d), 0);
 		policy_print_yaml(p, ps);
 		/* exactly what --check runs: plan, compile, print */
 		if (policy_check_set(ps, kf, false, 0, c, &d) < 0)
@@ -220,6 +222,7 @@ static void test_print_roundtrip(void **state)
 		size_t l = strlen(ents[i]->d_name);
 		FILE *f;
 
+		assert_true(ps && ps2);
 		if (l > 5 && !strcmp(ents[i]->d_name + l - 5, ".yaml")) {
 			snprintf(path, sizeof(path), "%s/%s", DIR_, ents[i]->d_name);
 			text = slurp(path, &len);
