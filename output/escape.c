@@ -343,3 +343,24 @@ bool csv_needs_quotes(const char *s, size_t n)
 			return true;
 	return false;
 }
+
+bool esc_fput_quoted(FILE *f, const char *s, size_t n)
+{
+	char buf[64 * 6 + OB_RESERVE]; /* \u00XX for each of 64 bytes */
+	struct obuf o;
+	size_t i = 0, k;
+
+	if (fputc('"', f) == EOF)
+		return false;
+	while (i < n) {
+		k = n - i < 64 ? n - i : 64;
+		while (k < n - i && k > 60 && ((unsigned char)s[i + k] & 0xc0) == 0x80)
+			k--; /* never cut a UTF-8 sequence between two chunks */
+		ob_init(&o, buf, sizeof(buf));
+		esc_put(&o, s + i, k, ESC_JSON, 0);
+		if (fwrite(buf, 1, o.len, f) != o.len)
+			return false;
+		i += k;
+	}
+	return fputc('"', f) != EOF;
+}

@@ -20,6 +20,7 @@
 #define TRACER_OUTPUT_ESCAPE_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -83,6 +84,10 @@ enum esc_mode {
 
 /* Appends the escaped form of s[0..n); returns false once the buffer is full. */
 bool esc_put(struct obuf *o, const char *s, size_t n, enum esc_mode mode, unsigned int flags);
+
+/* s[0..n) as a quoted JSON string to f, which is also a YAML
+ * double-quoted scalar (--print-policy, --check). false: a write error. */
+bool esc_fput_quoted(FILE *f, const char *s, size_t n);
 
 /* Length of the valid, well-formed UTF-8 sequence at s (1..4), or 0. */
 size_t utf8_seq_len(const unsigned char *s, size_t n, uint32_t *cp);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "output/escape.h"
 #include "policy/plan.h"
 
 static bool is_enforcing(enum action_type t)
@@ -147,24 +148,6 @@ void plan_free(struct plan *p)
 
 /* ---- --check text ---- */
 
-static void print_str(FILE *o, const char *s, size_t n)
-{
-	size_t i;
-
-	fputc('"', o);
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\')
-			fprintf(o, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			fprintf(o, "\\x%02x", c);
-		else
-			fputc(c, o);
-	}
-	fputc('"', o);
-}
-
 static void print_value(FILE *o, const struct pol_value *v)
 {
 	char buf[64];
@@ -180,7 +163,7 @@ static void print_value(FILE *o, const struct pol_value *v)
 		inet_ntop(v->cidr.family == 4 ? AF_INET : AF_INET6, v->cidr.addr, buf, sizeof(buf));
 		fprintf(o, "%s/%u", buf, v->cidr.prefix);
 		break;
-	default: print_str(o, v->str, v->len);
+	default: esc_fput_quoted(o, v->str, v->len);
 	}
 }
 
@@ -208,9 +191,9 @@ static void print_match(FILE *o, const struct pol_match *m)
 	for (i = 0; i < m->nvals; i++)
 		if (m->vals[i].expanded) {
 			fputs("        expand ", o);
-			print_str(o, m->vals[i].str, m->vals[i].len);
+			esc_fput_quoted(o, m->vals[i].str, m->vals[i].len);
 			fputs(" -> ", o);
-			print_str(o, m->vals[i].expanded, strlen(m->vals[i].expanded));
+			esc_fput_quoted(o, m->vals[i].expanded, strlen(m->vals[i].expanded));
 			fputc('\n', o);
 		}
 }

@@ -2,36 +2,13 @@
 /* print.c - --print-policy: write the loaded model back as TracingPolicy YAML. */
 #include <string.h>
 
+#include "output/escape.h"
 #include "policy/policy.h"
 
 /* Double-quoted YAML scalar: every control byte escaped, never a raw newline. */
-static void qstr(FILE *o, const char *s, size_t n)
-{
-	size_t i;
-
-	fputc('"', o);
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\')
-			fprintf(o, "\\%c", c);
-		else if (c == 0)
-			fputs("\\0", o);
-		else if (c == '\n')
-			fputs("\\n", o);
-		else if (c == '\t')
-			fputs("\\t", o);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(o, "\\x%02x", c);
-		else
-			fputc(c, o);
-	}
-	fputc('"', o);
-}
-
 static void qs(FILE *o, const char *s)
 {
-	qstr(o, s, strlen(s));
+	esc_fput_quoted(o, s, strlen(s));
 }
 
 static void print_arg(FILE *o, const char *ind, const struct pol_arg *a, bool item)
@@ -65,7 +42,7 @@ static void print_values(FILE *o, const struct pol_match *m)
 		if (m->kind == MK_PIDS)
 			fprintf(o, "%s", m->vals[i].str);
 		else
-			qstr(o, m->vals[i].str, m->vals[i].len);
+			esc_fput_quoted(o, m->vals[i].str, m->vals[i].len);
 		fputc('\n', o);
 	}
 }
