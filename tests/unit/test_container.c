@@ -813,9 +813,7 @@ static void test_compact_name(void **state)
 
 /* ---- the JSON reader ---- */
 
-static void test_jsonr(void **state)
-{
-	static const char *const good[] = {
+static const char *const jsonr_good[] = {
 	    "0",
 	    "-0",
 	    "-0.5e+10",
@@ -828,8 +826,9 @@ static void test_jsonr(void **state)
 	    " [1, 2.5, \"x\", {\"a\": [true, false, null]}] ",
 	    "\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00\"",
 	    "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"",
-	};
-	static const char *const bad[] = {
+};
+
+static const char *const jsonr_bad[] = {
 	    "",
 	    " ",
 	    "01",
@@ -857,26 +856,37 @@ static void test_jsonr(void **state)
 	    "\"\xe0\x80\xaf\"",
 	    "NaN",
 	    "Infinity",
-	};
+};
+
+/* The grammar: every good text parses, every bad one is refused. */
+static void test_jsonr_grammar(void **state)
+{
+	struct jr_val v;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(jsonr_good); i++)
+		if (jr_parse(jsonr_good[i], strlen(jsonr_good[i]), 0, &v))
+			fail_msg("rejected %s", jsonr_good[i]);
+	for (i = 0; i < ARRAY_SIZE(jsonr_bad); i++)
+		if (!jr_parse(jsonr_bad[i], strlen(jsonr_bad[i]), 0, &v))
+			fail_msg("accepted %s", jsonr_bad[i]);
+	/* depth: 3 accepted at max 3, refused at 2 */
+	assert_int_equal(jr_parse("[[[]]]", 6, 3, &v), 0);
+	assert_int_equal(jr_parse("[[[]]]", 6, 2, &v), -E2BIG);
+}
+
+/* Strings decoded, members, paths, arrays, duplicate and escaped keys. */
+static void test_jsonr_values(void **state)
+{
 	static const char doc[] = "{\"a\":{\"b\":[1,\"x\",{}]},\"a\":2,\"k\\u0065y\":\"v\"}";
 	struct jr_val v, w;
 	struct jr_iter it = {0};
 	char buf[64];
-	size_t i;
 	int n;
 
 	(void)state;
-	for (i = 0; i < ARRAY_SIZE(good); i++)
-		if (jr_parse(good[i], strlen(good[i]), 0, &v))
-			fail_msg("rejected %s", good[i]);
-	for (i = 0; i < ARRAY_SIZE(bad); i++)
-		if (!jr_parse(bad[i], strlen(bad[i]), 0, &v))
-			fail_msg("accepted %s", bad[i]);
-	/* depth: 3 accepted at max 3, refused at 2 */
-	assert_int_equal(jr_parse("[[[]]]", 6, 3, &v), 0);
-	assert_int_equal(jr_parse("[[[]]]", 6, 2, &v), -E2BIG);
-	/* decoding */
-	assert_int_equal(jr_parse(good[10], strlen(good[10]), 0, &v), 0);
+	assert_int_equal(jr_parse(jsonr_good[10], strlen(jsonr_good[10]), 0, &v), 0);
 	n = jr_str(v, buf, sizeof(buf));
 	assert_int_equal(n, 14);
 	assert_memory_equal(buf, "\"\\/\b\f\n\r\t\xc3\xa9\xf0\x9f\x98\x80", 15);
@@ -909,7 +919,8 @@ int main(void)
 	    cmocka_unit_test(test_path_forms),
 	    cmocka_unit_test(test_path_bounds),
 	    cmocka_unit_test(test_compact_name),
-	    cmocka_unit_test(test_jsonr),
+	    cmocka_unit_test(test_jsonr_grammar),
+	    cmocka_unit_test(test_jsonr_values),
 	    cmocka_unit_test(test_containerd),
 	    cmocka_unit_test(test_containerd_sandbox_and_uid),
 	    cmocka_unit_test(test_crio),
