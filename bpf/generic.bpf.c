@@ -208,6 +208,11 @@ int BPF_PROG(sock_state_hook, struct sock *sk, int oldstate, int newstate)
 	mask = selector_candidates(h);
 	if (!mask)
 		return 0;
+#ifndef TRACER_COMPAT
+	/* assigns the socket its cookie now if it has none (tracing programs
+	 * may since 5.12): the value a later SO_COOKIE or ss -e reports */
+	bpf_get_socket_cookie(sk);
+#endif
 	h->tp_ptr = sk;
 	h->raw[0] = (__u64)sk; /* the tracepoint's arguments, by index */
 	h->raw[1] = oldstate;

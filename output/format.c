@@ -50,7 +50,8 @@
 	X(DOCKER, "docker") X(POD_NS, "pod_namespace") X(POD, "pod_name")     \
 	X(CT_NAME, "container_name") X(CT_IMAGE, "container_image")           \
 	X(POLICY, "policy_name") X(FUNCTION, "function_name")                 \
-	X(ACTION, "action") X(ARGS, "args") X(RETURN, "return")
+	X(ACTION, "action") X(ARGS, "args") X(RETURN, "return")             \
+	X(BIN_INO, "binary_inode") X(BIN_LINKS, "binary_links")
 /* clang-format on */
 
 #define COL_ENUM(id, name) COL_##id,
@@ -104,6 +105,7 @@ enum ftype {
 	FT_INIT,   /* JSON "in_init_tree" */
 	FT_CTEXT,  /* JSON "container": a container outside Kubernetes (ours) */
 	FT_STDIO,  /* an exec's fds 0-2 (ev->stdio), the event's own process only */
+	FT_BINFILE, /* CSV: the executed file's inode number (off 0) or links (1) */
 	/* policy events; hook strings are read from ev->hook */
 	FT_HSTR,    /* const char * at off in tr_hook_info; JSON: absent when NULL */
 	FT_HFUNC,   /* the hook as one text: function, subsys:event, path:symbol */
@@ -190,6 +192,8 @@ static const struct field proc_fields[] = {
 	ROW("in_init_tree", FT_INIT, 0, 0, 0, 0),
 	ROW("container", FT_CTEXT, 0, 0, 0, 0), /* ours, after Tetragon's fields */
 	ROW("stdio", FT_STDIO, 0, 0, 0, CS_STDIO), /* extension */
+	ROW(NULL, FT_BINFILE, 0, COL_BIN_INO, 0, 0), /* JSON: in binary_properties */
+	ROW(NULL, FT_BINFILE, 1, COL_BIN_LINKS, 0, 0),
 };
 
 static const struct field exec_fields[] = {
@@ -483,7 +487,8 @@ static void json_pod(struct jsonw *w, const struct proc_rec *p)
 
 /* Tetragon's BinaryProperties, when the exec changed something: setuid and
  * setgid are the ids it ran with, privileges_changed why it gained them,
- * file.inode.links 0 for a file with no name left (a memfd). */
+ * file.inode {number, links 0} for a file with no name left (deleted
+ * before its exec, a memfd). */
 static void json_bprops(struct jsonw *w, const struct proc_rec *p)
 {
 	static const struct tok reasons[] = {
@@ -511,7 +516,9 @@ static void json_bprops(struct jsonw *w, const struct proc_rec *p)
 	if (p->secureexec & BP_UNLINKED) {
 		jw_open(w, "file", '{');
 		jw_open(w, "inode", '{');
-		jw_u64(w, "links", 0);
+		if (p->bin_ino || w->zeros) /* uint64: a string; unknown in old records */
+			jw_u64_str(w, "number", p->bin_ino);
+		jw_u64(w, "links", 0); /* a UInt32Value: written though 0 */
 		jw_close(w);
 		jw_close(w);
 	}
@@ -1208,6 +1215,10 @@ static void text_value(const struct fctx *c, const struct visit *v, unsigned int
 		if (compact && stdio_here(c, v))
 			stdio_text(o, c->ev->stdio);
 		break;
+	case FT_BINFILE: /* empty when the record had no inode */
+		if (p->bin_known)
+			ob_u64(o, v->fl->off ? p->bin_nlink : p->bin_ino, 0);
+		break;
 	case FT_SIGNAL:
 		if (c->ev->exit_signal)
 			ob_puts(o, signal_name(c->ev->exit_signal, buf, sizeof(buf)));
@@ -1420,6 +1431,7 @@ static void json_value(struct jsonw *w, const struct fctx *c, const struct visit
 	case FT_SCOPE:
 	case FT_HFUNC:
 	case FT_CTSTR:
+	case FT_BINFILE:
 		break;
 	case FT_ANCESTORS:
 		json_ancestors(w, c);
