@@ -96,10 +96,15 @@ struct tr_arg {
 	struct event_creds cred; /* AK_CRED */
 };
 
+#define NODE_LABELS_MAX 64 /* --node-label given at most this often */
+
 /* Process-wide context every formatter needs, set once at start-up. */
 struct tr_host {
 	const char *node_name;
 	const char *cluster_name; /* --cluster-name; NULL: none */
+	/* --node-label: "key=value" strings sorted by key (JSON node_labels) */
+	const char *const *node_labels;
+	int nnode_labels;
 	uint32_t ns[NS_COUNT]; /* the kernel's initial namespaces */
 };
 

@@ -100,6 +100,7 @@ enum ftype {
 	FT_CTSTR,  /* a container_info string at off (CSV columns) */
 	FT_U32Z,   /* u32 at off, a plain proto3 uint32: JSON leaves 0 out */
 	FT_CLUSTER, /* tr_host.cluster_name (JSON, when set) */
+	FT_NLABELS, /* tr_host.node_labels: JSON "node_labels" {key: value} */
 	FT_REFCNT, /* JSON "refcnt": 1 for a live process, 0 (left out) at its exit */
 	FT_BPROPS, /* JSON "binary_properties": what the exec changed */
 	FT_INIT,   /* JSON "in_init_tree" */
@@ -205,6 +206,7 @@ static const struct field exec_fields[] = {
 	ROW("node_name", FT_NODE, 0, COL_NODE, 0, 0),
 	ROW("time", FT_TIME, E(time_ns), COL_TIME, 0, CS_TIME),
 	ROW("cluster_name", FT_CLUSTER, 0, 0, 0, 0),
+	ROW("node_labels", FT_NLABELS, 0, 0, 0, 0),
 };
 
 static const struct field exit_fields[] = {
@@ -219,6 +221,7 @@ static const struct field exit_fields[] = {
 	ROW("node_name", FT_NODE, 0, COL_NODE, 0, 0),
 	ROW("time", FT_TIME, E(time_ns), COL_TIME, 0, CS_TIME),
 	ROW("cluster_name", FT_CLUSTER, 0, 0, 0, 0),
+	ROW("node_labels", FT_NLABELS, 0, 0, 0, 0),
 };
 
 /* Policy events, each in Tetragon's field order (its protobuf numbering). */
@@ -231,7 +234,8 @@ static const struct field exit_fields[] = {
 	ROW(NULL, FT_END, 0, 0, 0, 0),                                           \
 	ROW("node_name", FT_NODE, 0, COL_NODE, 0, 0),                            \
 	ROW("time", FT_TIME, E(time_ns), COL_TIME, 0, CS_TIME),                  \
-	ROW("cluster_name", FT_CLUSTER, 0, 0, 0, 0)
+	ROW("cluster_name", FT_CLUSTER, 0, 0, 0, 0),                            \
+	ROW("node_labels", FT_NLABELS, 0, 0, 0, 0)
 #define ARGS_ROW ROW("args", FT_HARGS, 0, COL_ARGS, 0, CS_DETAIL)
 #define ACTION_ROWS                                                              \
 	ROW("action", FT_ACTION, 0, COL_ACTION, 0, CS_ACTION),                   \
@@ -1298,7 +1302,30 @@ static void json_hook(struct jsonw *w, const struct fctx *c, const struct visit 
 	}
 }
 
-/* Rows of a process that only JSON has, and the envelope's cluster_name. */
+/* The envelope's node_labels, a map<string, string>: left out when empty
+ * (protojson, and --json-zeros: {}), keys in order. */
+static void json_node_labels(struct jsonw *w, const struct tr_host *h, const char *key)
+{
+	int i;
+
+	if (!h || (!h->nnode_labels && !w->zeros))
+		return;
+	jw_open(w, key, '{');
+	for (i = 0; i < h->nnode_labels; i++) {
+		const char *kv = h->node_labels[i], *eq = strchr(kv, '=');
+		char k[320];
+
+		if (!eq || (size_t)(eq - kv) >= sizeof(k))
+			continue;
+		memcpy(k, kv, eq - kv);
+		k[eq - kv] = 0;
+		jw_str_cstr(w, k, eq + 1);
+	}
+	jw_close(w);
+}
+
+/* Rows of a process that only JSON has, and the envelope's cluster_name
+ * and node_labels. */
 static void json_extra(struct jsonw *w, const struct fctx *c, const struct visit *v)
 {
 	const struct proc_rec *p = v->base;
@@ -1309,6 +1336,9 @@ static void json_extra(struct jsonw *w, const struct fctx *c, const struct visit
 		s = c->host ? c->host->cluster_name : NULL;
 		if (s && *s)
 			jw_str_cstr(w, v->fl->key, s);
+		break;
+	case FT_NLABELS:
+		json_node_labels(w, c->host, v->fl->key);
 		break;
 	case FT_REFCNT: /* 1 while the process lives: replay prints what live did */
 		jw_u64_nz(w, v->fl->key, c->ev->kind == TR_EXIT && p == c->ev->proc ? 0 : 1);
@@ -1452,6 +1482,7 @@ static void json_value(struct jsonw *w, const struct fctx *c, const struct visit
 		}
 		break;
 	case FT_CLUSTER:
+	case FT_NLABELS:
 	case FT_REFCNT:
 	case FT_BPROPS:
 	case FT_INIT:
