@@ -51,6 +51,7 @@ enum {
 	OPT_JSON_ZEROS,
 	OPT_NODE_NAME,
 	OPT_CLUSTER_NAME,
+	OPT_NODE_LABEL,
 	OPT_SYSLOG,
 	OPT_SYSLOG_CA,
 	OPT_SYSLOG_CERT,
@@ -96,6 +97,8 @@ struct options {
 	bool json_zeros; /* --json-zeros */
 	const char *node_name; /* --node-name; NULL: the host name */
 	const char *cluster_name; /* --cluster-name; NULL: none */
+	const char *node_labels[NODE_LABELS_MAX]; /* --node-label, sorted by key */
+	int nnode_labels;
 	struct syslog_opts syslog; /* --syslog URL, --syslog-ca, ... */
 	struct policy_opts pol; /* -p, -e, --check, ... (policy/flags.c) */
 };
@@ -129,6 +132,8 @@ static const struct argp_option opts[] = {
 	{"node-name", OPT_NODE_NAME, "NAME", 0, "The node_name of every event (and of exec ids); "
 	 "default: the host name", 0},
 	{"cluster-name", OPT_CLUSTER_NAME, "NAME", 0, "Add cluster_name NAME to every JSON event", 0},
+	{"node-label", OPT_NODE_LABEL, "KEY=VALUE", 0, "Add KEY to the node_labels of every JSON "
+	 "event (repeatable)", 0},
 	{"ancestors", OPT_ANCESTORS, NULL, 0, "Add every ancestor beyond the parent to each event "
 	 "(JSON \"ancestors\", compact: the chain)", 0},
 	{"story", OPT_STORY, "PID|EXEC_ID|CONTAINER", 0, "Only that process (or container) and "
@@ -229,6 +234,40 @@ static const char *check_name(const char *arg)
 	return arg;
 }
 
+#define LABEL_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
+_Static_assert(NODE_LABELS_MAX == 64, "the --node-label message says 64");
+
+/* --node-label KEY=VALUE, a Kubernetes label: KEY an optional DNS prefix
+ * and "/" then a name, VALUE up to 63 characters; both [A-Za-z0-9._-].
+ * Kept sorted by key, the order protojson writes a map in. */
+static void add_node_label(struct options *o, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	size_t kl = eq ? (size_t)(eq - arg) : 0;
+	int i;
+
+	if (!kl || kl > 253 + 1 + 63 || strlen(eq + 1) > 63 ||
+	    strspn(arg, LABEL_CHARS "/") < kl || strspn(eq + 1, LABEL_CHARS) < strlen(eq + 1))
+		usage_error("--node-label takes KEY=VALUE, a Kubernetes label "
+			    "([A-Za-z0-9._-], a key may have a prefix/): \"%s\"", arg);
+	if (o->nnode_labels == NODE_LABELS_MAX)
+		usage_error("--node-label: at most 64 labels (\"%s\" is one more)", arg);
+	for (i = 0; i < o->nnode_labels; i++) {
+		const char *k = o->node_labels[i];
+		size_t n = strcspn(k, "=");
+		int c = strncmp(k, arg, n < kl ? n : kl);
+
+		if (!c && n == kl)
+			usage_error("--node-label: its key is given twice: \"%s\"", arg);
+		if (c > 0 || (!c && n > kl))
+			break;
+	}
+	memmove(&o->node_labels[i + 1], &o->node_labels[i],
+		(o->nnode_labels - i) * sizeof(o->node_labels[0]));
+	o->node_labels[i] = arg;
+	o->nnode_labels++;
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct options *o = state->input;
@@ -312,6 +351,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_CLUSTER_NAME:
 		o->cluster_name = check_name(arg);
+		break;
+	case OPT_NODE_LABEL:
+		add_node_label(o, arg);
 		break;
 	case 'w':
 		o->write_path = arg;
@@ -690,6 +732,8 @@ static int setup_output(struct run *r)
 	r->fmt.time_mode = r->opt->time_mode;
 	r->fmt.json_zeros = r->opt->json_zeros;
 	r->dec.host.cluster_name = r->opt->cluster_name;
+	r->dec.host.node_labels = r->opt->node_labels;
+	r->dec.host.nnode_labels = r->opt->nnode_labels;
 	if (r->opt->node_name) /* -r: the capture's exec ids, this node_name */
 		r->dec.host.node_name = r->opt->node_name;
 	r->fmt.color = r->opt->format == OUT_COMPACT &&

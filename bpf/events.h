@@ -62,7 +62,10 @@ enum ns_slot {
 /* EV_EXEC: struct event_stdio follows the record's data (captures written
  * before it have no such flag and no trailer: they stay readable). */
 #define PROC_F_STDIO (1u << 10)
-/* Bits 24..31 are user space's (output/event.h); the kernel never sets them. */
+/* EV_EXEC: struct event_binfile follows (after the stdio trailer when
+ * both are there); older records have neither flag nor trailer. */
+#define PROC_F_BINFILE (1u << 11)
+/* Bits 24..31 are user space's (output/events/event.h); the kernel never sets them. */
 #define PROC_F_KERNEL_MASK 0x00ffffffu
 
 #define EV_F_HINT (1 << 0) /* captures: an EV_CGROUP copy used as lookahead only */
@@ -176,10 +179,18 @@ struct event_stdio {
 	struct stdio_fd fd[3];
 };
 
+/* The executed file's inode (bprm->file): a binary deleted before its
+ * exec, or a memfd, has no links left. */
+struct event_binfile {
+	__u64 ino;
+	__u32 nlink;
+	__u32 pad;
+};
+
 /* Largest record the programs build; its scratch buffer is twice this. */
 #define EVENT_PROC_MAX                                                                      \
 	(sizeof(struct event_proc) + 2 * PATH_MAX_LEN + ARGS_MAX_LEN + 1024 +                \
-	 sizeof(struct event_stdio))
+	 sizeof(struct event_stdio) + sizeof(struct event_binfile))
 
 _Static_assert(sizeof(struct event_header) == 16, "event_header layout");
 _Static_assert(sizeof(struct event_creds) == 64, "event_creds layout");
@@ -192,6 +203,7 @@ _Static_assert(sizeof(struct event_cgroup) == 24, "event_cgroup layout");
 _Static_assert(sizeof(struct stdio_fd) == 96, "stdio_fd layout");
 _Static_assert(__builtin_offsetof(struct stdio_fd, sock) == 16, "stdio_fd.sock");
 _Static_assert(sizeof(struct event_stdio) == 288, "event_stdio layout");
+_Static_assert(sizeof(struct event_binfile) == 16, "event_binfile layout");
 
 /* ---- policy hooks --------------------------------------------------- */
 
@@ -408,7 +420,17 @@ struct arg_hdr {
 	__u8 kind; /* enum arg_kind as read */
 	__u8 flags; /* ARG_F_* */
 	__u16 len;
-	__u32 pad;
+	__u16 mode; /* files and paths: the inode's i_mode; 0: not read (a
+		     * failed open, records that predate it) */
+	__u16 pad;
+};
+
+/* An AK_SOCK argument's data: the tuple, then the socket cookie (what
+ * SO_COOKIE and ss -e say; 0: none assigned yet). Records that predate
+ * it carry the 48-byte tuple alone. */
+struct sock_arg {
+	struct sock_info si;
+	__u64 cookie;
 };
 
 #define ARG_F_TRUNC (1 << 0) /* string or path cut */
@@ -435,6 +457,9 @@ _Static_assert(__builtin_offsetof(struct selector_cfg, f) == 264, "selector_cfg 
 _Static_assert(sizeof(struct selector_cfg) == 264 + SEL_MAX_FILTERS * 72, "selector_cfg size");
 _Static_assert(__builtin_offsetof(struct hook_cfg, args) == 20, "hook_cfg.args");
 _Static_assert(sizeof(struct arg_hdr) == 8, "arg_hdr layout");
+_Static_assert(__builtin_offsetof(struct arg_hdr, mode) == 4, "arg_hdr.mode");
+_Static_assert(sizeof(struct sock_arg) == 56, "sock_arg layout");
+_Static_assert(__builtin_offsetof(struct sock_arg, cookie) == 48, "sock_arg.cookie");
 _Static_assert(sizeof(struct sock_info) == 48, "sock_info layout");
 _Static_assert(sizeof(struct event_hook) == 40, "event_hook layout");
 _Static_assert(__builtin_offsetof(struct filter_cfg, vals) == 8, "filter_cfg.vals");

@@ -208,6 +208,11 @@ int BPF_PROG(sock_state_hook, struct sock *sk, int oldstate, int newstate)
 	mask = selector_candidates(h);
 	if (!mask)
 		return 0;
+#ifndef TRACER_COMPAT
+	/* assigns the socket its cookie now if it has none (tracing programs
+	 * may since 5.12): the value a later SO_COOKIE or ss -e reports */
+	bpf_get_socket_cookie(sk);
+#endif
 	h->tp_ptr = sk;
 	h->raw[0] = (__u64)sk; /* the tracepoint's arguments, by index */
 	h->raw[1] = oldstate;
@@ -305,6 +310,32 @@ static __always_inline __s64 tramp_ret(__u64 *ctx)
 	return v;
 }
 
+/* A struct sock argument gets its cookie assigned now if it has none, so
+ * the record carries what SO_COOKIE and ss -e report later: the helper
+ * takes the BTF-typed pointer a ctx slot holds, loaded at a constant
+ * offset (trampolines may call it since 5.12; not in the compat objects).
+ * The recipe is rodata: the verifier walks only the slots that are socks. */
+#define TRAMP_COOKIE(i)                                                                     \
+	if (cfg.nargs > i && cfg.args[i].kind == AK_SOCK && cfg.args[i].src == KSRC_SYSCALL && \
+	    cfg.args[i].index < cfg.fn_nargs) {                                                 \
+		switch (cfg.args[i].index) {                                                    \
+		case 0: bpf_get_socket_cookie((void *)ctx[0]); break;                            \
+		case 1: bpf_get_socket_cookie((void *)ctx[1]); break;                            \
+		case 2: bpf_get_socket_cookie((void *)ctx[2]); break;                            \
+		}                                                                               \
+	}
+
+static __always_inline void tramp_cookies(__u64 *ctx)
+{
+#ifndef TRACER_COMPAT
+	if (cfg.syscall_regs)
+		return;
+	TRAMP_COOKIE(0)
+	TRAMP_COOKIE(1)
+	TRAMP_COOKIE(2)
+#endif
+}
+
 /* fentry: at the function's entry, with its arguments. */
 SEC("fentry")
 int fentry_hook(__u64 *ctx)
@@ -314,6 +345,7 @@ int fentry_hook(__u64 *ctx)
 
 	if (!h)
 		return 0;
+	tramp_cookies(ctx);
 	tramp_args(h, ctx);
 	h->ret = 0;
 	hook_run(h, mask);
@@ -332,6 +364,7 @@ int fexit_hook(__u64 *ctx)
 	h->ret = tramp_ret(ctx);
 	if (cfg.ret_nonneg && h->ret < 0)
 		return 0;
+	tramp_cookies(ctx);
 	tramp_args(h, ctx);
 	hook_run(h, mask);
 	return 0;

@@ -139,7 +139,20 @@ static __always_inline __u32 rec_size(struct event_proc *e)
 {
 	__u32 n = sizeof(*e) + e->binary_len + e->cwd_len + e->args_len + e->cgroup_len;
 
-	return e->flags & PROC_F_STDIO ? n + sizeof(struct event_stdio) : n;
+	if (e->flags & PROC_F_STDIO)
+		n += sizeof(struct event_stdio);
+	return e->flags & PROC_F_BINFILE ? n + sizeof(struct event_binfile) : n;
+}
+
+/* The executed file's inode number and links (Tetragon reads the same
+ * from bprm->file): 0 links for a file deleted before the exec or a memfd. */
+static __always_inline void binfile_read(struct file *f, struct event_binfile *bf)
+{
+	struct inode *ino = BPF_CORE_READ(f, f_inode);
+
+	bf->ino = BPF_CORE_READ(ino, i_ino);
+	bf->nlink = BPF_CORE_READ(ino, __i_nlink);
+	bf->pad = 0;
 }
 
 /* The path the caller wrote (a script's, made absolute in user space). */
@@ -203,6 +216,9 @@ int BPF_PROG(on_exec, struct task_struct *t, pid_t old_pid, struct linux_binprm 
 	 * program really starts with (a shell on a socket, cat on a pipe) */
 	stdio_read(t, (void *)(s->rec + (off & (SCRATCH_SIZE - 1))));
 	e->flags |= PROC_F_STDIO;
+	off += sizeof(struct event_stdio);
+	binfile_read(BPF_CORE_READ(bprm, file), (void *)(s->rec + (off & (SCRATCH_SIZE - 1))));
+	e->flags |= PROC_F_BINFILE;
 	header_init(&e->hdr, EV_EXEC, rec_size(e));
 	e->start_ktime = e->hdr.ktime;
 	emit(e, e->hdr.size, EV_EXEC);

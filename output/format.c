@@ -50,7 +50,8 @@
 	X(DOCKER, "docker") X(POD_NS, "pod_namespace") X(POD, "pod_name")     \
 	X(CT_NAME, "container_name") X(CT_IMAGE, "container_image")           \
 	X(POLICY, "policy_name") X(FUNCTION, "function_name")                 \
-	X(ACTION, "action") X(ARGS, "args") X(RETURN, "return")
+	X(ACTION, "action") X(ARGS, "args") X(RETURN, "return")             \
+	X(BIN_INO, "binary_inode") X(BIN_LINKS, "binary_links")
 /* clang-format on */
 
 #define COL_ENUM(id, name) COL_##id,
@@ -99,11 +100,13 @@ enum ftype {
 	FT_CTSTR,  /* a container_info string at off (CSV columns) */
 	FT_U32Z,   /* u32 at off, a plain proto3 uint32: JSON leaves 0 out */
 	FT_CLUSTER, /* tr_host.cluster_name (JSON, when set) */
+	FT_NLABELS, /* tr_host.node_labels: JSON "node_labels" {key: value} */
 	FT_REFCNT, /* JSON "refcnt": 1 for a live process, 0 (left out) at its exit */
 	FT_BPROPS, /* JSON "binary_properties": what the exec changed */
 	FT_INIT,   /* JSON "in_init_tree" */
 	FT_CTEXT,  /* JSON "container": a container outside Kubernetes (ours) */
 	FT_STDIO,  /* an exec's fds 0-2 (ev->stdio), the event's own process only */
+	FT_BINFILE, /* CSV: the executed file's inode number (off 0) or links (1) */
 	/* policy events; hook strings are read from ev->hook */
 	FT_HSTR,    /* const char * at off in tr_hook_info; JSON: absent when NULL */
 	FT_HFUNC,   /* the hook as one text: function, subsys:event, path:symbol */
@@ -190,6 +193,8 @@ static const struct field proc_fields[] = {
 	ROW("in_init_tree", FT_INIT, 0, 0, 0, 0),
 	ROW("container", FT_CTEXT, 0, 0, 0, 0), /* ours, after Tetragon's fields */
 	ROW("stdio", FT_STDIO, 0, 0, 0, CS_STDIO), /* extension */
+	ROW(NULL, FT_BINFILE, 0, COL_BIN_INO, 0, 0), /* JSON: in binary_properties */
+	ROW(NULL, FT_BINFILE, 1, COL_BIN_LINKS, 0, 0),
 };
 
 static const struct field exec_fields[] = {
@@ -201,6 +206,7 @@ static const struct field exec_fields[] = {
 	ROW("node_name", FT_NODE, 0, COL_NODE, 0, 0),
 	ROW("time", FT_TIME, E(time_ns), COL_TIME, 0, CS_TIME),
 	ROW("cluster_name", FT_CLUSTER, 0, 0, 0, 0),
+	ROW("node_labels", FT_NLABELS, 0, 0, 0, 0),
 };
 
 static const struct field exit_fields[] = {
@@ -215,6 +221,7 @@ static const struct field exit_fields[] = {
 	ROW("node_name", FT_NODE, 0, COL_NODE, 0, 0),
 	ROW("time", FT_TIME, E(time_ns), COL_TIME, 0, CS_TIME),
 	ROW("cluster_name", FT_CLUSTER, 0, 0, 0, 0),
+	ROW("node_labels", FT_NLABELS, 0, 0, 0, 0),
 };
 
 /* Policy events, each in Tetragon's field order (its protobuf numbering). */
@@ -227,7 +234,8 @@ static const struct field exit_fields[] = {
 	ROW(NULL, FT_END, 0, 0, 0, 0),                                           \
 	ROW("node_name", FT_NODE, 0, COL_NODE, 0, 0),                            \
 	ROW("time", FT_TIME, E(time_ns), COL_TIME, 0, CS_TIME),                  \
-	ROW("cluster_name", FT_CLUSTER, 0, 0, 0, 0)
+	ROW("cluster_name", FT_CLUSTER, 0, 0, 0, 0),                            \
+	ROW("node_labels", FT_NLABELS, 0, 0, 0, 0)
 #define ARGS_ROW ROW("args", FT_HARGS, 0, COL_ARGS, 0, CS_DETAIL)
 #define ACTION_ROWS                                                              \
 	ROW("action", FT_ACTION, 0, COL_ACTION, 0, CS_ACTION),                   \
@@ -476,7 +484,8 @@ static void json_pod(struct jsonw *w, const struct proc_rec *p)
 
 /* Tetragon's BinaryProperties, when the exec changed something: setuid and
  * setgid are the ids it ran with, privileges_changed why it gained them,
- * file.inode.links 0 for a file with no name left (a memfd). */
+ * file.inode {number, links 0} for a file with no name left (deleted
+ * before its exec, a memfd). */
 static void json_bprops(struct jsonw *w, const struct proc_rec *p)
 {
 	static const struct tok reasons[] = {
@@ -504,7 +513,9 @@ static void json_bprops(struct jsonw *w, const struct proc_rec *p)
 	if (p->secureexec & BP_UNLINKED) {
 		jw_open(w, "file", '{');
 		jw_open(w, "inode", '{');
-		jw_u64(w, "links", 0);
+		if (p->bin_ino || w->zeros) /* uint64: a string; unknown in old records */
+			jw_u64_str(w, "number", p->bin_ino);
+		jw_u64(w, "links", 0); /* a UInt32Value: written though 0 */
 		jw_close(w);
 		jw_close(w);
 	}
@@ -1201,6 +1212,10 @@ static void text_value(const struct fctx *c, const struct visit *v, unsigned int
 		if (compact && stdio_here(c, v))
 			stdio_text(o, c->ev->stdio);
 		break;
+	case FT_BINFILE: /* empty when the record had no inode */
+		if (p->bin_known)
+			ob_u64(o, v->fl->off ? p->bin_nlink : p->bin_ino, 0);
+		break;
 	case FT_SIGNAL:
 		if (c->ev->exit_signal)
 			ob_puts(o, signal_name(c->ev->exit_signal, buf, sizeof(buf)));
@@ -1280,7 +1295,30 @@ static void json_hook(struct jsonw *w, const struct fctx *c, const struct visit 
 	}
 }
 
-/* Rows of a process that only JSON has, and the envelope's cluster_name. */
+/* The envelope's node_labels, a map<string, string>: left out when empty
+ * (protojson, and --json-zeros: {}), keys in order. */
+static void json_node_labels(struct jsonw *w, const struct tr_host *h, const char *key)
+{
+	int i;
+
+	if (!h || (!h->nnode_labels && !w->zeros))
+		return;
+	jw_open(w, key, '{');
+	for (i = 0; i < h->nnode_labels; i++) {
+		const char *kv = h->node_labels[i], *eq = strchr(kv, '=');
+		char k[320];
+
+		if (!eq || (size_t)(eq - kv) >= sizeof(k))
+			continue;
+		memcpy(k, kv, eq - kv);
+		k[eq - kv] = 0;
+		jw_str_cstr(w, k, eq + 1);
+	}
+	jw_close(w);
+}
+
+/* Rows of a process that only JSON has, and the envelope's cluster_name
+ * and node_labels. */
 static void json_extra(struct jsonw *w, const struct fctx *c, const struct visit *v)
 {
 	const struct proc_rec *p = v->base;
@@ -1291,6 +1329,9 @@ static void json_extra(struct jsonw *w, const struct fctx *c, const struct visit
 		s = c->host ? c->host->cluster_name : NULL;
 		if (s && *s)
 			jw_str_cstr(w, v->fl->key, s);
+		break;
+	case FT_NLABELS:
+		json_node_labels(w, c->host, v->fl->key);
 		break;
 	case FT_REFCNT: /* 1 while the process lives: replay prints what live did */
 		jw_u64_nz(w, v->fl->key, c->ev->kind == TR_EXIT && p == c->ev->proc ? 0 : 1);
@@ -1413,6 +1454,7 @@ static void json_value(struct jsonw *w, const struct fctx *c, const struct visit
 	case FT_SCOPE:
 	case FT_HFUNC:
 	case FT_CTSTR:
+	case FT_BINFILE:
 		break;
 	case FT_ANCESTORS:
 		json_ancestors(w, c);
@@ -1433,6 +1475,7 @@ static void json_value(struct jsonw *w, const struct fctx *c, const struct visit
 		}
 		break;
 	case FT_CLUSTER:
+	case FT_NLABELS:
 	case FT_REFCNT:
 	case FT_BPROPS:
 	case FT_INIT:

@@ -369,6 +369,9 @@ static void json_sock(struct jsonw *w, const struct argview *v)
 		jw_u64_nz(w, "sport", s->sport);
 		jw_u64_nz(w, "dport", s->dport);
 	}
+	/* uint64, a string in protojson; 0: none assigned, or not read */
+	if (v->shape == SH_SOCK && (v->a->cookie || w->zeros))
+		jw_u64_str(w, "cookie", v->a->cookie);
 	if (s->state && v->shape == SH_SOCK)
 		jw_str_cstr(w, "state", tcp_state_name(s->state, buf, sizeof(buf)));
 	jw_close(w);
@@ -403,10 +406,12 @@ static void json_cred(struct jsonw *w, const struct argview *v)
 	jw_close(w);
 }
 
-/* file_arg, path_arg, linux_binprm_arg: {"path": ...}; a path cut by the
- * dentry walk is flagged as Tetragon flags it. */
+/* file_arg, path_arg, linux_binprm_arg: {"path": ..., "permission": ...};
+ * a path cut by the dentry walk is flagged as Tetragon flags it; the
+ * permission is the inode's mode as ls shows it (none: a failed open). */
 static void json_path(struct jsonw *w, const struct argview *v)
 {
+	char buf[MODE_TEXT_LEN];
 	size_t n;
 	const char *s = arg_str(v->a, &n);
 
@@ -414,6 +419,10 @@ static void json_path(struct jsonw *w, const struct argview *v)
 	jw_str(w, "path", s, n);
 	if (v->a->flags & ARG_F_TRUNC)
 		jw_str_cstr(w, "flags", "unresolvedPathComponents");
+	if (v->a->mode)
+		jw_str_cstr(w, "permission", mode_text(v->a->mode, buf, sizeof(buf)));
+	else if (w->zeros)
+		jw_str_cstr(w, "permission", "");
 	jw_close(w);
 }
 

@@ -199,6 +199,38 @@ const char *tcp_state_name(uint32_t state, char *buf, size_t len)
 	return tok_name(tcp_state_names, state, "%u", buf, len);
 }
 
+/* One rwx triplet; the execute letter shows the special bit when set
+ * (lower case with execute, upper case without). */
+static char *mode_triplet(char *p, uint32_t bits, uint32_t special, char sp)
+{
+	*p++ = bits & 4 ? 'r' : '-';
+	*p++ = bits & 2 ? 'w' : '-';
+	if (special)
+		*p++ = bits & 1 ? sp : sp - 'a' + 'A';
+	else
+		*p++ = bits & 1 ? 'x' : '-';
+	return p;
+}
+
+const char *mode_text(uint32_t mode, char *buf, size_t len)
+{
+	static const struct tok types[] = {
+	    {0060000, "b"}, {0020000, "c"}, {0040000, "d"}, {0010000, "p"},
+	    {0120000, "l"}, {0100000, "-"}, {0140000, "s"}, {0, NULL},
+	};
+	const char *t = tok_find(types, mode & 0170000);
+	char tmp[MODE_TEXT_LEN], *p = tmp;
+
+	if (t)
+		*p++ = *t;
+	p = mode_triplet(p, mode >> 6 & 7, mode & 04000, 's');
+	p = mode_triplet(p, mode >> 3 & 7, mode & 02000, 's');
+	p = mode_triplet(p, mode & 7, mode & 01000, 't');
+	*p = 0;
+	snprintf(buf, len, "%s", tmp);
+	return buf;
+}
+
 /* RFC 5952: lower-case hex, the longest run of two or more zero groups
  * (the first of equals) as "::", IPv4-mapped addresses as ::ffff:a.b.c.d. */
 static void ip6_text(const uint8_t *a, char *buf, size_t len)

@@ -42,6 +42,11 @@ const char *af_name(uint32_t family, char *buf, size_t len);
 const char *sock_type_name(uint32_t type, char *buf, size_t len);
 const char *ipproto_name(uint32_t proto, char *buf, size_t len);
 const char *tcp_state_name(uint32_t state, char *buf, size_t len);
+/* An inode's i_mode as ls shows it, Tetragon's permission: "-rw-r--r--",
+ * "drwxrwxrwt", "-rwsr-xr-x" (a file type it has no letter for: the nine
+ * permission letters alone). buf: MODE_TEXT_LEN bytes. */
+#define MODE_TEXT_LEN 11
+const char *mode_text(uint32_t mode, char *buf, size_t len);
 /* An address as text, like inet_ntop() (RFC 5952 for IPv6) but without
  * locale or syscalls: addr is 4 (AF_INET) or 16 (AF_INET6) bytes in network
  * order; "" for other families. buf: IP_TEXT_LEN bytes. */

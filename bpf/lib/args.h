@@ -29,6 +29,7 @@ static __always_inline void arg_close(struct hook_heap *h, int i, __u8 kind, __u
 	ah->kind = kind;
 	ah->flags = flags;
 	ah->len = len;
+	ah->mode = h->mode;
 	ah->pad = 0;
 	h->soff[i & 7] = h->off + sizeof(*ah);
 	h->slen[i & 7] = len;
@@ -62,6 +63,7 @@ static __always_inline __u32 put_path(struct hook_heap *h, const struct path *p,
 		*flags |= ARG_F_FAILED;
 		return 0;
 	}
+	h->mode = BPF_CORE_READ(p, dentry, d_inode, i_mode); /* Tetragon's permission */
 	pos = path_resolve(h->path, p, &fs->root, &trunc);
 	n = path_copy(arg_data(h), h->path, pos);
 	if (trunc)
@@ -87,13 +89,17 @@ static __always_inline __u32 put_file(struct hook_heap *h, struct file *f, __u8 
 	return put_path(h, &f->f_path, flags);
 }
 
+/* The tuple, then the socket's cookie (struct sock_arg). */
 static __always_inline __u32 put_sock(struct hook_heap *h, struct sock *sk)
 {
+	char *d = arg_data(h);
+
 	sock_read(sk, &h->si);
 	if (sk == h->tp_ptr && h->tp_state) /* the state it is moving into */
 		h->si.state = h->tp_state;
-	bpf_probe_read_kernel(arg_data(h), sizeof(h->si), &h->si);
-	return sizeof(h->si);
+	bpf_probe_read_kernel(d, sizeof(h->si), &h->si);
+	*(__u64 *)(d + offsetof(struct sock_arg, cookie)) = sock_cookie(sk);
+	return sizeof(struct sock_arg);
 }
 
 /* A packet's addresses, protocol and ports, from its IP header and (TCP,
@@ -283,6 +289,7 @@ static __always_inline void read_arg(struct hook_heap *h, int i)
 	__u32 len = 0;
 	long r;
 
+	h->mode = 0;
 	if (kind == AK_INT || kind == AK_UINT)
 		v = int_value(v, kind, cfg.args[i].int_size);
 	h->ival[i & 7] = v;

@@ -23,7 +23,8 @@ struct hook_heap {
 	void *tp_ptr; /* KSRC_TP_SOCK: the tracepoint's object */
 	__s64 nr; /* syscall number (syscall tracepoints) */
 	__u32 tp_state; /* inet_sock_set_state: the new state */
-	__u32 pad2;
+	__u16 mode; /* the argument being read: its inode's i_mode */
+	__u16 pad2;
 	__u32 off; /* end of the record so far */
 	__u32 pad;
 	/* per argument, indexed & 7 so the verifier bounds every access */

@@ -31,6 +31,16 @@ static __always_inline void sock_read(struct sock *sk, struct sock_info *si)
 	}
 }
 
+/* The socket's cookie as SO_COOKIE and ss -e show it. The kernel assigns
+ * one the first time anybody asks (getsockopt, sock_diag, a BPF program):
+ * 0 means nobody has yet. */
+static __always_inline __u64 sock_cookie(struct sock *sk)
+{
+	if (!sk || !bpf_core_field_exists(sk->__sk_common.skc_cookie))
+		return 0;
+	return BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
+}
+
 /* A struct sockaddr (connect/bind argument) in user or kernel memory:
  * family, port, address go to the destination side. */
 static __always_inline void sockaddr_read(const void *uaddr, struct sock_info *si, bool user)

@@ -822,7 +822,8 @@ size_t capture_proc_to_scan(const struct proc_rec *rec, void *buf, size_t cap)
 		   *cg1 = rec->cgroup_v1 ? rec->cgroup_v1 : "";
 	size_t nb = strlen(bin), nc = strlen(cwd), ng = strlen(cg), ng1 = strlen(cg1);
 	size_t na = rec->args ? rec->args_len : 0;
-	size_t need = sizeof(struct event_proc) + nb + nc + na + ng + ng1 + 6;
+	size_t need = sizeof(struct event_proc) + nb + nc + na + ng + ng1 + 6 +
+		      sizeof(struct event_binfile);
 	struct event_proc *e = buf;
 	__u16 l1 = 0, l2 = 0;
 	char *p;
@@ -852,6 +853,13 @@ size_t capture_proc_to_scan(const struct proc_rec *rec, void *buf, size_t cap)
 	p = put_field(p, cg, ng, &l1, true);
 	p = put_field(p, cg1, ng1, &l2, ng1 > 0);
 	e->cgroup_len = l1 + l2;
+	if (rec->bin_known) { /* the exec's inode, for its binary_properties */
+		struct event_binfile bf = {rec->bin_ino, rec->bin_nlink, 0};
+
+		e->flags |= PROC_F_BINFILE;
+		memcpy(p, &bf, sizeof(bf));
+		p += sizeof(bf);
+	}
 	e->hdr.size = p - (char *)buf;
 	return e->hdr.size;
 }

@@ -6,6 +6,7 @@
  * that may be damaged or hostile. No syscalls and no allocation per event
  * (the cache recycles its records).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,7 +223,7 @@ static void proc_from_event(struct decoder *d, const struct event_proc *e, struc
 	r->ktime = e->start_ktime;
 	r->start_ns = wall(d, e->start_ktime);
 	/* stdio is the exec's, not the process's */
-	r->flags = e->flags & ~(PROC_F_BP_MASK | PROC_F_STDIO);
+	r->flags = e->flags & ~(PROC_F_BP_MASK | PROC_F_STDIO | PROC_F_BINFILE);
 	if (e->hdr.type == EV_SCAN) /* a capture's snapshot: the exec's properties */
 		r->secureexec = (e->flags & PROC_F_BP_MASK) >> PROC_F_BP_SHIFT;
 	make_exec_id(r->exec_id, d->node_name, r->ktime, r->pid);
@@ -342,19 +343,51 @@ static void emit(struct decoder *d, struct tr_event *ev)
 	d->sink(d->sink_ctx, ev);
 }
 
-/* The stdio trailer of an exec record (PROC_F_STDIO), copied out: it sits
- * after strings of any length, so it is not aligned in the record. A
- * record too short for it is malformed; older records have no flag. */
-static int proc_stdio(const struct event_proc *e, size_t size, struct event_stdio *st)
+/* The trailers after an event_proc's strings, copied out (they sit after
+ * strings of any length, so they are not aligned in the record): an exec's
+ * stdio (PROC_F_STDIO), then the executed file's inode (PROC_F_BINFILE, an
+ * exec or a capture's snapshot of one). A record too short for what its
+ * flags announce is malformed; older records have no such flags. */
+struct proc_trailers {
+	bool has_stdio, has_bin;
+	struct event_stdio st;
+	struct event_binfile bf;
+};
+
+static int trailer(const struct event_proc *e, size_t size, size_t *off, void *to, size_t n)
+{
+	if (size < *off || size - *off < n)
+		return -1;
+	memcpy(to, (const char *)e + *off, n);
+	*off += n;
+	return 0;
+}
+
+static int proc_trailers(const struct event_proc *e, size_t size, struct proc_trailers *t)
 {
 	size_t off = sizeof(*e) + (size_t)e->binary_len + e->cwd_len + e->args_len + e->cgroup_len;
 
-	if (e->hdr.type != EV_EXEC || !(e->flags & PROC_F_STDIO))
-		return 0;
-	if (size < off || size - off < sizeof(*st))
+	t->has_stdio = e->hdr.type == EV_EXEC && (e->flags & PROC_F_STDIO);
+	t->has_bin = e->flags & PROC_F_BINFILE;
+	if (t->has_stdio && trailer(e, size, &off, &t->st, sizeof(t->st)))
 		return -1;
-	memcpy(st, (const char *)e + off, sizeof(*st));
-	return 1;
+	if (t->has_bin && trailer(e, size, &off, &t->bf, sizeof(t->bf)))
+		return -1;
+	return 0;
+}
+
+/* The executed file's inode; a file with no links left is Tetragon's
+ * unlinked binary (records without the inode: told by its name). */
+static void proc_binfile(struct proc_rec *r, const struct proc_trailers *t)
+{
+	if (!t->has_bin)
+		return;
+	r->bin_ino = t->bf.ino;
+	r->bin_nlink = t->bf.nlink;
+	r->bin_known = true;
+	r->secureexec &= ~BP_UNLINKED;
+	if (!t->bf.nlink && t->bf.ino)
+		r->secureexec |= BP_UNLINKED;
 }
 
 static int on_proc(struct decoder *d, const struct event_proc *e, size_t size)
@@ -362,19 +395,18 @@ static int on_proc(struct decoder *d, const struct event_proc *e, size_t size)
 	struct proc_strings s;
 	struct proc_rec r;
 	struct tr_event ev = {.kind = TR_EXEC};
-	struct event_stdio st;
-	int has_stdio = proc_stdio(e, size, &st);
+	struct proc_trailers t;
 
-	if (has_stdio < 0 || proc_strings(e, size, &s))
+	if (proc_trailers(e, size, &t) || proc_strings(e, size, &s))
 		return -1;
 	if (e->hdr.type == EV_EXEC) {
 		absolute_binary(d, &s);
 		apply_later_move(d, e->pid, &s);
 	}
 	proc_from_event(d, e, &r);
-	if (e->hdr.type == EV_EXEC) {
+	if (e->hdr.type == EV_EXEC)
 		r.secureexec = exec_changes(&r, &s);
-	}
+	proc_binfile(&r, &t);
 	if (d->on_raw && e->hdr.type == EV_EXEC) /* -w: its event is in the capture */
 		r.flags |= PROC_F_CAPTURED;
 	ev.proc = proc_cache_put(d->cache, &r, &s);
@@ -387,7 +419,7 @@ static int on_proc(struct decoder *d, const struct event_proc *e, size_t size)
 		return 0;
 	ev.time_ns = wall(d, e->hdr.ktime);
 	ev.parent = proc_cache_parent(ev.proc);
-	ev.stdio = has_stdio ? &st : NULL;
+	ev.stdio = t.has_stdio ? &t.st : NULL;
 	emit(d, &ev);
 	return 0;
 }
@@ -463,6 +495,30 @@ static int on_exit_rec(struct decoder *d, const struct event_exit *e)
 	return 0;
 }
 
+/* A socket's tuple, and its cookie where the record has one (struct
+ * sock_arg; a sockaddr and older records: the tuple alone). */
+static void arg_sock(struct tr_arg *a)
+{
+	memcpy(&a->sock, a->str, sizeof(a->sock));
+	if (a->kind != AK_SOCKADDR_USER && a->len >= sizeof(struct sock_arg))
+		memcpy(&a->cookie, a->str + offsetof(struct sock_arg, cookie), sizeof(a->cookie));
+}
+
+/* The typed value of a decoded argument, from its data (a->str, a->len). */
+static void arg_value(struct tr_arg *a, uint16_t mode)
+{
+	if ((a->kind == AK_INT || a->kind == AK_UINT || a->kind == AK_CAP) && a->len >= 8)
+		memcpy(&a->ival, a->str, 8);
+	else if (a->len >= sizeof(a->sock) &&
+		 (a->kind == AK_SOCK || a->kind == AK_SOCKADDR_USER ||
+		  (a->kind == AK_FD && (a->flags & ARG_F_SOCK))))
+		arg_sock(a);
+	else if (a->kind == AK_CRED && a->len >= sizeof(a->cred))
+		memcpy(&a->cred, a->str, sizeof(a->cred));
+	else
+		a->mode = mode; /* files and paths */
+}
+
 /* Decodes the encoded arguments after an event_hook, bounds checked. */
 static int hook_args(struct decoder *d, const struct event_hook *e, size_t size, int nargs)
 {
@@ -480,14 +536,7 @@ static int hook_args(struct decoder *d, const struct event_hook *e, size_t size,
 		a->flags = ah->flags;
 		a->str = p + sizeof(*ah);
 		a->len = ah->len;
-		if ((a->kind == AK_INT || a->kind == AK_UINT || a->kind == AK_CAP) && a->len >= 8)
-			memcpy(&a->ival, a->str, 8);
-		else if (a->len >= sizeof(a->sock) &&
-			 (a->kind == AK_SOCK || a->kind == AK_SOCKADDR_USER ||
-			  (a->kind == AK_FD && (a->flags & ARG_F_SOCK))))
-			memcpy(&a->sock, a->str, sizeof(a->sock));
-		else if (a->kind == AK_CRED && a->len >= sizeof(a->cred))
-			memcpy(&a->cred, a->str, sizeof(a->cred));
+		arg_value(a, ah->mode);
 		p += sizeof(*ah) + ((ah->len + 7) & ~7u);
 		if (p > end)
 			p = end;

@@ -36,6 +36,9 @@ struct proc_rec {
 	const struct container_info *container; /* NULL: a host process */
 	uint8_t secureexec; /* BP_* (the exec's privilege changes), user space */
 	bool in_init_tree; /* its container's init (pid 1 inside) or a fork of it */
+	bool bin_known; /* the exec record had the file's inode (PROC_F_BINFILE) */
+	uint32_t bin_nlink; /* the executed file's links (0: deleted, a memfd) */
+	uint64_t bin_ino; /* and its inode number */
 };
 
 /* Binary properties of an exec, as Tetragon's BinaryProperties: what the
@@ -45,7 +48,7 @@ struct proc_rec {
 #define BP_RAISED_SETUID (1u << 2) /* to euid 0 from a non-root uid */
 #define BP_RAISED_SETGID (1u << 3) /* to egid 0 from a non-root gid */
 #define BP_RAISED_FILE_CAP (1u << 4) /* gained permitted caps it did not have */
-#define BP_UNLINKED (1u << 5) /* the file had no links (a memfd) */
+#define BP_UNLINKED (1u << 5) /* the file had no links (deleted, a memfd) */
 /* A capture's snapshot (an EV_SCAN record user space writes) carries its
  * process's BP_* bits in these PROC_F_* bits, which the kernel never sets:
  * a later file of a rotation then replays the same binary_properties. */
@@ -93,13 +96,20 @@ struct tr_arg {
 	const char *str; /* strings, paths, buffers: raw bytes, not NUL-ended */
 	uint32_t len;
 	struct sock_info sock; /* AK_SOCK, AK_SOCKADDR_USER, AK_FD with ARG_F_SOCK */
+	uint64_t cookie; /* sockets: the socket cookie, 0 if none or not read */
+	uint16_t mode; /* files and paths: the inode's i_mode, 0 if not read */
 	struct event_creds cred; /* AK_CRED */
 };
+
+#define NODE_LABELS_MAX 64 /* --node-label given at most this often */
 
 /* Process-wide context every formatter needs, set once at start-up. */
 struct tr_host {
 	const char *node_name;
 	const char *cluster_name; /* --cluster-name; NULL: none */
+	/* --node-label: "key=value" strings sorted by key (JSON node_labels) */
+	const char *const *node_labels;
+	int nnode_labels;
 	uint32_t ns[NS_COUNT]; /* the kernel's initial namespaces */
 };
 

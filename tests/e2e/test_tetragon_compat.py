@@ -15,12 +15,14 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
+import sys
 import time
 
 import pytest
 
-from conftest import Tracer, mark, need, run
+from conftest import HOOKS, Tracer, mark, need, run
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tetragon")
 
@@ -35,6 +37,43 @@ RECIPES = {r["id"]: r for r in json.load(open(os.path.join(HERE, "observability-
 # Members we write that Tetragon's events.proto has no field for (man page:
 # "extension"); anything else must be a Tetragon member.
 EXTENSIONS = {"container", "monitor", "truncated"}
+# A client that connects (to its own listener), then prints its socket's cookie (SO_COOKIE, 57 on
+# every architecture) with the marker argv[1]; the cookie exists by then.
+COOKIE_CLIENT = """
+import socket, struct, sys
+srv = socket.socket()
+srv.bind(("127.0.0.1", 0))
+srv.listen(1)
+c = socket.create_connection(srv.getsockname(), timeout=2)
+ck = struct.unpack("Q", c.getsockopt(socket.SOL_SOCKET, 57, 8))[0]
+print(sys.argv[1], ck, flush=True)
+"""
+
+
+
+def assigns_cookies():
+    """Whether tcp_connect's hook asks the kernel for the socket's cookie
+    (man page, sock_arg): its tracepoint equivalent or fentry, in the full
+    objects (5.17 on); a kprobe reads only one already assigned."""
+    rel = tuple(int(x) for x in re.findall(r"\d+", os.uname().release)[:2])
+    return rel >= (5, 17) and "kprobe" not in HOOKS and not os.environ.get("TRACER_FORCE_COMPAT")
+
+
+# Runs a copy of true deleted before its exec: opened, unlinked, then
+# executed through /proc/self/fd; prints the inode it had.
+DELETED_EXEC = """
+import os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+print(os.fstat(fd).st_ino, flush=True)
+os.unlink(sys.argv[1])
+pid = os.fork()
+if pid == 0:
+    os.execv("/proc/self/fd/%d" % fd, ["x", sys.argv[2]])
+os.waitpid(pid, 0)
+"""
+
+# Tetragon's map<string, string> members: their keys are data.
+MAPS = {"node_labels"}
 # Tetragon's Process fields (tetragon.proto), for members absent from the
 # example events because that Tetragon did not fill them.
 PROCESS_FIELDS = {"exec_id", "pid", "uid", "cwd", "binary", "arguments", "flags", "start_time",
@@ -87,7 +126,7 @@ def compare(ours, theirs, must=()):
         assert o[p] == t[p] or (o[p] | t[p]) <= {"string", "rfc3339", "int-string"} and \
             "rfc3339" not in o[p] ^ t[p], f"{p}: ours {o[p]} vs Tetragon's {t[p]}"
     for p in o:
-        if p in t:
+        if p in t or p.split(".")[0] in MAPS:
             continue
         last = re.sub(r"\[\]", "", p).split(".")
         assert set(last) & EXTENSIONS or last[-1] in PROCESS_FIELDS | OTHER_FIELDS or \
@@ -109,7 +148,11 @@ def events(tmp_path_factory):
     os.chmod(suid, 0o4755)
     tmpbin = "/tmp/" + t + "-tmpexec"
     shutil.copy("/usr/bin/true", tmpbin)
-    with Tracer("-o", "json", "-e", "exec,exit,open,connect", "--cluster-name", "c1") as tr:
+    gone = d / "gone"
+    shutil.copy("/usr/bin/true", gone)
+    facts = {}
+    with Tracer("-o", "json", "-e", "exec,exit,open,connect", "--cluster-name", "c1",
+                "--node-label", "zone=eu-1", "--node-label", "app.kubernetes.io/name=web") as tr:
         run(["/usr/bin/true", t, "two words"])
         run(["/usr/bin/cat", "/etc/hostname", t])
         run(["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", str(suid), t + "-suid"])
@@ -123,9 +166,13 @@ def events(tmp_path_factory):
         run(["curl", "-s", "-m", "2", "http://127.0.0.1:47817/" + t])
         srv.kill()
         srv.wait()
+        r = run([sys.executable, "-c", COOKIE_CLIENT, t + "-cookie"])
+        facts["cookie"] = r.stdout.decode().split() or [r.stderr.decode()]
+        r = run([sys.executable, "-c", DELETED_EXEC, str(gone), t + "-deleted"])
+        facts["deleted_ino"] = int(r.stdout.decode().split()[0])
         time.sleep(0.5)
     os.unlink(tmpbin)
-    return t, tr.stdout(), tr.events()
+    return t, tr.stdout(), tr.events(), facts
 
 
 def body(ev):
@@ -139,18 +186,21 @@ def pick(evs, kind, pred):
 
 
 def test_exec_matches_tetragon(events):
-    t, _, evs = events
+    t, _, evs, _ = events
     ours = pick(evs, "process_exec", lambda b: b["process"].get("arguments", "").startswith(t))
     p = ours["process_exec"]["process"]
     assert p["arguments"] == f'{t} "two words"'  # Tetragon's ArgsDecoder
     assert "DAC_OVERRIDE" in json.dumps(p.get("cap", {})) and "CAP_DAC_OVERRIDE" not in json.dumps(p)
     assert "pod" not in p and p["in_init_tree"] is False
     assert ours["cluster_name"] == "c1"
+    assert ours["node_labels"] == {"app.kubernetes.io/name": "web", "zone": "eu-1"}
+    assert list(ours)[-1] == "node_labels"  # the envelope's last member, as Tetragon's
+    assert "binary_properties" not in p  # a file with links changes nothing
     compare(ours, fixture("exec.json"), ["process_exec.process.exec_id", "node_name", "time"])
 
 
 def test_exit_matches_tetragon(events):
-    t, _, evs = events
+    t, _, evs, _ = events
     ours = pick(evs, "process_exit", lambda b: b["process"].get("arguments", "").startswith(t))
     assert "status" not in ours["process_exit"]  # 0: left out, as protojson
     assert re.fullmatch(r"[0-9T:.-]+Z", ours["process_exit"]["time"])
@@ -158,14 +208,20 @@ def test_exit_matches_tetragon(events):
 
 
 def test_file_access_matches_tetragon(events):
-    t, _, evs = events
+    t, _, evs, _ = events
     ours = pick(evs, "process_kprobe", lambda b: t in b["process"].get("arguments", "")
                 and any("file_arg" in a for a in b.get("args", [])))
-    compare(ours, fixture("file.json"), ["process_kprobe.args[].file_arg.path"])
+    compare(ours, fixture("file.json"), ["process_kprobe.args[].file_arg.path",
+                                         "process_kprobe.args[].file_arg.permission"])
+    host = os.path.realpath("/etc/hostname")
+    ev = pick(evs, "process_kprobe", lambda b: t in b["process"].get("arguments", "")
+              and any(a.get("file_arg", {}).get("path") == host for a in b.get("args", [])))
+    f = [a["file_arg"] for a in ev["process_kprobe"]["args"] if "file_arg" in a][0]
+    assert f["permission"] == stat.filemode(os.stat(host).st_mode)  # ls -l's letters
 
 
 def test_tcp_connect_matches_tetragon(events):
-    t, _, evs = events
+    t, _, evs, _ = events
     ours = pick(evs, "process_kprobe", lambda b: t in b["process"].get("arguments", "")
                 and b["function_name"] == "tcp_connect")
     s = ours["process_kprobe"]["args"][0]["sock_arg"]
@@ -173,6 +229,24 @@ def test_tcp_connect_matches_tetragon(events):
     assert s.get("sport", 1) != 0  # a port not yet chosen is absent, never 0
     out = jq(RECIPES["egress-connections"]["filter"], [ours])
     assert out and "127.0.0.1:47817" in out[0]
+    if assigns_cookies() or "cookie" in s:
+        assert re.fullmatch(r"[1-9][0-9]*", s["cookie"])  # uint64: a string
+
+
+def test_sock_cookie_is_so_cookie(events):
+    """The tcp_connect event's cookie is the one getsockopt(SO_COOKIE) later
+    reports for the same socket: the kernel's, assigned at the event."""
+    t, _, evs, facts = events
+    assert len(facts["cookie"]) == 2, facts["cookie"]
+    marker, cookie = facts["cookie"]
+    assert marker == t + "-cookie"
+    ours = pick(evs, "process_kprobe", lambda b: marker in b["process"].get("arguments", "")
+                and b["function_name"] == "tcp_connect")
+    s = ours["process_kprobe"]["args"][0]["sock_arg"]
+    if assigns_cookies():
+        assert s["cookie"] == cookie
+    else:  # none was assigned at the event: left out, never another's
+        assert s.get("cookie", cookie) == cookie
 
 
 def jq(filt, evs):
@@ -189,7 +263,7 @@ def shape_of_output(line):
 
 
 def test_setuid_binary_matches_tetragon(events):
-    t, _, evs = events
+    t, _, evs, _ = events
     ours = pick(evs, "process_exec", lambda b: b["process"].get("arguments") == t + "-suid")
     bp = ours["process_exec"]["process"]["binary_properties"]
     want = shape_of_output(json.loads(RECIPES["privileges-suid"]["example_output"][0]))
@@ -197,13 +271,38 @@ def test_setuid_binary_matches_tetragon(events):
 
 
 def test_deleted_binary_matches_tetragon(events):
-    t, _, evs = events
+    t, _, evs, _ = events
     ours = pick(evs, "process_exec", lambda b: b["process"].get("arguments") == t + "-memfd")
     bp = ours["process_exec"]["process"]["binary_properties"]
     want = shape_of_output(json.loads(RECIPES["exec-unlinked"]["example_output"][0]))
     assert bp["file"]["inode"]["links"] == want["file"]["inode"]["links"] == 0
-    # the inode number is not in the kernel's exec record (man page)
-    assert set(bp["file"]["inode"]) <= set(want["file"]["inode"])
+    assert set(bp["file"]["inode"]) == set(want["file"]["inode"])
+    assert fmt(bp["file"]["inode"]["number"]) == fmt(want["file"]["inode"]["number"]) == "int-string"
+
+
+def test_regular_file_deleted_before_exec(events):
+    """A copy of true unlinked before its exec: no links, its inode number."""
+    t, _, evs, facts = events
+    ours = pick(evs, "process_exec", lambda b: b["process"].get("arguments") == t + "-deleted")
+    bp = ours["process_exec"]["process"]["binary_properties"]
+    assert bp == {"file": {"inode": {"number": str(facts["deleted_ino"]), "links": 0}}}
+    assert jq(RECIPES["exec-unlinked"]["filter"], [ours])
+
+
+def test_exec_inode_csv():
+    """Every exec's file inode and links (CSV columns): a normal exec's are
+    those os.stat() gives; JSON leaves them out, as Tetragon does."""
+    t = mark("ino")
+    with Tracer("-o", "csv", "-e", "exec") as tr:
+        run(["/usr/bin/true", t])
+        time.sleep(0.5)
+    import csv
+    import io
+    rows = [r for r in csv.DictReader(io.StringIO(tr.stdout())) if r["arguments"] == t]
+    assert rows, tr.stdout()[:500]
+    st = os.stat("/usr/bin/true")
+    assert int(rows[0]["binary_inode"]) == st.st_ino
+    assert int(rows[0]["binary_links"]) == st.st_nlink >= 1
 
 
 # What each recipe must select from our events; NOT_HERE: situations this
@@ -216,7 +315,7 @@ SITUATION = {
     # on Tetragon too (no setcap on the test machine for a file-caps binary)
     "privileges-fscaps": "-suid",
     "exec-fileless": "-memfd",
-    "exec-unlinked": "-memfd",
+    "exec-unlinked": "-deleted",
     "egress-connections": "127.0.0.1:47817",
 }
 NOT_HERE = {
@@ -233,7 +332,7 @@ NOT_HERE = {
 
 @pytest.mark.parametrize("rid", sorted(RECIPES))
 def test_jq_recipe(events, rid):
-    t, _, evs = events
+    t, _, evs, _ = events
     r = RECIPES[rid]
     out = jq(r["filter"], evs)  # every recipe runs with Debian's jq
     if rid in NOT_HERE:

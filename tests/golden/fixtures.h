@@ -58,6 +58,21 @@ static const struct proc_rec fx_true = {
 	.parent_exec_id = "bm9kZS1hOjUwMDAwMDAwMDA6MTIwMA==",
 	.binary = "/usr/bin/true", .cwd = "/home/user",
 	ARGS("chk\0two words", 2),
+	.bin_known = true, .bin_ino = 1835009, .bin_nlink = 1,
+};
+
+/* A copy of true deleted before its exec (run through /proc/self/fd). */
+static const struct proc_rec fx_deleted = {
+	.pid = 4300, .tid = 4300, .ppid = 1200, .nspid = 4300,
+	.creds = FX_USER, .ns = HOST_NS,
+	.start_ns = T0 + 7000000000, .ktime = 15000000000,
+	.flags = PROC_F_EXECVE | PROC_F_CLONE,
+	.exec_id = "bm9kZS1hOjE1MDAwMDAwMDAwOjQzMDA=",
+	.parent_exec_id = "bm9kZS1hOjUwMDAwMDAwMDA6MTIwMA==",
+	.binary = "/tmp/true-copy", .cwd = "/home/user",
+	ARGS("gone", 1),
+	.secureexec = BP_UNLINKED,
+	.bin_known = true, .bin_ino = 917513, .bin_nlink = 0,
 };
 
 /* No arguments, cwd is the root, parent unknown. */
@@ -222,7 +237,7 @@ static const struct tr_hook_info hk_file_open = {
 	.nargs = 1, .arg_type = { "file" },
 };
 static const struct tr_arg ax_passwd[] = {
-	{ .kind = AK_FILE, STR("/etc/passwd") },
+	{ .kind = AK_FILE, .mode = 0100644, STR("/etc/passwd") },
 };
 /* The same hook served by an openat exit after a failed open: the path as
  * passed, made absolute (AK_PATH_USER), still a file_arg. */
@@ -260,7 +275,8 @@ static const struct tr_hook_info hk_tcp_connect = {
 };
 static const struct tr_arg ax_sock4[] = {
 	{ .kind = AK_SOCK,
-	  .sock = SOCK4(2, V4(10, 0, 0, 1), 34567, V4(1, 2, 3, 4), 443) },
+	  .sock = SOCK4(2, V4(10, 0, 0, 1), 34567, V4(1, 2, 3, 4), 443),
+	  .cookie = 16424 },
 };
 static const struct tr_arg ax_sock6[] = {
 	{ .kind = AK_SOCK,
@@ -395,7 +411,7 @@ static const struct tr_hook_info hk_binprm = {
 	.nargs = 1, .arg_type = { "linux_binprm" },
 };
 static const struct tr_arg ax_binprm[] = {
-	{ .kind = AK_BINPRM, STR("/tmp/a b/evil") },
+	{ .kind = AK_BINPRM, .mode = 0104755, STR("/tmp/a b/evil") },
 };
 
 #define FX_HOOK(t, p, par, h, a, r, act, mon)                              \
@@ -441,6 +457,7 @@ static const struct tr_event fx_events[] = {
 	FX_EVENT(TR_EXEC, T0 + 6500000000, &fx_docker, NULL, 0, 0),
 	FX_EVENT(TR_EXEC, T0 + 6800000000, &fx_bare, NULL, 0, 0),
 	FX_EVENT(TR_EXIT, T0 + 6900000000, &fx_bare, NULL, 0, 15),
+	FX_EVENT(TR_EXEC, T0 + 7000000000, &fx_deleted, &fx_shell, 0, 0),
 };
 
 /* clang-format on */

@@ -644,6 +644,109 @@ static void test_proc_to_scan(void **state)
 	free(ob.buf);
 }
 
+/* An exec record with its trailers: stdio, then the file's inode. */
+static size_t mk_exec_bin(void *buf, uint64_t ino, uint32_t nlink)
+{
+	static const char argv[] = "x\0gone";
+	struct event_binfile bf = {ino, nlink, 0};
+	struct event_proc *e = buf;
+	size_t n = mk_proc(buf, EV_EXEC, 43, 1, 100, "/tmp/x", "/", argv, sizeof(argv), "/");
+
+	memset((char *)buf + n, 0, sizeof(struct event_stdio));
+	n += sizeof(struct event_stdio);
+	memcpy((char *)buf + n, &bf, sizeof(bf));
+	n += sizeof(bf);
+	e->flags |= PROC_F_STDIO | PROC_F_BINFILE;
+	e->hdr.size = n;
+	return n;
+}
+
+/* The inode of a deleted binary reaches binary_properties, survives a
+ * capture's snapshot, and a record cut inside it is refused. */
+static void test_exec_binfile(void **state)
+{
+	_Alignas(8) uint8_t rec[4096], scan[2 * EVENT_PROC_MAX];
+	struct decoder a, b;
+	struct out oa, ob;
+	const struct proc_rec *p, *q;
+	size_t n;
+
+	(void)state;
+	out_open(&oa, &a);
+	out_open(&ob, &b);
+	live_decoder(&a);
+	live_decoder(&b);
+	n = mk_exec_bin(rec, 917513, 0);
+	assert_int_equal(decode_record(&a, rec, n - 1), -1);
+	assert_int_equal(decode_record(&a, rec, n), 0);
+	p = proc_cache_get(a.cache, 43);
+	assert_true(p && p->bin_known && p->bin_ino == 917513 && !p->bin_nlink);
+	assert_true(p->secureexec & BP_UNLINKED);
+	n = capture_proc_to_scan(p, scan, sizeof(scan));
+	assert_int_equal(decode_record(&b, scan, n), 0);
+	q = proc_cache_get(b.cache, 43);
+	assert_true(q && q->bin_known && q->bin_ino == 917513 && q->secureexec == p->secureexec);
+	n = mk_exec_bin(rec, 917514, 2); /* a file with names: no properties */
+	assert_int_equal(decode_record(&a, rec, n), 0);
+	p = proc_cache_get(a.cache, 43);
+	assert_true(p->bin_known && p->bin_nlink == 2 && !(p->secureexec & BP_UNLINKED));
+	out_close(&oa, &a);
+	out_close(&ob, &b);
+	/* (mk_proc's creds are a set-user-ID exec's: properties either way) */
+	assert_non_null(strstr(oa.buf, "\"file\":{\"inode\":{\"number\":\"917513\",\"links\":0}}"));
+	assert_non_null(strchr(oa.buf, '\n'));
+	assert_null(strstr(strchr(oa.buf, '\n'), "\"file\":"));
+	free(oa.buf);
+	free(ob.buf);
+}
+
+/* A sock argument carries its cookie (struct sock_arg); a record from
+ * before it (the 48-byte tuple) has none; a file its permission. */
+static void test_sock_cookie_and_mode(void **state)
+{
+	static const struct tr_hook_info h[] = {
+	    {.kind = TR_KPROBE, .policy_name = "c", .function_name = "tcp_connect",
+	     .nargs = 2, .arg_type = {"sock", "file"}},
+	};
+	_Alignas(8) uint8_t rec[512];
+	struct event_hook *e = (void *)rec;
+	struct arg_hdr *a = (struct arg_hdr *)(e + 1);
+	struct sock_arg sa = {.si = {.family = 2, .type = 1, .protocol = 6}, .cookie = 4096};
+	struct decoder d;
+	struct out o;
+	int i;
+
+	(void)state;
+	out_open(&o, &d);
+	live_decoder(&d);
+	d.hooks = h;
+	d.nhooks = 1;
+	for (i = 0; i < 2; i++) {
+		size_t sl = i ? sizeof(sa.si) : sizeof(sa);
+
+		memset(rec, 0, sizeof(rec));
+		e->hdr = (struct event_header){EV_HOOK, 0, 0, 200 + i};
+		e->pid = e->tid = 44;
+		e->action = HA_POST;
+		e->nargs = 2;
+		a = (struct arg_hdr *)(e + 1);
+		*a = (struct arg_hdr){AK_SOCK, 0, sl, 0, 0};
+		memcpy(a + 1, &sa, sl);
+		a = (struct arg_hdr *)((char *)(a + 1) + sl);
+		*a = (struct arg_hdr){AK_FILE, 0, 2, i ? 0 : 0100640, 0};
+		memcpy(a + 1, "/f", 2);
+		e->hdr.size = (char *)(a + 1) + 8 - (char *)rec;
+		assert_int_equal(decode_record(&d, rec, e->hdr.size), 0);
+	}
+	out_close(&o, &d);
+	assert_non_null(strstr(o.buf, "\"cookie\":\"4096\""));
+	assert_non_null(strstr(o.buf, "{\"path\":\"/f\",\"permission\":\"-rw-r-----\"}"));
+	assert_non_null(strchr(o.buf, '\n'));
+	assert_null(strstr(strchr(o.buf, '\n'), "cookie")); /* the old record */
+	assert_null(strstr(strchr(o.buf, '\n'), "permission"));
+	free(o.buf);
+}
+
 /* ---- rotation -------------------------------------------------------- */
 
 static void test_file_names(void **state)
@@ -1366,6 +1469,8 @@ int main(void)
 	    cmocka_unit_test(test_concatenated),
 	    cmocka_unit_test(test_replay_equals_live),
 	    cmocka_unit_test(test_proc_to_scan),
+	    cmocka_unit_test(test_exec_binfile),
+	    cmocka_unit_test(test_sock_cookie_and_mode),
 	    cmocka_unit_test(test_file_names),
 	    cmocka_unit_test(test_rotation_names),
 	    cmocka_unit_test(test_rotation_ring),

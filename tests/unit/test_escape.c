@@ -335,6 +335,26 @@ static void test_names(void **state)
 	assert_string_equal(tcp_state_name(0, buf, sizeof(buf)), "0");
 }
 
+/* Tetragon's permission: ls's letters, special bits in the execute slot. */
+static void test_mode_text(void **state)
+{
+	char buf[MODE_TEXT_LEN];
+
+	(void)state;
+	assert_string_equal(mode_text(0100644, buf, sizeof(buf)), "-rw-r--r--");
+	assert_string_equal(mode_text(0104755, buf, sizeof(buf)), "-rwsr-xr-x");
+	assert_string_equal(mode_text(0102644, buf, sizeof(buf)), "-rw-r-Sr--");
+	assert_string_equal(mode_text(0041777, buf, sizeof(buf)), "drwxrwxrwt");
+	assert_string_equal(mode_text(0041776, buf, sizeof(buf)), "drwxrwxrwT");
+	assert_string_equal(mode_text(0120777, buf, sizeof(buf)), "lrwxrwxrwx");
+	assert_string_equal(mode_text(0020620, buf, sizeof(buf)), "crw--w----");
+	assert_string_equal(mode_text(0140755, buf, sizeof(buf)), "srwxr-xr-x");
+	assert_string_equal(mode_text(0010600, buf, sizeof(buf)), "prw-------");
+	assert_string_equal(mode_text(0060660, buf, sizeof(buf)), "brw-rw----");
+	assert_string_equal(mode_text(0000644, buf, sizeof(buf)), "rw-r--r--"); /* no type */
+	assert_string_equal(mode_text(0100644, buf, 4), "-rw");
+}
+
 static void ip6_case(const char *text)
 {
 	char buf[IP_TEXT_LEN];
@@ -392,6 +412,7 @@ int main(void)
 	    cmocka_unit_test(test_ob_base64),
 	    cmocka_unit_test(test_jsonw_numbers),
 	    cmocka_unit_test(test_ip_text),
+	    cmocka_unit_test(test_mode_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
