@@ -344,21 +344,24 @@ static void proc_row(struct html_report *h, const struct proc_rec *p, int32_t pa
 	row_end(h, &o, &w, SEC_P);
 }
 
-/* The row of p, written first (after the ancestors not written yet). */
-static int32_t proc_idx(struct html_report *h, const struct proc_rec *p)
+/* The row of the event's process, written first (after those of its
+ * ancestors not written yet: the parent the decoder linked, then up the
+ * cache's links). */
+static int32_t proc_idx(struct html_report *h, const struct tr_event *ev)
 {
-	const struct proc_rec *chain[CHAIN_MAX];
+	const struct proc_rec *chain[CHAIN_MAX], *p = ev->proc;
 	int32_t parent = -1;
 	uint32_t s;
 	int n = 0;
 
-	for (; p && n < CHAIN_MAX; p = proc_cache_parent(p)) {
+	while (p && n < CHAIN_MAX) {
 		s = pslot_of(h, p->ktime, p->pid);
 		if (h->procs[s].idx >= 0) {
 			parent = h->procs[s].idx;
 			break;
 		}
 		chain[n++] = p;
+		p = n == 1 ? ev->parent : proc_cache_parent(p);
 	}
 	while (n-- > 0) {
 		if ((h->nprocs + 1) * 2 > h->pmask && procs_grow(h))
@@ -489,7 +492,7 @@ void html_event(struct html_report *h, const struct tr_event *ev)
 	if (!h->events)
 		h->first_ns = ev->time_ns;
 	h->last_ns = ev->time_ns > h->last_ns ? ev->time_ns : h->last_ns;
-	proc = proc_idx(h, ev->proc);
+	proc = proc_idx(h, ev);
 	if (ev->kind == TR_EXIT)
 		extra = ev->exit_signal ? -(int64_t)ev->exit_signal : ev->exit_status;
 	if (ev->kind >= TR_KPROBE) {

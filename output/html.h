@@ -41,7 +41,9 @@ struct html_report *html_open(const char *path, const struct tr_host *host, char
 			      size_t errlen);
 /* A capture header as replay reads it (the first one names the host). */
 void html_capture(struct html_report *h, const struct capture_info *ci);
-/* One event that passed the replay's filters. */
+/* One event that passed the replay's filters. Its parent, if any, is a
+ * record of the process cache (its ancestors are found from there), as
+ * every event the decoder hands out. */
 void html_event(struct html_report *h, const struct tr_event *ev);
 /* Writes the rest (the header's facts, the script) and closes; frees h. 0,
  * or -1 with the first write error in err (the partial file is removed). */
