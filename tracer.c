@@ -518,7 +518,7 @@ static void sink(void *ctx, const struct tr_event *ev)
 	if (r->evidence && ev->hook)
 		ev = with_evidence(r, ev, &copy);
 	if (r->html)
-		html_event(r->html, ev);
+		html_event(r->html, ev, r->story ? depth : -1);
 	else if (!r->opt->quiet)
 		formatter_event(&r->fmt, ev);
 	if (r->syslog)
@@ -898,9 +898,9 @@ static int close_report(struct run *r, const char *damage)
 		fprintf(stderr, "tracer: %s\n", err);
 		return -1;
 	}
-	fprintf(stderr, "tracer: %s: %llu events (%llu policy events) from %s\n",
+	fprintf(stderr, "tracer: %s: %llu events (%llu policy event%s) from %s\n",
 		r->opt->html_path, (unsigned long long)r->printed, (unsigned long long)pol,
-		r->opt->read_path);
+		pol == 1 ? "" : "s", r->opt->read_path);
 	return 0;
 }
 

@@ -15,9 +15,11 @@
  * process and parent the tree shows, and the compact line as its summary.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "output/container.h"
@@ -65,6 +67,8 @@ struct branch {
 struct html_report {
 	FILE *f;
 	char *path;
+	bool regular; /* a file we may remove when writing it failed */
+	int err; /* the first write error (errno) */
 	const struct tr_host *host;
 	struct dbuf sec[SEC_N];
 	uint32_t chunk_events;
@@ -183,6 +187,8 @@ static void flush_chunk(struct html_report *h)
 	}
 	fputs("}</script>\n", h->f);
 	h->chunk_events = 0;
+	if (!h->err && ferror(h->f))
+		h->err = errno ? errno : EIO;
 }
 
 static void row_start(struct html_report *h, struct obuf *o, struct jsonw *w)
@@ -345,16 +351,16 @@ static void proc_row(struct html_report *h, const struct proc_rec *p, int32_t pa
 }
 
 /* The row of the event's process, written first (after those of its
- * ancestors not written yet: the parent the decoder linked, then up the
- * cache's links). */
-static int32_t proc_idx(struct html_report *h, const struct tr_event *ev)
+ * ancestors not written yet, up to above of them: the parent the decoder
+ * linked, then up the cache's links). */
+static int32_t proc_idx(struct html_report *h, const struct tr_event *ev, int above)
 {
 	const struct proc_rec *chain[CHAIN_MAX], *p = ev->proc;
 	int32_t parent = -1;
 	uint32_t s;
 	int n = 0;
 
-	while (p && n < CHAIN_MAX) {
+	while (p && n < CHAIN_MAX && (above < 0 || n <= above)) {
 		s = pslot_of(h, p->ktime, p->pid);
 		if (h->procs[s].idx >= 0) {
 			parent = h->procs[s].idx;
@@ -482,7 +488,7 @@ static void event_nums(struct html_report *h, const struct tr_event *ev, int32_t
 	h->prev_us = us;
 }
 
-void html_event(struct html_report *h, const struct tr_event *ev)
+void html_event(struct html_report *h, const struct tr_event *ev, int above)
 {
 	int32_t proc;
 	int64_t extra = 0;
@@ -492,7 +498,7 @@ void html_event(struct html_report *h, const struct tr_event *ev)
 	if (!h->events)
 		h->first_ns = ev->time_ns;
 	h->last_ns = ev->time_ns > h->last_ns ? ev->time_ns : h->last_ns;
-	proc = proc_idx(h, ev);
+	proc = proc_idx(h, ev, above);
 	if (ev->kind == TR_EXIT)
 		extra = ev->exit_signal ? -(int64_t)ev->exit_signal : ev->exit_status;
 	if (ev->kind >= TR_KPROBE) {
@@ -669,6 +675,8 @@ struct html_report *html_open(const char *path, const struct tr_host *host, char
 			      size_t errlen)
 {
 	struct html_report *h = calloc(1, sizeof(*h));
+	struct stat st;
+	int fd;
 
 	if (!h || setup(h, host) || !(h->path = strdup(path))) {
 		snprintf(err, errlen, "out of memory");
@@ -676,12 +684,16 @@ struct html_report *html_open(const char *path, const struct tr_host *host, char
 			report_free(h);
 		return NULL;
 	}
-	h->f = fopen(path, "w");
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	h->f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (!h->f) {
+		if (fd >= 0)
+			close(fd);
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		report_free(h);
 		return NULL;
 	}
+	h->regular = !fstat(fd, &st) && S_ISREG(st.st_mode);
 	setvbuf(h->f, NULL, _IOFBF, 1u << 20);
 	fputs(html_page_head, h->f);
 	return h;
@@ -695,9 +707,15 @@ int html_close(struct html_report *h, const struct html_meta *m, char *err, size
 		return 0;
 	write_meta(h, m);
 	fputs(html_page_tail, h->f);
-	if (ferror(h->f) | fclose(h->f)) {
-		snprintf(err, errlen, "%s: %s", h->path, strerror(errno ? errno : EIO));
-		unlink(h->path);
+	errno = 0;
+	if ((fflush(h->f) || ferror(h->f)) && !h->err)
+		h->err = errno ? errno : EIO;
+	if (fclose(h->f) && !h->err)
+		h->err = errno ? errno : EIO;
+	if (h->err) {
+		snprintf(err, errlen, "%s: %s", h->path, strerror(h->err));
+		if (h->regular) /* never a device or a pipe named on the command line */
+			unlink(h->path);
 		rc = -1;
 	}
 	report_free(h);

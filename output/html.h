@@ -35,16 +35,18 @@ struct html_meta {
 	uint64_t malformed, dropped, evicted, truncated, orphan_exits, filtered;
 };
 
-/* Creates path (mode 0644) and writes the page's head. NULL with the reason
+/* Creates path (mode 0600, as captures: arguments may hold secrets) and writes the page's head. NULL with the reason
  * in err ("r.html: Permission denied"). host: the decoder's (live namespaces). */
 struct html_report *html_open(const char *path, const struct tr_host *host, char *err,
 			      size_t errlen);
 /* A capture header as replay reads it (the first one names the host). */
 void html_capture(struct html_report *h, const struct capture_info *ci);
-/* One event that passed the replay's filters. Its parent, if any, is a
- * record of the process cache (its ancestors are found from there), as
- * every event the decoder hands out. */
-void html_event(struct html_report *h, const struct tr_event *ev);
+/* One event that passed the replay's filters. Its process's ancestors go
+ * into the tree too, up to above of them (-1: all; --story: its depth, so
+ * the story's root is a root). Its parent, if any, is a record of the
+ * process cache (the others are found from there), as every event the
+ * decoder hands out. */
+void html_event(struct html_report *h, const struct tr_event *ev, int above);
 /* Writes the rest (the header's facts, the script) and closes; frees h. 0,
  * or -1 with the first write error in err (the partial file is removed). */
 int html_close(struct html_report *h, const struct html_meta *m, char *err, size_t errlen);

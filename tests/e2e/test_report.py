@@ -178,8 +178,9 @@ def test_filters_from_the_location_hash(report):
 
 
 def test_report_errors():
-    """--html without -r, an unwritable path, a missing capture: one line,
-    non-zero, and no report left behind."""
+    """--html without -r, an unwritable path, a missing capture, a full
+    disk: one line, non-zero, and no report left behind; a report is 0600
+    as captures are (arguments may hold secrets)."""
     r = run([BIN, "--html", "/tmp/x.html"])
     assert r.returncode == 2 and b"--html" in r.stderr and r.stderr.count(b"\n") == 1
     tmp = tempfile.mkdtemp(prefix="tracer-report-err-")
@@ -191,5 +192,10 @@ def test_report_errors():
             run(["/usr/bin/true", mark()])
         r = run([BIN, "-r", cap, "--html", "/nonexistent-dir/r.html"])
         assert r.returncode == 1 and b"/nonexistent-dir/r.html" in r.stderr and r.stderr.count(b"\n") == 1
+        r = run([BIN, "-r", cap, "--html", "/dev/full"])  # a write error: said, and the device kept
+        assert r.returncode == 1 and b"/dev/full: No space left on device" in r.stderr
+        assert os.path.exists("/dev/full")
+        r = run([BIN, "-r", cap, "--html", os.path.join(tmp, "r.html")])
+        assert r.returncode == 0 and os.stat(os.path.join(tmp, "r.html")).st_mode & 0o777 == 0o600
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

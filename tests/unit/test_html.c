@@ -118,10 +118,10 @@ static char *write_report(size_t *len)
 	for (i = 0; i < sizeof(fx_events) / sizeof(fx_events[0]); i++) {
 		ev = fx_events[i];
 		ev.parent = NULL; /* fixtures are no cache records */
-		html_event(h, &ev);
+		html_event(h, &ev, -1);
 	}
 	ev = (struct tr_event){.kind = TR_EXEC, .time_ns = T0 + 7000000000, .proc = &evil};
-	html_event(h, &ev);
+	html_event(h, &ev, -1);
 	assert_int_equal(html_close(h, &m, err, sizeof(err)), 0);
 	f = fopen(path, "r");
 	assert_non_null(f);
