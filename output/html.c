@@ -82,6 +82,8 @@ struct html_report {
 	struct branch br[BRANCH_MAX];
 	uint32_t nbr;
 	uint64_t prev_us, first_ns, last_ns;
+	int64_t row_start_us; /* the previous process row's start */
+	uint64_t kbase, row_ktime; /* the first process row's ktime, the previous one's */
 	uint64_t events, npolicy, by_kind[TR_KIND_MAX];
 	/* the first capture header */
 	uint32_t captures;
@@ -317,13 +319,12 @@ static int branch_of(struct html_report *h, const struct proc_rec *p)
 	return h->nbr++;
 }
 
-static int64_t rel_us(const struct html_report *h, uint64_t ns)
-{
-	return (int64_t)(ns / 1000) - (int64_t)(h->first_ns / 1000);
-}
-
 /* [pid, parent row, binary, arguments, uid, start, branch, pid inside,
- *  ktime (the exec id's), flags: 1 a fork that did not exec, 2 predates] */
+ *  ktime (the exec id's), flags: 1 a fork that did not exec, 2 predates]
+ * Small numbers for a large file: start is in microseconds after the
+ * previous row's (the first: after the first event), ktime in ns after the
+ * previous row's (the first: after "kbase" of the header), pid inside 0
+ * when it is the pid. */
 static void proc_row(struct html_report *h, const struct proc_rec *p, int32_t parent)
 {
 	char body[2 * PATH_MAX_LEN * 6 + 64];
@@ -342,10 +343,16 @@ static void proc_row(struct html_report *h, const struct proc_rec *p, int32_t pa
 	format_args_text(&b, p, ESC_JSON);
 	put_str(h, &w, b.p, b.len);
 	jw_u64(&w, NULL, p->creds.uid);
-	jw_i64(&w, NULL, rel_us(h, p->start_ns));
+	if (!h->nprocs) {
+		h->row_start_us = h->first_ns / 1000;
+		h->kbase = h->row_ktime = p->ktime;
+	}
+	jw_i64(&w, NULL, (int64_t)(p->start_ns / 1000) - h->row_start_us);
+	h->row_start_us = p->start_ns / 1000;
 	jw_i64(&w, NULL, br);
-	jw_u64(&w, NULL, p->nspid);
-	jw_u64(&w, NULL, p->ktime);
+	jw_u64(&w, NULL, p->nspid == p->pid ? 0 : p->nspid);
+	jw_i64(&w, NULL, (int64_t)(p->ktime - h->row_ktime));
+	h->row_ktime = p->ktime;
 	jw_u64(&w, NULL, (p->flags & PROC_F_CLONE ? 1 : 0) | (p->flags & PROC_F_PROCFS ? 2 : 0));
 	row_end(h, &o, &w, SEC_P);
 }
@@ -585,6 +592,7 @@ static void meta_counts(struct html_report *h, struct jsonw *w, const struct htm
 	jw_u64(w, "processes", h->nprocs);
 	jw_u64(w, "policy_events", h->npolicy);
 	jw_u64(w, "base_us", h->first_ns / 1000);
+	jw_u64_str(w, "kbase", h->kbase);
 	jw_u64(w, "first_ns", h->first_ns);
 	jw_u64(w, "last_ns", h->last_ns);
 	jw_open(w, "by_kind", '{');
