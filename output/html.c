@@ -68,7 +68,7 @@ struct html_report {
 	FILE *f;
 	char *path;
 	bool regular; /* a file we may remove when writing it failed */
-	int err; /* the first write error (errno) */
+	int err; /* the first error (errno): a write, or memory; nothing more is added */
 	const struct tr_host *host;
 	struct dbuf sec[SEC_N];
 	uint32_t chunk_events;
@@ -144,13 +144,16 @@ size_t html_json_safe(char *out, const char *s, size_t n)
 	return o;
 }
 
-/* A row of JSON into a section, made safe, comma-separated. */
+/* A row of JSON into a section, made safe, comma-separated. A row that
+ * cannot be kept fails the report: later rows name rows by index. */
 static void sect_put(struct html_report *h, enum sect s, const char *json, size_t n)
 {
 	struct dbuf *b = &h->sec[s];
 
-	if (dbuf_room(b, 6 * n + 1))
+	if (dbuf_room(b, 6 * n + 1)) {
+		h->err = h->err ? h->err : ENOMEM;
 		return;
+	}
 	if (b->len)
 		b->p[b->len++] = ',';
 	b->len += html_json_safe(b->p + b->len, json, n);
@@ -183,7 +186,8 @@ static void flush_chunk(struct html_report *h)
 	fputs("<script type=\"application/json\" class=\"trd\">{", h->f);
 	for (s = 0; s < SEC_N; s++) {
 		fprintf(h->f, "%s\"%c\":[", s ? "," : "", sect_key[s]);
-		fwrite(h->sec[s].p, 1, h->sec[s].len, h->f);
+		if (h->sec[s].len) /* an empty one has no buffer yet */
+			fwrite(h->sec[s].p, 1, h->sec[s].len, h->f);
 		fputc(']', h->f);
 		h->sec[s].len = 0;
 	}
@@ -377,8 +381,10 @@ static int32_t proc_idx(struct html_report *h, const struct tr_event *ev, int ab
 		p = n == 1 ? ev->parent : proc_cache_parent(p);
 	}
 	while (n-- > 0) {
-		if ((h->nprocs + 1) * 2 > h->pmask && procs_grow(h))
-			return parent; /* out of memory: shown as its parent */
+		if ((h->nprocs + 1) * 2 > h->pmask && procs_grow(h)) {
+			h->err = h->err ? h->err : ENOMEM; /* never shown as another */
+			return -1;
+		}
 		proc_row(h, chain[n], parent);
 		s = pslot_of(h, chain[n]->ktime, chain[n]->pid);
 		h->procs[s] = (struct pslot){chain[n]->ktime, chain[n]->pid, (int32_t)h->nprocs++};
@@ -500,7 +506,7 @@ void html_event(struct html_report *h, const struct tr_event *ev, int above)
 	int32_t proc;
 	int64_t extra = 0;
 
-	if (!h || !ev || !ev->proc || ev->kind <= 0 || ev->kind >= TR_KIND_MAX)
+	if (!h || h->err || !ev || !ev->proc || ev->kind <= 0 || ev->kind >= TR_KIND_MAX)
 		return;
 	if (!h->events)
 		h->first_ns = ev->time_ns;

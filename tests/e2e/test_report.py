@@ -4,6 +4,8 @@ and container activity with a policy event and hostile arguments, turned
 into a report that headless Chromium renders (--dump-dom, a screenshot kept
 under build/test-artifacts/), behind a proxy that records every request.
 Filters are driven through the page's location hash (#q=, #ct=, #kind=)."""
+import glob
+import json
 import os
 import random
 import re
@@ -199,3 +201,23 @@ def test_report_errors():
         assert r.returncode == 0 and os.stat(os.path.join(tmp, "r.html")).st_mode & 0o777 == 0o600
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_hostile_captures_make_sound_reports(tmp_path):
+    """Every crafted capture of tests/hostile/corpus (damaged files, a
+    container named like the host, Unicode spaces, CSV formulas) gives a
+    report whose data blocks hold no '<' and parse as JSON, with its header
+    last; a damaged one says so and exits 1."""
+    files = sorted(glob.glob(os.path.join(ROOT, "tests", "hostile", "corpus", "*.cap")))
+    assert files
+    for cap in files:
+        html = str(tmp_path / "r.html")
+        r = run([BIN, "-r", cap, "--html", html], timeout=120)
+        assert r.returncode in (0, 1), (cap, r.stderr[-300:])
+        src = open(html, encoding="utf-8").read()
+        blocks = re.findall(r'<script type="application/json"[^>]*>(.*?)</script>', src, re.S)
+        assert blocks and all("<" not in b for b in blocks), cap
+        meta = json.loads(blocks[-1])
+        for b in blocks[:-1]:
+            json.loads(b)
+        assert ("error" in meta) == (r.returncode == 1), (cap, meta.get("error"))
