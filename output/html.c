@@ -59,8 +59,8 @@ struct sslot { /* an interned string */
 	int32_t idx; /* -1: empty */
 };
 
-struct branch {
-	const struct container_info *ci; /* NULL: a namespace group */
+struct branch { /* a container by id, or a group by pid namespace (id "") */
+	char id[CT_ID_LEN + 1];
 	uint32_t pidns;
 };
 
@@ -80,6 +80,7 @@ struct html_report {
 	uint32_t nstrs, smask;
 	size_t str_bytes;
 	struct branch br[BRANCH_MAX];
+	int16_t br_slot[2 * BRANCH_MAX]; /* hash of br, -1: empty */
 	uint32_t nbr;
 	uint64_t prev_us, first_ns, last_ns;
 	int64_t row_start_us; /* the previous process row's start */
@@ -294,23 +295,11 @@ static int procs_grow(struct html_report *h)
 	return 0;
 }
 
-/* The branch of the tree a process sits in: -1 the host, else a container
- * or (no runtime's cgroup) a group of processes in their own pid namespace. */
-static int branch_of(struct html_report *h, const struct proc_rec *p)
+static void branch_row(struct html_report *h, const struct container_info *ci, uint32_t pidns)
 {
-	uint32_t i, pidns = p->ns[NS_PID];
 	struct obuf o;
 	struct jsonw w;
-	const struct container_info *ci = p->container;
 
-	if (format_is_host(h->host, p))
-		return -1;
-	for (i = h->nbr; i-- > 0;)
-		if (ci ? h->br[i].ci == ci : !h->br[i].ci && h->br[i].pidns == pidns)
-			return i;
-	if (h->nbr == BRANCH_MAX)
-		return BRANCH_MAX - 1;
-	h->br[h->nbr] = (struct branch){.ci = ci, .pidns = pidns};
 	row_start(h, &o, &w);
 	jw_str_cstr(&w, NULL, ci ? ci->id : "");
 	jw_str_cstr(&w, NULL, ci ? container_compact_name(ci) : "");
@@ -320,6 +309,33 @@ static int branch_of(struct html_report *h, const struct proc_rec *p)
 	jw_str_cstr(&w, NULL, ci ? ci->pod_name : "");
 	jw_u64(&w, NULL, pidns);
 	row_end(h, &o, &w, SEC_C);
+}
+
+/* The branch of the tree a process sits in: -1 the host, else a container
+ * (by id: the cache may reuse a record) or, with no runtime's cgroup, a
+ * group of processes in their own pid namespace. Past BRANCH_MAX
+ * branches, more containers join the last one. */
+static int branch_of(struct html_report *h, const struct proc_rec *p)
+{
+	const struct container_info *ci = p->container;
+	const char *id = ci ? ci->id : "";
+	uint32_t pidns = ci ? 0 : p->ns[NS_PID];
+	uint32_t i = (uint32_t)(hash_bytes(id, strlen(id)) ^ pidns) & (2 * BRANCH_MAX - 1);
+	int16_t b;
+
+	if (format_is_host(h->host, p))
+		return -1;
+	while ((b = h->br_slot[i]) >= 0) {
+		if (h->br[b].pidns == pidns && !strcmp(h->br[b].id, id))
+			return b;
+		i = (i + 1) & (2 * BRANCH_MAX - 1);
+	}
+	if (h->nbr == BRANCH_MAX)
+		return BRANCH_MAX - 1;
+	snprintf(h->br[h->nbr].id, sizeof(h->br[h->nbr].id), "%s", id);
+	h->br[h->nbr].pidns = pidns;
+	h->br_slot[i] = h->nbr;
+	branch_row(h, ci, p->ns[NS_PID]);
 	return h->nbr++;
 }
 
@@ -659,6 +675,7 @@ static int setup(struct html_report *h, const struct tr_host *host)
 	h->pmask = 4095;
 	for (i = 0; i < 4096; i++)
 		h->procs[i].idx = -1;
+	memset(h->br_slot, 0xff, sizeof(h->br_slot));
 	h->smask = 2 * INTERN_MAX - 1;
 	for (i = 0; i < 2 * INTERN_MAX; i++)
 		h->strs[i].idx = -1;
