@@ -73,6 +73,7 @@ struct html_report {
 	struct dbuf sec[SEC_N];
 	uint32_t chunk_events;
 	char *row; /* one row of JSON */
+	char *fbuf; /* the file's stdio buffer */
 	struct formatter summary, json;
 	struct pslot *procs;
 	uint32_t nprocs, pmask;
@@ -178,6 +179,13 @@ static void put_safe(struct html_report *h, const char *json, size_t n)
 
 /* --- chunks --------------------------------------------------------------- */
 
+/* After each write to the file: the first error's errno, while it is it. */
+static void check_write(struct html_report *h)
+{
+	if (!h->err && ferror(h->f))
+		h->err = errno ? errno : EIO;
+}
+
 static void flush_chunk(struct html_report *h)
 {
 	int s;
@@ -194,8 +202,7 @@ static void flush_chunk(struct html_report *h)
 	}
 	fputs("}</script>\n", h->f);
 	h->chunk_events = 0;
-	if (!h->err && ferror(h->f))
-		h->err = errno ? errno : EIO;
+	check_write(h);
 }
 
 static void row_start(struct html_report *h, struct obuf *o, struct jsonw *w)
@@ -655,6 +662,7 @@ static void write_meta(struct html_report *h, const struct html_meta *m)
 	fputs("<script type=\"application/json\" id=\"trmeta\">", h->f);
 	put_safe(h, o.p, o.len);
 	fputs("</script>\n", h->f);
+	check_write(h);
 }
 
 /* --- open and close --------------------------------------------------------- */
@@ -696,6 +704,7 @@ static void report_free(struct html_report *h)
 	free(h->strs);
 	free(h->procs);
 	free(h->row);
+	free(h->fbuf);
 	formatter_free(&h->summary);
 	formatter_free(&h->json);
 	free(h->path);
@@ -725,8 +734,12 @@ struct html_report *html_open(const char *path, const struct tr_host *host, char
 		return NULL;
 	}
 	h->regular = !fstat(fd, &st) && S_ISREG(st.st_mode);
-	setvbuf(h->f, NULL, _IOFBF, 1u << 20);
+	h->fbuf = malloc(1u << 20); /* setvbuf() would ignore a size without one */
+	if (h->fbuf)
+		setvbuf(h->f, h->fbuf, _IOFBF, 1u << 20);
+	errno = 0;
 	fputs(html_page_head, h->f);
+	check_write(h);
 	return h;
 }
 
@@ -737,10 +750,10 @@ int html_close(struct html_report *h, const struct html_meta *m, char *err, size
 	if (!h)
 		return 0;
 	write_meta(h, m);
-	fputs(html_page_tail, h->f);
 	errno = 0;
-	if ((fflush(h->f) || ferror(h->f)) && !h->err)
-		h->err = errno ? errno : EIO;
+	fputs(html_page_tail, h->f);
+	fflush(h->f);
+	check_write(h);
 	if (fclose(h->f) && !h->err)
 		h->err = errno ? errno : EIO;
 	if (h->err) {
