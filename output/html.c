@@ -31,12 +31,12 @@
 
 #define CHUNK_EVENTS 4096      /* events a chunk holds, at most */
 #define CHUNK_BYTES (1u << 20) /* a chunk is written once it is this large */
-#define ROW_CAP (2u << 20) /* one row's JSON: a policy event's two lines fit */
+#define ROW_CAP (2u << 20)     /* one row's JSON: a policy event's two lines fit */
 #define INTERN_MAX (1u << 16)  /* strings named by index; later ones are written inline */
 #define INTERN_BYTES (32u << 20)
 #define BRANCH_MAX 4096 /* containers and namespace groups; later ones join the last */
-#define CHAIN_MAX 64    /* ancestors written ahead of a process, at most */
-#define LIST_MAX 256    /* policy texts and hooks named in the header */
+#define CHAIN_MAX 64	/* ancestors written ahead of a process, at most */
+#define LIST_MAX 256	/* policy texts and hooks named in the header */
 
 struct dbuf {
 	char *p;
@@ -68,11 +68,11 @@ struct html_report {
 	FILE *f;
 	char *path;
 	bool regular; /* a file we may remove when writing it failed */
-	int err; /* the first error (errno): a write, or memory; nothing more is added */
+	int err;      /* the first error (errno): a write, or memory; nothing more is added */
 	const struct tr_host *host;
 	struct dbuf sec[SEC_N];
 	uint32_t chunk_events;
-	char *row; /* one row of JSON */
+	char *row;  /* one row of JSON */
 	char *fbuf; /* the file's stdio buffer */
 	struct formatter summary, json;
 	struct pslot *procs;
@@ -84,7 +84,7 @@ struct html_report {
 	int16_t br_slot[2 * BRANCH_MAX]; /* hash of br, -1: empty */
 	uint32_t nbr;
 	uint64_t prev_us, first_ns, last_ns;
-	int64_t row_start_us; /* the previous process row's start */
+	int64_t row_start_us;	   /* the previous process row's start */
 	uint64_t kbase, row_ktime; /* the first process row's ktime, the previous one's */
 	uint64_t events, npolicy, by_kind[TR_KIND_MAX];
 	/* the first capture header */
@@ -448,7 +448,8 @@ static size_t skip_value(const char *s, size_t n, size_t i)
 
 static bool dropped_key(const char *k, size_t n)
 {
-	return (n == 9 && !memcmp(k, "\"process\"", 9)) || (n == 8 && !memcmp(k, "\"parent\"", 8)) ||
+	return (n == 9 && !memcmp(k, "\"process\"", 9)) ||
+	       (n == 8 && !memcmp(k, "\"parent\"", 8)) ||
 	       (n == 11 && !memcmp(k, "\"ancestors\"", 11));
 }
 
@@ -544,7 +545,8 @@ void html_event(struct html_report *h, const struct tr_event *ev, int above)
 	event_nums(h, ev, proc, extra);
 	h->events++;
 	h->by_kind[ev->kind]++;
-	if (++h->chunk_events >= CHUNK_EVENTS || h->sec[SEC_P].len + h->sec[SEC_K].len > CHUNK_BYTES)
+	if (++h->chunk_events >= CHUNK_EVENTS ||
+	    h->sec[SEC_P].len + h->sec[SEC_K].len > CHUNK_BYTES)
 		flush_chunk(h);
 }
 
@@ -612,8 +614,9 @@ static void meta_capture(struct html_report *h, struct jsonw *w)
 static void meta_counts(struct html_report *h, struct jsonw *w, const struct html_meta *m)
 {
 	static const char *const names[TR_KIND_MAX] = {
-		[TR_EXEC] = "exec", [TR_EXIT] = "exit", [TR_KPROBE] = "kprobe",
-		[TR_TRACEPOINT] = "tracepoint", [TR_LSM] = "lsm", [TR_UPROBE] = "uprobe",
+	    [TR_EXEC] = "exec",	    [TR_EXIT] = "exit",
+	    [TR_KPROBE] = "kprobe", [TR_TRACEPOINT] = "tracepoint",
+	    [TR_LSM] = "lsm",	    [TR_UPROBE] = "uprobe",
 	};
 	int k;
 

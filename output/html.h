@@ -29,14 +29,15 @@ struct html_report;
 struct html_meta {
 	const char *capture; /* the -r path */
 	const char *command; /* the command line, as typed */
-	const char *verify; /* --verify's line (intact or the first bad block); NULL: not run */
+	const char *verify;  /* --verify's line (intact or the first bad block); NULL: not run */
 	bool verify_ok;
 	const char *error; /* the capture's damage after its last good record; NULL: none */
 	uint64_t malformed, dropped, evicted, truncated, orphan_exits, filtered;
 };
 
-/* Creates path (mode 0600, as captures: arguments may hold secrets) and writes the page's head. NULL with the reason
- * in err ("r.html: Permission denied"). host: the decoder's (live namespaces). */
+/* Creates path (mode 0600, as captures: arguments may hold secrets) and writes the page's head.
+ * NULL with the reason in err ("r.html: Permission denied"). host: the decoder's (live namespaces).
+ */
 struct html_report *html_open(const char *path, const struct tr_host *host, char *err,
 			      size_t errlen);
 /* A capture header as replay reads it (the first one names the host). */

@@ -36,14 +36,15 @@ static void test_json_safe_cases(void **state)
 	static const struct {
 		const char *in, *out;
 	} cases[] = {
-		{"plain /usr/bin/true", "plain /usr/bin/true"},
-		{"\"</script><script>alert(1)</script>\"",
-		 "\"\\u003c/script\\u003e\\u003cscript\\u003ealert(1)\\u003c/script\\u003e\""},
-		{"a & b </tr> <!-- x -->", "a \\u0026 b \\u003c/tr\\u003e \\u003c!-- x --\\u003e"},
-		{"ls\xe2\x80\xa8x\xe2\x80\xa9y", "ls\\u2028x\\u2029y"},
-		{"caf\xc3\xa9 \xf0\x9f\x9a\x80 \xe2\x80\xa6", "caf\xc3\xa9 \xf0\x9f\x9a\x80 \xe2\x80\xa6"},
-		{"cut \xe2\x80", "cut \xe2\x80"}, /* not a whole U+2028: left alone */
-		{"\\u003c stays", "\\u003c stays"},
+	    {"plain /usr/bin/true", "plain /usr/bin/true"},
+	    {"\"</script><script>alert(1)</script>\"",
+	     "\"\\u003c/script\\u003e\\u003cscript\\u003ealert(1)\\u003c/script\\u003e\""},
+	    {"a & b </tr> <!-- x -->", "a \\u0026 b \\u003c/tr\\u003e \\u003c!-- x --\\u003e"},
+	    {"ls\xe2\x80\xa8x\xe2\x80\xa9y", "ls\\u2028x\\u2029y"},
+	    {"caf\xc3\xa9 \xf0\x9f\x9a\x80 \xe2\x80\xa6",
+	     "caf\xc3\xa9 \xf0\x9f\x9a\x80 \xe2\x80\xa6"},
+	    {"cut \xe2\x80", "cut \xe2\x80"}, /* not a whole U+2028: left alone */
+	    {"\\u003c stays", "\\u003c stays"},
 	};
 	size_t i;
 
@@ -60,8 +61,12 @@ static void test_json_safe_cases(void **state)
 static void test_json_safe_same_value(void **state)
 {
 	static const char *const strs[] = {
-		"</script>", "<img src=x onerror=alert(1)>", "\"'`&amp;</tr></table>",
-		"line\xe2\x80\xa8sep", "<!--<script>", "]]></style>",
+	    "</script>",
+	    "<img src=x onerror=alert(1)>",
+	    "\"'`&amp;</tr></table>",
+	    "line\xe2\x80\xa8sep",
+	    "<!--<script>",
+	    "]]></style>",
 	};
 	char buf[512], back[512];
 	struct obuf o;
@@ -91,18 +96,26 @@ static void test_json_safe_same_value(void **state)
 #define EVIL_HOST "<b>host</b></title><script>alert(1)</script>"
 
 static const struct proc_rec evil = {
-	.pid = 6666, .tid = 6666, .ppid = 1200, .nspid = 6666,
-	.ns = HOST_NS, .start_ns = T0 + 7000000000, .ktime = 99000000000,
-	.flags = PROC_F_EXECVE,
-	.binary = EVIL_BIN, .cwd = "/",
-	ARGS("\"quoted\"\0</tr><td>cell</td>\0</script>\0a&b\0nl\nx\xe2\x80\xa8y", 6),
+    .pid = 6666,
+    .tid = 6666,
+    .ppid = 1200,
+    .nspid = 6666,
+    .ns = HOST_NS,
+    .start_ns = T0 + 7000000000,
+    .ktime = 99000000000,
+    .flags = PROC_F_EXECVE,
+    .binary = EVIL_BIN,
+    .cwd = "/",
+    ARGS("\"quoted\"\0</tr><td>cell</td>\0</script>\0a&b\0nl\nx\xe2\x80\xa8y", 6),
 };
 
 static char *write_report(size_t *len)
 {
 	char path[] = "/tmp/test-html-XXXXXX", err[256], *buf;
-	struct capture_info ci = {.host_name = EVIL_HOST, .kernel_release = "6.1.0<br>",
-				  .node_name = "node-a", .tool_version = "0.1.0"};
+	struct capture_info ci = {.host_name = EVIL_HOST,
+				  .kernel_release = "6.1.0<br>",
+				  .node_name = "node-a",
+				  .tool_version = "0.1.0"};
 	struct html_meta m = {.capture = "c.trc", .command = "tracer -r c.trc --html r.html"};
 	struct html_report *h;
 	struct tr_event ev;
@@ -200,8 +213,8 @@ static void test_report_keeps_hostile_strings_as_data(void **state)
 /* Nothing in the file names anything to load. */
 static void test_report_fetches_nothing(void **state)
 {
-	static const char *const bad[] = {"src=", "href=", "http:", "https:", "@import", "url(",
-					  "//cdn", "<link", "<iframe", "<img"};
+	static const char *const bad[] = {"src=", "href=", "http:", "https:",  "@import",
+					  "url(", "//cdn", "<link", "<iframe", "<img"};
 	size_t len, i;
 	char *doc = write_report(&len), *p, *end;
 
@@ -221,10 +234,10 @@ static void test_report_fetches_nothing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_json_safe_cases),
-		cmocka_unit_test(test_json_safe_same_value),
-		cmocka_unit_test(test_report_keeps_hostile_strings_as_data),
-		cmocka_unit_test(test_report_fetches_nothing),
+	    cmocka_unit_test(test_json_safe_cases),
+	    cmocka_unit_test(test_json_safe_same_value),
+	    cmocka_unit_test(test_report_keeps_hostile_strings_as_data),
+	    cmocka_unit_test(test_report_fetches_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
