@@ -25,6 +25,7 @@
 #include "output/capture/recording.h"
 #include "output/syslog.h"
 #include "output/evidence.h"
+#include "output/html.h"
 #include "output/story.h"
 #include "output/capture/verify.h"
 #include "policy/presets.h"
@@ -69,6 +70,7 @@ enum {
 	OPT_EVIDENCE_FILE_MAX,
 	OPT_EVIDENCE_TOTAL_MAX,
 	OPT_EVIDENCE_RATE,
+	OPT_HTML,
 };
 
 struct options {
@@ -90,6 +92,7 @@ struct options {
 	const char *drop_user; /* -Z USER */
 	const char *write_path; /* -w FILE */
 	const char *read_path; /* -r FILE */
+	const char *html_path; /* -r FILE --html REPORT */
 	uint64_t rotate_bytes; /* -C */
 	uint32_t max_files; /* -W */
 	enum time_mode time_mode; /* --time */
@@ -148,6 +151,8 @@ static const struct argp_option opts[] = {
 	 "second, at most (default 10; more are counted)", 3},
 	{"write", 'w', "FILE", 0, "Also write every event to a capture FILE (- is stdout)", 2},
 	{"read", 'r', "FILE", 0, "Replay a capture FILE (- is stdin) instead of tracing; no root", 2},
+	{"html", OPT_HTML, "FILE", 0, "With -r: write the capture as one self-contained HTML "
+	 "report to FILE (process tree, timeline, policy events; the filters apply)", 2},
 	{"verify", OPT_VERIFY, NULL, 0, "With -r: check the capture's SHA-256 chain (and its "
 	 "rotated files); exit 0 when intact, 1 naming the first bad block", 2},
 	{"pre-trigger", OPT_PRE_TRIGGER, "SECONDS", 0, "With -w: a flight recorder; keep the last "
@@ -361,6 +366,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'r':
 		o->read_path = arg;
 		break;
+	case OPT_HTML:
+		if (!*arg)
+			usage_error("--html needs a file name for the report%s", "");
+		o->html_path = arg;
+		break;
 	case 'C':
 		if (parse_size(arg, &o->rotate_bytes))
 			usage_error("-C needs a size: millions of bytes, or with a k, m or g suffix, "
@@ -516,6 +526,8 @@ struct run {
 	uint64_t unread; /* records from before the stop left in the ring at exit */
 	struct recording rec; /* -w */
 	struct story *story; /* --story */
+	struct html_report *html; /* -r --html */
+	const char *command; /* the command line, for the report */
 	struct evidence *evidence; /* --evidence */
 	struct capture_blob *blobs; /* the policy texts, for the capture header */
 	int nblobs;
@@ -547,7 +559,9 @@ static void sink(void *ctx, const struct tr_event *ev)
 	r->fmt.indent = 2 * depth;
 	if (r->evidence && ev->hook)
 		ev = with_evidence(r, ev, &copy);
-	if (!r->opt->quiet)
+	if (r->html)
+		html_event(r->html, ev, r->story ? depth : -1);
+	else if (!r->opt->quiet)
 		formatter_event(&r->fmt, ev);
 	if (r->syslog)
 		syslog_event(r->syslog, ev); /* queued; the sender thread writes */
@@ -861,6 +875,84 @@ static void report_cache_drops(const struct decoder *d)
 		fprintf(stderr, ", %llu with strings cut to fit", (unsigned long long)cut);
 }
 
+static void on_capture_header(void *ctx, const struct capture_info *ci)
+{
+	html_capture(ctx, ci);
+}
+
+/* --verify's check for the report: its one line, without "tracer: ". */
+static char *verify_line(const char *path, bool *ok)
+{
+	char *text = NULL, *s;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return NULL;
+	*ok = !capture_verify(path, f, f);
+	fclose(f);
+	if (!text)
+		return NULL;
+	text[strcspn(text, "\n")] = 0;
+	s = strncmp(text, "tracer: ", 8) ? text : text + 8;
+	memmove(text, s, strlen(s) + 1);
+	return text;
+}
+
+/* --html: the report is created before the replay, so an unreadable
+ * capture or an unwritable report stops here, before any work. */
+static int open_report(struct run *r)
+{
+	const char *in = r->opt->read_path;
+	char err[512];
+
+	if (strcmp(in, "-") && access(in, R_OK)) {
+		fprintf(stderr, "tracer: %s: %s\n", in, strerror(errno));
+		return -1;
+	}
+	r->html = html_open(r->opt->html_path, &r->dec.host, err, sizeof(err));
+	if (!r->html) {
+		fprintf(stderr, "tracer: %s\n", err);
+		return -1;
+	}
+	r->dec.on_capture = on_capture_header;
+	r->dec.capture_ctx = r->html;
+	return 0;
+}
+
+/* Finishes the report with what the replay saw; one line on stderr. */
+static int close_report(struct run *r, const char *damage)
+{
+	struct html_meta m = {
+		.capture = r->opt->read_path,
+		.command = r->command,
+		.error = damage,
+		.malformed = r->dec.malformed,
+		.dropped = r->dec.dropped,
+		.evicted = proc_cache_evicted(r->dec.cache),
+		.truncated = proc_cache_truncated(r->dec.cache),
+		.orphan_exits = r->dec.orphan_exits,
+		.filtered = r->dec.filtered,
+	};
+	char err[512], *vtext = NULL;
+	uint64_t pol = r->printed - r->by_kind[TR_EXEC] - r->by_kind[TR_EXIT];
+	int rc;
+
+	if (strcmp(r->opt->read_path, "-"))
+		m.verify = vtext = verify_line(r->opt->read_path, &m.verify_ok);
+	rc = html_close(r->html, &m, err, sizeof(err));
+	r->html = NULL;
+	free(vtext);
+	if (rc) {
+		fprintf(stderr, "tracer: %s\n", err);
+		return -1;
+	}
+	fprintf(stderr, "tracer: %s: %llu events (%llu policy event%s) from %s\n",
+		r->opt->html_path, (unsigned long long)r->printed, (unsigned long long)pol,
+		pol == 1 ? "" : "s", r->opt->read_path);
+	return 0;
+}
+
 /* -r: no BPF, no privileges: the capture through the same decoder. */
 static int run_replay(struct run *r)
 {
@@ -877,8 +969,12 @@ static int run_replay(struct run *r)
 	r->dec.scope.npids = r->opt->pol.npids;
 	r->dec.scope.binaries = r->opt->pol.binaries;
 	r->dec.scope.nbinaries = r->opt->pol.nbinaries;
+	if (r->opt->html_path && open_report(r))
+		return EXIT_RUNTIME;
 	rc = replay_file(r->opt->read_path, &r->dec, &r->batch, &stop_requested, err, sizeof(err));
 	sink_flush(&r->out);
+	if (r->html && close_report(r, rc ? err : NULL))
+		return EXIT_RUNTIME;
 	if (proc_cache_evicted(r->dec.cache) || proc_cache_truncated(r->dec.cache) ||
 	    r->dec.dropped) {
 		fprintf(stderr, "tracer: %s replayed", r->opt->read_path);
@@ -1147,6 +1243,10 @@ static int check_capture_options(const struct options *o)
 		bad = "--evidence-file-max, --evidence-total-max and --evidence-rate go with --evidence";
 	else if (o->verify && !o->read_path)
 		bad = "--verify checks a capture: it goes with -r";
+	else if (o->html_path && !o->read_path)
+		bad = "--html writes a report of a capture: it goes with -r";
+	else if (o->html_path && o->verify)
+		bad = "--html verifies the capture itself: no --verify";
 	else if (o->read_path && (o->write_path || o->pol.npaths || o->pol.npresets))
 		bad = "-r replays a capture: it takes no -w, -p or -P";
 	else if ((o->pre_trigger_s || o->post_trigger_s || o->pre_trigger_bytes) &&
@@ -1176,6 +1276,24 @@ static int check_main(struct policy_opts *pol)
 	if (rc == CHECK_REFUSED)
 		fprintf(stderr, "tracer: %s\n", d.msg);
 	return rc == CHECK_REFUSED ? EXIT_USAGE : rc == CHECK_WRITE ? EXIT_RUNTIME : EXIT_OK;
+}
+
+/* The command line as typed (arguments joined by spaces), for the report. */
+static char *join_args(int argc, char **argv)
+{
+	size_t len = 1;
+	char *s;
+	int i;
+
+	for (i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = calloc(1, len);
+	for (i = 0; s && i < argc; i++) {
+		if (i)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
 }
 
 int main(int argc, char **argv)
@@ -1227,7 +1345,9 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	if (opt.read_path) {
+		r.command = opt.html_path ? join_args(argc, argv) : NULL;
 		rc = run_replay(&r);
+		free((char *)r.command);
 		syslog_finish(r.syslog, SYSLOG_WAIT_NS, stderr);
 		goto cleanup;
 	}

@@ -8,7 +8,7 @@
 
 _tracer_opts_arg="--output --count --buffer-size --policy --preset --events --pid
 	--container-id --pod --container-root --color --time --relinquish-privileges
-	--write --read --file-size --file-count --node-name --cluster-name --node-label
+	--write --read --html --file-size --file-count --node-name --cluster-name --node-label
 	--syslog --syslog-ca --syslog-cert --syslog-key
 	--pre-trigger --post-trigger --pre-trigger-size --story
 	--evidence --evidence-file-max --evidence-total-max --evidence-rate
@@ -83,7 +83,7 @@ _tracer_value()
 	-Z | --relinquish-privileges)
 		COMPREPLY=($(compgen -u -- "$cur"))
 		;;
-	-w | --write | -r | --read | --syslog-ca | --syslog-cert | --syslog-key)
+	-w | --write | -r | --read | --html | --syslog-ca | --syslog-cert | --syslog-key)
 		_tracer_files "$cur" any
 		;;
 	--syslog)

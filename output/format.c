@@ -1717,13 +1717,13 @@ static void put_line(struct formatter *f, const char *s, size_t len)
 /* A policy event whose hook is unknown still prints (generic, unnamed). */
 static const struct tr_hook_info no_hook;
 
-void formatter_event(struct formatter *f, const struct tr_event *ev)
+size_t formatter_render(struct formatter *f, const struct tr_event *ev)
 {
 	struct obuf o;
 	struct fctx c;
 
 	if (!f->line || !ev || !ev->proc || ev->kind <= 0 || ev->kind >= TR_KIND_MAX)
-		return;
+		return 0;
 	ob_init(&o, f->line, f->line_cap);
 	c.o = &o;
 	c.f = f;
@@ -1750,7 +1750,26 @@ void formatter_event(struct formatter *f, const struct tr_event *ev)
 	ob_force(&o, "\n", 1);
 	f->last_ns = ev->time_ns;
 	f->line_len = o.len;
-	put_line(f, f->line, o.len);
+	return o.len;
+}
+
+void formatter_event(struct formatter *f, const struct tr_event *ev)
+{
+	size_t len = formatter_render(f, ev);
+
+	if (len)
+		put_line(f, f->line, len);
+}
+
+void format_args_text(struct obuf *o, const struct proc_rec *p, enum esc_mode mode)
+{
+	put_args(o, p, mode, 0);
+}
+
+bool format_is_host(const struct tr_host *host, const struct proc_rec *p)
+{
+	return host && host->ns[NS_MNT] && p->ns[NS_MNT] == host->ns[NS_MNT] && host->ns[NS_PID] &&
+	       p->ns[NS_PID] == host->ns[NS_PID] && !p->container;
 }
 
 void formatter_free(struct formatter *f)

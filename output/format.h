@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "output/escape.h"
 #include "output/events/event.h"
 #include "output/sink.h"
 
@@ -50,6 +51,14 @@ int formatter_init(struct formatter *f, enum out_format fmt, FILE *out,
 /* Writes exactly one line (CSV: the header first, once). No syscalls but
  * the buffered write; no allocation after init. */
 void formatter_event(struct formatter *f, const struct tr_event *ev);
+/* The same line into f->line without writing it (--html keeps it in its
+ * report); its length with the '\n', 0 for an event that has no line. */
+size_t formatter_render(struct formatter *f, const struct tr_event *ev);
+/* A process's arguments as compact lines show them (quoted where
+ * ambiguous, " ..." when cut), in mode's encoding. */
+void format_args_text(struct obuf *o, const struct proc_rec *p, enum esc_mode mode);
+/* On the host: its mount and pid namespaces are the host's, no container. */
+bool format_is_host(const struct tr_host *host, const struct proc_rec *p);
 void formatter_free(struct formatter *f);
 
 #endif /* TRACER_OUTPUT_FORMAT_H */

@@ -393,6 +393,8 @@ static void replay_header(struct decoder *d, const struct capture_info *in)
 	memcpy(d->host.ns, in->host_ns, sizeof(d->host.ns));
 	d->hooks = in->hooks;
 	d->nhooks = in->nhooks;
+	if (d->on_capture)
+		d->on_capture(d->capture_ctx, in);
 }
 
 static bool scan_pending; /* scan records decoded, parents not linked yet */

@@ -12,6 +12,7 @@
 typedef void (*event_sink)(void *ctx, const struct tr_event *ev);
 
 struct container_cache;
+struct capture_info; /* output/capture.h */
 
 /* Which processes print (--host, --container, --container-id, --pod). */
 struct scope_filter {
@@ -44,6 +45,9 @@ struct decoder {
 	void (*on_raw)(void *ctx, const void *data, size_t size);
 	void (*on_container)(void *ctx, struct container_info *ci);
 	void *hook_ctx;
+	/* -r: each capture header as it is read (--html: the report's header) */
+	void (*on_capture)(void *ctx, const struct capture_info *ci);
+	void *capture_ctx;
 	struct scope_filter scope;
 	uint64_t filtered; /* events outside the scope */
 	bool ancestors; /* --ancestors: fill tr_event.ancestors */

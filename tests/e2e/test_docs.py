@@ -220,7 +220,7 @@ MAY_INCLUDE = {
                 "output/escape.h"],
     "output/events/": ["output/events/", "bpf/events.h", "output/escape.h"],
     "output/capture/": ["output/capture/", "output/events/", "bpf/events.h"],
-    "output/": ["output/", "bpf/events.h"],
+    "output/": ["output/", "bpf/events.h"],  # output/capture/ included: -r --html
 }
 
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* fuzz_capture.c - libFuzzer target: any bytes through the replay entry
  * point (replay_file: reader, batches, cgroup lookahead, container
- * annotations, decoder, formatters), then the reader again with the
- * writer re-serialising what it accepted. */
+ * annotations, decoder, formatters or the HTML report), then the reader
+ * again with the writer re-serialising what it accepted. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,15 +16,33 @@
 #include "output/capture/recording.h"
 #include "output/events/decode.h"
 #include "output/format.h"
+#include "output/html.h"
+
+#define FMT_HTML 3 /* the last byte picks compact, json, csv or --html */
 
 static FILE *null_out;
 static uint8_t *prefix; /* a valid header with a hook table, no blocks */
 static size_t prefix_len;
 static uint8_t *wrapped; /* prefix + one block of the input */
 
+struct out {
+	struct formatter fmt;
+	struct html_report *html; /* --html: instead of the formatter */
+};
+
 static void sink(void *ctx, const struct tr_event *ev)
 {
-	formatter_event(ctx, ev);
+	struct out *o = ctx;
+
+	if (o->html)
+		html_event(o->html, ev, -1);
+	else
+		formatter_event(&o->fmt, ev);
+}
+
+static void on_capture(void *ctx, const struct capture_info *ci)
+{
+	html_capture(ctx, ci);
 }
 
 /* What -r does with a header: the decoder takes its context. */
@@ -55,6 +73,8 @@ static void replay(struct capture_reader *r, struct decoder *d)
 	while (capture_next(r, &it) > 0) {
 		if (it.kind == CAP_HEADER) {
 			take_header(d, it.info);
+			if (d->on_capture)
+				d->on_capture(d->capture_ctx, it.info);
 			capture_writer_close(w, NULL, 0);
 			w = rewrite(it.info);
 		} else if (it.kind == CAP_EVENT || it.kind == CAP_SNAPSHOT) {
@@ -95,7 +115,8 @@ static void run_replay(const uint8_t *data, size_t size, struct decoder *d)
 
 static void run(const uint8_t *data, size_t size, int format)
 {
-	struct formatter fmt;
+	struct html_meta m = {.capture = "fuzz", .command = "fuzz"};
+	struct out o = {0};
 	struct decoder d;
 	struct capture_reader *r;
 	char err[128];
@@ -106,15 +127,21 @@ static void run(const uint8_t *data, size_t size, int format)
 	r = capture_open_stream(f, err, sizeof(err));
 	if (!r)
 		return;
-	if (formatter_init(&fmt, format, null_out, &d.host) || decoder_init(&d, 256, sink, &fmt)) {
+	if (formatter_init(&o.fmt, format == FMT_HTML ? OUT_JSON : format, null_out, &d.host) ||
+	    decoder_init(&d, 256, sink, &o)) {
 		capture_close(r);
 		return;
 	}
+	if (format == FMT_HTML && (o.html = html_open("/dev/null", &d.host, err, sizeof(err)))) {
+		d.on_capture = on_capture;
+		d.capture_ctx = o.html;
+	}
 	run_replay(data, size, &d);
 	replay(r, &d);
+	html_close(o.html, &m, err, sizeof(err));
 	capture_close(r);
 	decoder_free(&d);
-	formatter_free(&fmt);
+	formatter_free(&o.fmt);
 }
 
 static const char *const tags[] = {"t1", "t2"};
@@ -199,7 +226,7 @@ static void run_as_block(const uint8_t *data, size_t size, int format)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	int format = size ? data[size - 1] % 3 : OUT_JSON;
+	int format = size ? data[size - 1] % 4 : OUT_JSON;
 
 	if (!null_out) {
 		null_out = fopen("/dev/null", "w");
