@@ -104,6 +104,8 @@ struct options {
 	int nnode_labels;
 	struct syslog_opts syslog; /* --syslog URL, --syslog-ca, ... */
 	struct policy_opts pol; /* -p, -e, --check, ... (policy/flags.c) */
+	char usage[640]; /* parse_opt refused an option: why, for main to print */
+	bool exit_now; /* --help, --usage, --version: printed, exit 0 */
 };
 
 const char *argp_program_version = "tracer " TRACER_VERSION;
@@ -221,22 +223,23 @@ static int parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
-static void usage_error(const char *fmt, const char *arg)
+/* A refused option: the message for main to print; EINVAL stops argp. */
+static error_t usage_error(struct options *o, const char *fmt, const char *arg)
 {
-	fprintf(stderr, "tracer: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, " (see tracer --help)\n");
-	exit(EXIT_USAGE);
+	if (!o->usage[0])
+		snprintf(o->usage, sizeof(o->usage), fmt, arg);
+	return EINVAL;
 }
 
 /* --node-name, --cluster-name: a name goes into exec ids ("node:ktime:pid")
  * and JSON, so one token without the exec id's separator. */
-static const char *check_name(const char *arg)
+static error_t check_name(struct options *o, const char **out, const char *arg)
 {
 	if (!*arg || strlen(arg) > 253 || strpbrk(arg, " \t\n\r\"\\:,"))
-		usage_error("a node or cluster name must be 1 to 253 characters, "
-			    "without spaces, quotes, backslashes, ':' or ',': \"%s\"", arg);
-	return arg;
+		return usage_error(o, "a node or cluster name must be 1 to 253 characters, "
+				   "without spaces, quotes, backslashes, ':' or ',': \"%s\"", arg);
+	*out = arg;
+	return 0;
 }
 
 #define LABEL_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
@@ -245,7 +248,7 @@ _Static_assert(NODE_LABELS_MAX == 64, "the --node-label message says 64");
 /* --node-label KEY=VALUE, a Kubernetes label: KEY an optional DNS prefix
  * and "/" then a name, VALUE up to 63 characters; both [A-Za-z0-9._-].
  * Kept sorted by key, the order protojson writes a map in. */
-static void add_node_label(struct options *o, const char *arg)
+static error_t add_node_label(struct options *o, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
 	size_t kl = eq ? (size_t)(eq - arg) : 0;
@@ -253,17 +256,17 @@ static void add_node_label(struct options *o, const char *arg)
 
 	if (!kl || kl > 253 + 1 + 63 || strlen(eq + 1) > 63 ||
 	    strspn(arg, LABEL_CHARS "/") < kl || strspn(eq + 1, LABEL_CHARS) < strlen(eq + 1))
-		usage_error("--node-label takes KEY=VALUE, a Kubernetes label "
-			    "([A-Za-z0-9._-], a key may have a prefix/): \"%s\"", arg);
+		return usage_error(o, "--node-label takes KEY=VALUE, a Kubernetes label "
+				   "([A-Za-z0-9._-], a key may have a prefix/): \"%s\"", arg);
 	if (o->nnode_labels == NODE_LABELS_MAX)
-		usage_error("--node-label: at most 64 labels (\"%s\" is one more)", arg);
+		return usage_error(o, "--node-label: at most 64 labels (\"%s\" is one more)", arg);
 	for (i = 0; i < o->nnode_labels; i++) {
 		const char *k = o->node_labels[i];
 		size_t n = strcspn(k, "=");
 		int c = strncmp(k, arg, n < kl ? n : kl);
 
 		if (!c && n == kl)
-			usage_error("--node-label: its key is given twice: \"%s\"", arg);
+			return usage_error(o, "--node-label: its key is given twice: \"%s\"", arg);
 		if (c > 0 || (!c && n > kl))
 			break;
 	}
@@ -271,185 +274,205 @@ static void add_node_label(struct options *o, const char *arg)
 		(o->nnode_labels - i) * sizeof(o->node_labels[0]));
 	o->node_labels[i] = arg;
 	o->nnode_labels++;
+	return 0;
 }
 
-static error_t parse_opt(int key, char *arg, struct argp_state *state)
-{
-	struct options *o = state->input;
-	uint64_t v;
+/* The parse_*_opt groups: 0 taken, EINVAL refused (o->usage says why),
+ * ARGP_ERR_UNKNOWN not theirs. */
 
+/* -o -c -l -q -v --color --time --json-zeros --node-* --cluster-name. */
+static error_t parse_output_opt(struct options *o, int key, char *arg)
+{
 	switch (key) {
 	case 'o':
 		if (out_format_parse(arg, &o->format))
-			usage_error("unknown output format \"%s\": use compact, json or csv", arg);
-		break;
+			return usage_error(o, "unknown output format \"%s\": use compact, json or csv", arg);
+		return 0;
 	case 'c':
 		if (parse_u64(arg, 1, UINT64_MAX, &o->count))
-			usage_error("-c needs a positive count, not \"%s\"", arg);
-		break;
-	case 'l':
-		o->line_buffered = true;
-		break;
-	case 'q':
-		o->quiet = true;
-		break;
-	case 'v':
-		o->verbose++;
-		break;
-	case OPT_ANCESTORS:
-		o->ancestors = true;
-		break;
-	case OPT_VERIFY:
-		o->verify = true;
-		break;
-	case OPT_PRE_TRIGGER:
-	case OPT_POST_TRIGGER:
-		if (parse_u64(arg, 1, 86400, &v))
-			usage_error("--pre-trigger and --post-trigger take seconds (up to 86400), "
-				    "not \"%s\"", arg);
-		*(key == OPT_PRE_TRIGGER ? &o->pre_trigger_s : &o->post_trigger_s) = v;
-		break;
-	case OPT_PRE_TRIGGER_SIZE:
-		if (parse_size(arg, &o->pre_trigger_bytes) || o->pre_trigger_bytes < (1u << 20))
-			usage_error("--pre-trigger-size needs a size of at least 1m, not \"%s\"", arg);
-		break;
-	case OPT_EVIDENCE:
-		if (!*arg)
-			usage_error("--evidence needs a directory%s", "");
-		o->evidence.dir = arg;
-		break;
-	case OPT_EVIDENCE_FILE_MAX:
-	case OPT_EVIDENCE_TOTAL_MAX:
-		if (parse_size(arg, &v))
-			usage_error("--evidence-file-max and --evidence-total-max need a size, not "
-				    "\"%s\"", arg);
-		*(key == OPT_EVIDENCE_FILE_MAX ? &o->evidence.file_max : &o->evidence.total_max) = v;
-		break;
-	case OPT_EVIDENCE_RATE:
-		if (parse_u64(arg, 1, 10000, &v))
-			usage_error("--evidence-rate needs a count per second (1 to 10000), not \"%s\"",
-				    arg);
-		o->evidence.per_second = v;
-		break;
-	case OPT_STORY:
-		if (!*arg || strlen(arg) >= 128)
-			usage_error("--story needs a pid, an exec_id or a container, not \"%s\"", arg);
-		o->story = arg;
-		break;
+			return usage_error(o, "-c needs a positive count, not \"%s\"", arg);
+		return 0;
+	case 'l': o->line_buffered = true; return 0;
+	case 'q': o->quiet = true; return 0;
+	case 'v': o->verbose++; return 0;
+	case OPT_ANCESTORS: o->ancestors = true; return 0;
+	case OPT_JSON_ZEROS: o->json_zeros = true; return 0;
 	case OPT_COLOR:
 		if (!strcmp(arg, "auto"))
 			o->color = -1;
 		else if (!strcmp(arg, "always") || !strcmp(arg, "never"))
 			o->color = arg[0] == 'a';
 		else
-			usage_error("--color takes auto, always or never, not \"%s\"", arg);
-		break;
+			return usage_error(o, "--color takes auto, always or never, not \"%s\"", arg);
+		return 0;
 	case OPT_TIME:
 		if (time_mode_parse(arg, &o->time_mode))
-			usage_error("--time takes iso, epoch, delta or none, not \"%s\"", arg);
-		break;
-	case OPT_JSON_ZEROS:
-		o->json_zeros = true;
-		break;
-	case OPT_NODE_NAME:
-		o->node_name = check_name(arg);
-		break;
-	case OPT_CLUSTER_NAME:
-		o->cluster_name = check_name(arg);
-		break;
-	case OPT_NODE_LABEL:
-		add_node_label(o, arg);
-		break;
-	case 'w':
-		o->write_path = arg;
-		break;
-	case 'r':
-		o->read_path = arg;
-		break;
+			return usage_error(o, "--time takes iso, epoch, delta or none, not \"%s\"", arg);
+		return 0;
+	case OPT_NODE_NAME: return check_name(o, &o->node_name, arg);
+	case OPT_CLUSTER_NAME: return check_name(o, &o->cluster_name, arg);
+	case OPT_NODE_LABEL: return add_node_label(o, arg);
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+/* -w -r -C -W --html --verify and the flight recorder. */
+static error_t parse_capture_opt(struct options *o, int key, char *arg)
+{
+	uint64_t v;
+
+	switch (key) {
+	case 'w': o->write_path = arg; return 0;
+	case 'r': o->read_path = arg; return 0;
+	case OPT_VERIFY: o->verify = true; return 0;
 	case OPT_HTML:
 		if (!*arg)
-			usage_error("--html needs a file name for the report%s", "");
+			return usage_error(o, "--html needs a file name for the report%s", "");
 		o->html_path = arg;
-		break;
+		return 0;
 	case 'C':
 		if (parse_size(arg, &o->rotate_bytes))
-			usage_error("-C needs a size: millions of bytes, or with a k, m or g suffix, "
-				    "not \"%s\"", arg);
-		break;
+			return usage_error(o, "-C needs a size: millions of bytes, or with a k, m or g "
+					   "suffix, not \"%s\"", arg);
+		return 0;
 	case 'W':
 		if (parse_u64(arg, 1, 100000, &v))
-			usage_error("-W needs a file count (1 to 100000), not \"%s\"", arg);
+			return usage_error(o, "-W needs a file count (1 to 100000), not \"%s\"", arg);
 		o->max_files = v;
-		break;
-	case 'Z':
+		return 0;
+	case OPT_PRE_TRIGGER:
+	case OPT_POST_TRIGGER:
+		if (parse_u64(arg, 1, 86400, &v))
+			return usage_error(o, "--pre-trigger and --post-trigger take seconds (up to "
+					   "86400), not \"%s\"", arg);
+		*(key == OPT_PRE_TRIGGER ? &o->pre_trigger_s : &o->post_trigger_s) = v;
+		return 0;
+	case OPT_PRE_TRIGGER_SIZE:
+		if (parse_size(arg, &o->pre_trigger_bytes) || o->pre_trigger_bytes < (1u << 20))
+			return usage_error(o, "--pre-trigger-size needs a size of at least 1m, not "
+					   "\"%s\"", arg);
+		return 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+/* --story and --evidence*. */
+static error_t parse_forensics_opt(struct options *o, int key, char *arg)
+{
+	uint64_t v;
+
+	switch (key) {
+	case OPT_STORY:
+		if (!*arg || strlen(arg) >= 128)
+			return usage_error(o, "--story needs a pid, an exec_id or a container, not "
+					   "\"%s\"", arg);
+		o->story = arg;
+		return 0;
+	case OPT_EVIDENCE:
 		if (!*arg)
-			usage_error("-Z needs a user name%s", "");
-		o->drop_user = arg;
-		break;
-	case OPT_BUFFER:
-		if (parse_u64(arg, 4, 1 << 20, &v) || (v & (v - 1)))
-			usage_error("--buffer-size needs a power of two in KiB (4 to 1048576), not \"%s\"",
-				    arg);
-		o->ringbuf_kib = v;
-		break;
-	case OPT_HELP: /* argp_state_help() is silent under ARGP_NO_ERRS */
-		argp_help(state->root_argp, stdout, ARGP_HELP_STD_HELP & ~ARGP_HELP_EXIT_OK, "tracer");
-		exit(EXIT_OK);
-	case OPT_USAGE:
-		argp_help(state->root_argp, stdout, ARGP_HELP_USAGE, "tracer");
-		exit(EXIT_OK);
-	case OPT_VERSION:
-		printf("%s\n", argp_program_version);
-		exit(EXIT_OK);
+			return usage_error(o, "--evidence needs a directory%s", "");
+		o->evidence.dir = arg;
+		return 0;
+	case OPT_EVIDENCE_FILE_MAX:
+	case OPT_EVIDENCE_TOTAL_MAX:
+		if (parse_size(arg, &v))
+			return usage_error(o, "--evidence-file-max and --evidence-total-max need a "
+					   "size, not \"%s\"", arg);
+		*(key == OPT_EVIDENCE_FILE_MAX ? &o->evidence.file_max : &o->evidence.total_max) = v;
+		return 0;
+	case OPT_EVIDENCE_RATE:
+		if (parse_u64(arg, 1, 10000, &v))
+			return usage_error(o, "--evidence-rate needs a count per second (1 to 10000), "
+					   "not \"%s\"", arg);
+		o->evidence.per_second = v;
+		return 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+/* Scope (--container-id, --pod, --container-root), -Z, --buffer-size, --syslog*. */
+static error_t parse_run_opt(struct options *o, int key, char *arg)
+{
+	struct syslog_target t;
+	char err[512];
+	uint64_t v;
+
+	switch (key) {
 	case OPT_CONTAINER_ID:
 		if (!*arg || strspn(arg, "0123456789abcdef") != strlen(arg))
-			usage_error("--container-id needs lowercase hex digits, not \"%s\"", arg);
+			return usage_error(o, "--container-id needs lowercase hex digits, not \"%s\"", arg);
 		o->container_id = arg;
-		break;
+		return 0;
 	case OPT_POD:
 		if (!*arg || arg[strlen(arg) - 1] == '/')
-			usage_error("--pod needs [NAMESPACE/]NAME, not \"%s\"", arg);
+			return usage_error(o, "--pod needs [NAMESPACE/]NAME, not \"%s\"", arg);
 		o->pod = arg;
-		break;
-	case OPT_CONTAINER_ROOT:
-		o->container_root = arg;
-		break;
-	case OPT_SYSLOG: {
-		struct syslog_target t;
-		char err[512];
-
+		return 0;
+	case OPT_CONTAINER_ROOT: o->container_root = arg; return 0;
+	case 'Z':
+		if (!*arg)
+			return usage_error(o, "-Z needs a user name%s", "");
+		o->drop_user = arg;
+		return 0;
+	case OPT_BUFFER:
+		if (parse_u64(arg, 4, 1 << 20, &v) || (v & (v - 1)))
+			return usage_error(o, "--buffer-size needs a power of two in KiB (4 to "
+					   "1048576), not \"%s\"", arg);
+		o->ringbuf_kib = v;
+		return 0;
+	case OPT_SYSLOG:
 		if (syslog_parse_url(arg, &t, err, sizeof(err)))
-			usage_error("%s", err);
+			return usage_error(o, "%s", err);
 		o->syslog.url = arg;
-		break;
+		return 0;
+	case OPT_SYSLOG_CA: o->syslog.ca = arg; return 0;
+	case OPT_SYSLOG_CERT: o->syslog.cert = arg; return 0;
+	case OPT_SYSLOG_KEY: o->syslog.key = arg; return 0;
 	}
-	case OPT_SYSLOG_CA:
-		o->syslog.ca = arg;
-		break;
-	case OPT_SYSLOG_CERT:
-		o->syslog.cert = arg;
-		break;
-	case OPT_SYSLOG_KEY:
-		o->syslog.key = arg;
-		break;
+	return ARGP_ERR_UNKNOWN;
+}
+
+/* --help, --usage, --version print and ask main to exit 0; argp's own
+ * events; then each group in turn. */
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct options *o = state->input;
+	error_t rc;
+
+	switch (key) {
+	case OPT_HELP: /* argp_state_help() is silent under ARGP_NO_ERRS */
+		argp_help(state->root_argp, stdout, ARGP_HELP_STD_HELP & ~ARGP_HELP_EXIT_OK, "tracer");
+		o->exit_now = true;
+		return EINTR;
+	case OPT_USAGE:
+		argp_help(state->root_argp, stdout, ARGP_HELP_USAGE, "tracer");
+		o->exit_now = true;
+		return EINTR;
+	case OPT_VERSION:
+		printf("%s\n", argp_program_version);
+		o->exit_now = true;
+		return EINTR;
 	case ARGP_KEY_ARG:
-		usage_error("unexpected argument \"%s\"", arg);
-		break;
+		return usage_error(o, "unexpected argument \"%s\"", arg);
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &o->pol;
-		break;
+		return 0;
 	case ARGP_KEY_ERROR:
 		if (o->pol.error[0]) /* a policy flag said what was wrong */
-			usage_error("%s", o->pol.error);
+			return usage_error(o, "%s", o->pol.error);
 		/* argp found an unknown option; say so in one line. */
-		usage_error("unknown or malformed option \"%s\"",
-			    state->next > 0 && state->next <= state->argc ? state->argv[state->next - 1]
-									   : "?");
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
+		return usage_error(o, "unknown or malformed option \"%s\"",
+				   state->next > 0 && state->next <= state->argc
+					   ? state->argv[state->next - 1] : "?");
 	}
-	return 0;
+	rc = parse_output_opt(o, key, arg);
+	if (rc == ARGP_ERR_UNKNOWN)
+		rc = parse_capture_opt(o, key, arg);
+	if (rc == ARGP_ERR_UNKNOWN)
+		rc = parse_forensics_opt(o, key, arg);
+	if (rc == ARGP_ERR_UNKNOWN)
+		rc = parse_run_opt(o, key, arg);
+	return rc;
 }
 
 static const struct argp_child children[] = {
@@ -1296,102 +1319,125 @@ static char *join_args(int argc, char **argv)
 	return s;
 }
 
+/* Parses the command line and runs what needs no tracing (--check,
+ * --list-presets, --verify). -1 to go on, else the exit status. */
+static int parse_command_line(struct options *opt, int argc, char **argv)
+{
+	argp_err_exit_status = EXIT_USAGE;
+	if (argp_parse(&argp, argc, argv, ARGP_NO_ERRS | ARGP_NO_HELP, NULL, opt)) {
+		if (opt->exit_now)
+			return EXIT_OK;
+		fprintf(stderr, "tracer: %s (see tracer --help)\n",
+			opt->usage[0] ? opt->usage : "malformed command line");
+		return EXIT_USAGE;
+	}
+	if (opt->pol.list_presets) {
+		policy_list_presets(stdout);
+		return EXIT_OK;
+	}
+	if (opt->pol.check || opt->pol.print_policy)
+		return check_main(&opt->pol);
+	if (check_capture_options(opt))
+		return EXIT_USAGE;
+	if (opt->pre_trigger_s && !opt->post_trigger_s)
+		opt->post_trigger_s = 30;
+	if (opt->pre_trigger_s && !opt->pre_trigger_bytes)
+		opt->pre_trigger_bytes = 16u << 20;
+	if (opt->verify)
+		return capture_verify(opt->read_path, stdout, stderr);
+	if (opt->write_path && !strcmp(opt->write_path, "-"))
+		opt->quiet = true; /* stdout carries the capture */
+	return -1;
+}
+
+/* What live tracing and replay share: the decoder, --story, the scope
+ * filters, --syslog. 0 or an exit status. */
+static int prepare(struct run *r)
+{
+	const struct options *opt = r->opt;
+
+	if (decoder_init(&r->dec, 65536, sink, r)) {
+		fprintf(stderr, "tracer: out of memory\n");
+		return EXIT_RUNTIME;
+	}
+	r->dec.kinds = kinds_mask(&opt->pol);
+	if (opt->node_name) /* Tetragon's exec ids name the node too */
+		snprintf(r->dec.node_name, sizeof(r->dec.node_name), "%s", opt->node_name);
+	r->dec.ancestors = opt->ancestors;
+	if (opt->story && !(r->story = story_new(opt->story))) {
+		fprintf(stderr, "tracer: out of memory\n");
+		return EXIT_RUNTIME;
+	}
+	proc_cache_keep_ancestry(r->dec.cache, opt->ancestors);
+	if (setup_scope(r) || open_syslog(r))
+		return EXIT_RUNTIME;
+	return 0;
+}
+
+/* Loads, attaches and prints until a stop; the exit status. */
+static int run_live(struct run *r, struct loader *l)
+{
+	const struct options *opt = r->opt;
+	int rc = build_policy(r);
+
+	if (rc)
+		return rc;
+	if (setup_output(r) || start_recording(r) || setup(r, l) || start_evidence(r))
+		return EXIT_RUNTIME;
+	malloc_trim(0); /* what loading (BTF, verifier logs) used goes back */
+	if (opt->drop_user && (drop_privileges(opt->drop_user) || check_rotation_dir(opt)))
+		return EXIT_RUNTIME;
+	report_listening(r);
+	rc = run_loop(r, l);
+	report_end(r, l);
+	syslog_finish(r->syslog, SYSLOG_WAIT_NS, stderr);
+	if (finish_recording(r))
+		rc = EXIT_RUNTIME;
+	return rc;
+}
+
+static void teardown(struct run *r, struct loader *l)
+{
+	hooks_stop(&r->hooks);
+	evidence_stop(r->evidence);
+	loader_stop(l);
+	compiled_free(r->comp);
+	plan_free(r->plan);
+	policy_set_free(r->ps);
+	probe_free(&r->kf);
+	formatter_free(&r->fmt);
+	sink_free(&r->out);
+	container_cache_free(r->dec.containers);
+	decoder_free(&r->dec);
+	syslog_free(r->syslog);
+	free(r->pod_ns);
+	free(r->by_hook);
+	batch_free(&r->batch);
+	free_blobs(r);
+	story_free(r->story);
+	if (stdout_flags >= 0) /* the terminal or pipe is shared: as it was */
+		fcntl(STDOUT_FILENO, F_SETFL, stdout_flags);
+}
+
 int main(int argc, char **argv)
 {
 	struct options opt = {.format = OUT_COMPACT, .ringbuf_kib = 4096, .color = -1};
 	struct run r = {.opt = &opt};
 	struct loader l = {0};
-	int rc;
+	int rc = parse_command_line(&opt, argc, argv);
 
-	argp_err_exit_status = EXIT_USAGE;
-	if (argp_parse(&argp, argc, argv, ARGP_NO_ERRS | ARGP_NO_HELP, NULL, &opt))
-		return EXIT_USAGE;
-	if (opt.pol.list_presets) {
-		policy_list_presets(stdout);
-		return EXIT_OK;
-	}
-	if (opt.pol.check || opt.pol.print_policy)
-		return check_main(&opt.pol);
-	if (check_capture_options(&opt))
-		return EXIT_USAGE;
-	if (opt.pre_trigger_s && !opt.post_trigger_s)
-		opt.post_trigger_s = 30;
-	if (opt.pre_trigger_s && !opt.pre_trigger_bytes)
-		opt.pre_trigger_bytes = 16u << 20;
-	if (opt.verify)
-		return capture_verify(opt.read_path, stdout, stderr);
-	if (opt.write_path && !strcmp(opt.write_path, "-"))
-		opt.quiet = true; /* stdout carries the capture */
+	if (rc >= 0)
+		return rc;
 	install_signals();
-	if (decoder_init(&r.dec, 65536, sink, &r)) {
-		fprintf(stderr, "tracer: out of memory\n");
-		return EXIT_RUNTIME;
-	}
-	r.dec.kinds = kinds_mask(&opt.pol);
-	if (opt.node_name) /* Tetragon's exec ids name the node too */
-		snprintf(r.dec.node_name, sizeof(r.dec.node_name), "%s", opt.node_name);
-	r.dec.ancestors = opt.ancestors;
-	if (opt.story && !(r.story = story_new(opt.story))) {
-		fprintf(stderr, "tracer: out of memory\n");
-		return EXIT_RUNTIME;
-	}
-	proc_cache_keep_ancestry(r.dec.cache, opt.ancestors);
-	if (setup_scope(&r)) {
-		rc = EXIT_RUNTIME;
-		goto cleanup;
-	}
-	if (open_syslog(&r)) {
-		rc = EXIT_RUNTIME;
-		goto cleanup;
-	}
-	if (opt.read_path) {
+	rc = prepare(&r);
+	if (!rc && opt.read_path) {
 		r.command = opt.html_path ? join_args(argc, argv) : NULL;
 		rc = run_replay(&r);
 		free((char *)r.command);
 		syslog_finish(r.syslog, SYSLOG_WAIT_NS, stderr);
-		goto cleanup;
+	} else if (!rc) {
+		rc = run_live(&r, &l);
 	}
-	rc = build_policy(&r);
-	if (rc)
-		goto cleanup;
-	if (setup_output(&r) || start_recording(&r) || setup(&r, &l)) {
-		rc = EXIT_RUNTIME;
-		goto cleanup;
-	}
-	if (start_evidence(&r)) {
-		rc = EXIT_RUNTIME;
-		goto cleanup;
-	}
-	malloc_trim(0); /* what loading (BTF, verifier logs) used goes back */
-	if (opt.drop_user && (drop_privileges(opt.drop_user) || check_rotation_dir(&opt))) {
-		rc = EXIT_RUNTIME;
-		goto cleanup;
-	}
-	report_listening(&r);
-	rc = run_loop(&r, &l);
-	report_end(&r, &l);
-	syslog_finish(r.syslog, SYSLOG_WAIT_NS, stderr);
-	if (finish_recording(&r))
-		rc = EXIT_RUNTIME;
-cleanup:
-	hooks_stop(&r.hooks);
-	evidence_stop(r.evidence);
-	loader_stop(&l);
-	compiled_free(r.comp);
-	plan_free(r.plan);
-	policy_set_free(r.ps);
-	probe_free(&r.kf);
-	formatter_free(&r.fmt);
-	sink_free(&r.out);
-	container_cache_free(r.dec.containers);
-	decoder_free(&r.dec);
-	syslog_free(r.syslog);
-	free(r.pod_ns);
-	free(r.by_hook);
-	batch_free(&r.batch);
-	free_blobs(&r);
-	story_free(r.story);
-	if (stdout_flags >= 0) /* the terminal or pipe is shared: as it was */
-		fcntl(STDOUT_FILENO, F_SETFL, stdout_flags);
+	teardown(&r, &l);
 	return rc;
 }
