@@ -1144,15 +1144,15 @@ static void put_chain(const struct fctx *c)
 	ob_putc(c->o, ')');
 }
 
-/* The plain-text form shared by compact and CSV. */
-static void text_value(const struct fctx *c, const struct visit *v, unsigned int flags,
-		       bool compact)
+/* text_value's fields that depend on the event or the host: kind, scope,
+ * stdio, signal, ancestry, evidence, and the policy-event fields. */
+static void text_event_value(const struct fctx *c, const struct visit *v, unsigned int flags,
+			     bool compact)
 {
 	const struct proc_rec *p = v->base;
 	struct obuf *o = c->o;
 	char buf[16];
 	const char *s;
-	size_t n;
 
 	switch (v->fl->type) {
 	case FT_KIND:
@@ -1161,6 +1161,51 @@ static void text_value(const struct fctx *c, const struct visit *v, unsigned int
 		else
 			ob_puts(o, compact ? c->kd->label : c->kd->name);
 		break;
+	case FT_SCOPE:
+		if (compact && p->container) { /* pod ns/name, name or short id */
+			s = container_compact_name(p->container);
+			esc_put(o, s, strlen(s), ESC_TEXT, flags);
+		} else if (compact)
+			ob_puts(o, proc_on_host(c->host, p) ? "host" : "container");
+		else
+			ob_puts(o, proc_on_host(c->host, p) ? "true" : "false");
+		break;
+	case FT_STDIO:
+		if (compact && stdio_here(c, v))
+			stdio_text(o, c->ev->stdio);
+		break;
+	case FT_SIGNAL:
+		if (c->ev->exit_signal)
+			ob_puts(o, signal_name(c->ev->exit_signal, buf, sizeof(buf)));
+		else if (compact)
+			ob_u64(o, c->ev->exit_status, 0);
+		break;
+	case FT_ANCESTORS:
+		if (compact)
+			put_chain(c);
+		break;
+	case FT_EVIDENCE:
+		if (compact && c->ev->exe_sha256) {
+			ob_puts(o, "sha256:");
+			ob_put(o, c->ev->exe_sha256, 12);
+		}
+		break;
+	default:
+		hook_text(c, v, flags, compact);
+		break;
+	}
+}
+
+/* The plain-text form shared by compact and CSV. */
+static void text_value(const struct fctx *c, const struct visit *v, unsigned int flags,
+		       bool compact)
+{
+	const struct proc_rec *p = v->base;
+	struct obuf *o = c->o;
+	const char *s;
+	size_t n;
+
+	switch (v->fl->type) {
 	case FT_TIME:
 		if (v->base == c->ev && v->fl->off == E(time_ns))
 			put_event_time(c, get_u64(v));
@@ -1193,47 +1238,18 @@ static void text_value(const struct fctx *c, const struct visit *v, unsigned int
 		s = ct_str(p, v->fl->off);
 		esc_put(o, s, strlen(s), ESC_TEXT, flags);
 		break;
-	case FT_SCOPE:
-		if (compact && p->container) { /* pod ns/name, name or short id */
-			s = container_compact_name(p->container);
-			esc_put(o, s, strlen(s), ESC_TEXT, flags);
-		} else if (compact)
-			ob_puts(o, proc_on_host(c->host, p) ? "host" : "container");
-		else
-			ob_puts(o, proc_on_host(c->host, p) ? "true" : "false");
-		break;
 	case FT_NS:
 		ob_u64(o, p->ns[v->fl->off], 0);
 		break;
 	case FT_CAPS:
 		put_caps(o, get_u64(v));
 		break;
-	case FT_STDIO:
-		if (compact && stdio_here(c, v))
-			stdio_text(o, c->ev->stdio);
-		break;
 	case FT_BINFILE: /* empty when the record had no inode */
 		if (p->bin_known)
 			ob_u64(o, v->fl->off ? p->bin_nlink : p->bin_ino, 0);
 		break;
-	case FT_SIGNAL:
-		if (c->ev->exit_signal)
-			ob_puts(o, signal_name(c->ev->exit_signal, buf, sizeof(buf)));
-		else if (compact)
-			ob_u64(o, c->ev->exit_status, 0);
-		break;
-	case FT_ANCESTORS:
-		if (compact)
-			put_chain(c);
-		break;
-	case FT_EVIDENCE:
-		if (compact && c->ev->exe_sha256) {
-			ob_puts(o, "sha256:");
-			ob_put(o, c->ev->exe_sha256, 12);
-		}
-		break;
 	default:
-		hook_text(c, v, flags, compact);
+		text_event_value(c, v, flags, compact);
 		break;
 	}
 }
@@ -1422,12 +1438,44 @@ static void json_ancestors(struct jsonw *w, const struct fctx *c)
 	jw_close(w);
 }
 
+/* --evidence: what the worker did with the process's binary. */
+static void json_evidence(struct jsonw *w, const struct fctx *c, const char *key)
+{
+	if (!c->ev->evidence)
+		return;
+	jw_open(w, key, '{');
+	if (c->ev->exe_sha256)
+		jw_str_cstr(w, "sha256", c->ev->exe_sha256);
+	jw_str_cstr(w, "status", c->ev->evidence);
+	jw_close(w);
+}
+
+/* Fields of this event rather than of a process record. */
+static void json_event_field(struct jsonw *w, const struct fctx *c, const struct visit *v)
+{
+	switch (v->fl->type) {
+	case FT_SIGNAL:
+		if (c->ev->exit_signal)
+			json_text(w, c, v);
+		break;
+	case FT_STDIO:
+		if (stdio_here(c, v))
+			stdio_json(w, v->fl->key, c->ev->stdio);
+		break;
+	case FT_ANCESTORS:
+		json_ancestors(w, c);
+		break;
+	default: /* FT_EVIDENCE */
+		json_evidence(w, c, v->fl->key);
+		break;
+	}
+}
+
 static void json_value(struct jsonw *w, const struct fctx *c, const struct visit *v)
 {
 	const struct field *fl = v->fl;
 	const struct proc_rec *p = v->base;
-	const char *s;
-	size_t n;
+	const char *s = NULL;
 
 	switch (fl->type) {
 	case FT_KIND:
@@ -1444,33 +1492,20 @@ static void json_value(struct jsonw *w, const struct fctx *c, const struct visit
 		json_caps(w, fl->key, get_u64(v));
 		break;
 	case FT_SIGNAL:
-		if (c->ev->exit_signal)
-			json_text(w, c, v);
-		break;
 	case FT_STDIO:
-		if (stdio_here(c, v))
-			stdio_json(w, fl->key, c->ev->stdio);
+	case FT_ANCESTORS:
+	case FT_EVIDENCE:
+		json_event_field(w, c, v);
 		break;
 	case FT_SCOPE:
 	case FT_HFUNC:
 	case FT_CTSTR:
 	case FT_BINFILE:
 		break;
-	case FT_ANCESTORS:
-		json_ancestors(w, c);
-		break;
-	case FT_EVIDENCE:
-		if (!c->ev->evidence)
-			break;
-		jw_open(w, fl->key, '{');
-		if (c->ev->exe_sha256)
-			jw_str_cstr(w, "sha256", c->ev->exe_sha256);
-		jw_str_cstr(w, "status", c->ev->evidence);
-		jw_close(w);
-		break;
 	case FT_DOCKER:
 		if (p->container) {
-			n = docker_id(p, &s);
+			size_t n = docker_id(p, &s);
+
 			jw_str(w, fl->key, s, n);
 		}
 		break;

@@ -449,12 +449,47 @@ static void json_bytes(struct jsonw *w, const struct argview *v)
 		jw_close(w);
 }
 
+/* A capability, a capability set or a syscall: numbers with their names. */
+static void json_kernel_value(struct jsonw *w, const struct argview *v)
+{
+	const struct tr_arg *a = v->a;
+	char buf[24];
+
+	if (v->shape == SH_CAPSET) {
+		if (jw_str_open(w, v->key))
+			ob_hex(w->o, a->ival, 16);
+		jw_str_close(w);
+		return;
+	}
+	jw_open(w, v->key, '{');
+	if (v->shape == SH_CAP) {
+		jw_i64(w, "value", (int32_t)a->ival);
+		if (a->ival >= 0 && a->ival < 64)
+			jw_str_cstr(w, "name", cap_name(a->ival, buf, sizeof(buf)));
+	} else { /* SH_SYSCALL */
+		jw_u64_nz(w, "id", (uint64_t)a->ival & ~(uint64_t)SYSCALL_32BIT & 0xffffffffu);
+		jw_str_cstr(w, "abi", syscall_abi(a->ival));
+	}
+	jw_close(w);
+}
+
+/* Tetragon's KprobeError spells its field "Message". */
+static void json_unreadable(struct jsonw *w, const struct argview *v)
+{
+	jw_open(w, v->key, '{');
+	if (jw_str_open(w, "Message")) {
+		jw_str_raw(w, "could not read ");
+		esc_put(w->o, v->type, strlen(v->type), ESC_JSON, 0);
+	}
+	jw_str_close(w);
+	jw_close(w);
+}
+
 /* One KprobeArgument: {"<key>": value, "label": ...}; key is NULL inside
  * "args" and "return" for the return value. */
 void json_arg(struct jsonw *w, const char *key, const struct argview *v)
 {
 	const struct tr_arg *a = v->a;
-	char buf[24];
 	size_t n;
 	const char *s;
 
@@ -473,22 +508,9 @@ void json_arg(struct jsonw *w, const char *key, const struct argview *v)
 		jw_i64_str(w, v->key, a->ival);
 		break;
 	case SH_CAP:
-		jw_open(w, v->key, '{');
-		jw_i64(w, "value", (int32_t)a->ival);
-		if (a->ival >= 0 && a->ival < 64)
-			jw_str_cstr(w, "name", cap_name(a->ival, buf, sizeof(buf)));
-		jw_close(w);
-		break;
 	case SH_CAPSET:
-		if (jw_str_open(w, v->key))
-			ob_hex(w->o, a->ival, 16);
-		jw_str_close(w);
-		break;
 	case SH_SYSCALL:
-		jw_open(w, v->key, '{');
-		jw_u64_nz(w, "id", (uint64_t)a->ival & ~(uint64_t)SYSCALL_32BIT & 0xffffffffu);
-		jw_str_cstr(w, "abi", syscall_abi(a->ival));
-		jw_close(w);
+		json_kernel_value(w, v);
 		break;
 	case SH_STRING:
 		s = arg_str(a, &n);
@@ -512,14 +534,8 @@ void json_arg(struct jsonw *w, const char *key, const struct argview *v)
 	case SH_CRED:
 		json_cred(w, v);
 		break;
-	case SH_ERROR: /* Tetragon's KprobeError spells its field "Message" */
-		jw_open(w, v->key, '{');
-		if (jw_str_open(w, "Message")) {
-			jw_str_raw(w, "could not read ");
-			esc_put(w->o, v->type, strlen(v->type), ESC_JSON, 0);
-		}
-		jw_str_close(w);
-		jw_close(w);
+	case SH_ERROR:
+		json_unreadable(w, v);
 		break;
 	}
 	if (v->label)
