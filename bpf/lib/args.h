@@ -281,12 +281,53 @@ static __always_inline __u32 put_buf(struct hook_heap *h, int i, __u64 v, bool u
 	return max;
 }
 
-/* Reads argument i per its recipe; rodata makes the switch constant. */
+/* A kernel object argument (file, path, socket, cred...): its record
+ * into the heap, its length; *kind becomes the kind recorded. */
+static __always_inline __u32 read_object(struct hook_heap *h, __u8 *kind, __u8 src, __u64 v,
+					 __u8 *flags)
+{
+	switch (*kind) {
+	case AK_FILE:
+		if (src == KSRC_RET_FD && (long)v < 0) /* failed open: the name */
+			return put_failed_open(h, flags);
+		if (src == KSRC_RET_FD)
+			return put_file(h, fd_file(v), flags);
+		return put_file(h, (struct file *)v, flags);
+	case AK_PATH:
+		return put_path(h, (struct path *)v, flags);
+	case AK_BINPRM:
+		return put_file(h, BPF_CORE_READ((struct linux_binprm *)v, file), flags);
+	case AK_FD:
+		return put_fd(h, v, flags);
+	case AK_SOCK:
+		return put_sock(h, (struct sock *)v);
+	case AK_SKB:
+		*kind = AK_SOCK;
+		return put_skb(h, (struct sk_buff *)v);
+	case AK_DENTRY:
+		*kind = AK_PATH;
+		return put_dentry(h, (struct dentry *)v, flags);
+	case AK_SOCKET:
+		*kind = AK_SOCK;
+		return put_sock(h, BPF_CORE_READ((struct socket *)v, sk));
+	case AK_SOCKADDR_USER:
+	case AK_SOCKADDR:
+		sockaddr_read((void *)v, &h->si, *kind == AK_SOCKADDR_USER);
+		bpf_probe_read_kernel(arg_data(h), sizeof(h->si), &h->si);
+		*kind = AK_SOCKADDR_USER;
+		return sizeof(h->si);
+	case AK_CRED:
+		return put_cred(h, (struct cred *)v);
+	}
+	return 0;
+}
+
+/* Reads argument i per its recipe; rodata makes the switches constant. */
 static __always_inline void read_arg(struct hook_heap *h, int i)
 {
 	__u8 kind = cfg.args[i].kind, src = cfg.args[i].src, flags = 0;
 	__u64 v = arg_raw(h, src, cfg.args[i].index);
-	__u32 len = 0;
+	__u32 len;
 	long r;
 
 	h->mode = 0;
@@ -301,62 +342,22 @@ static __always_inline void read_arg(struct hook_heap *h, int i)
 		len = 8;
 		break;
 	case AK_STR_USER:
-		r = bpf_probe_read_user_str(arg_data(h), ARG_STR_MAX, (void *)v);
-		len = str_result(r, ARG_STR_MAX, &flags);
-		break;
 	case AK_STR_KERNEL:
-		r = bpf_probe_read_kernel_str(arg_data(h), ARG_STR_MAX, (void *)v);
+		r = kind == AK_STR_USER ?
+			    bpf_probe_read_user_str(arg_data(h), ARG_STR_MAX, (void *)v) :
+			    bpf_probe_read_kernel_str(arg_data(h), ARG_STR_MAX, (void *)v);
 		len = str_result(r, ARG_STR_MAX, &flags);
 		break;
 	case AK_PATH_USER:
 		len = put_user_path(h, (void *)v, &flags);
 		break;
-	case AK_FILE:
-		if (src == KSRC_RET_FD && (long)v < 0) /* failed open: the name */
-			len = put_failed_open(h, &flags);
-		else if (src == KSRC_RET_FD)
-			len = put_file(h, fd_file(v), &flags);
-		else
-			len = put_file(h, (struct file *)v, &flags);
-		break;
-	case AK_PATH:
-		len = put_path(h, (struct path *)v, &flags);
-		break;
-	case AK_BINPRM:
-		len = put_file(h, BPF_CORE_READ((struct linux_binprm *)v, file), &flags);
-		break;
-	case AK_FD:
-		len = put_fd(h, v, &flags);
-		break;
-	case AK_SOCK:
-		len = put_sock(h, (struct sock *)v);
-		break;
-	case AK_SKB:
-		kind = AK_SOCK;
-		len = put_skb(h, (struct sk_buff *)v);
-		break;
-	case AK_DENTRY:
-		kind = AK_PATH;
-		len = put_dentry(h, (struct dentry *)v, &flags);
-		break;
-	case AK_SOCKET:
-		kind = AK_SOCK;
-		len = put_sock(h, BPF_CORE_READ((struct socket *)v, sk));
-		break;
-	case AK_SOCKADDR_USER:
-	case AK_SOCKADDR:
-		sockaddr_read((void *)v, &h->si, kind == AK_SOCKADDR_USER);
-		bpf_probe_read_kernel(arg_data(h), sizeof(h->si), &h->si);
-		len = sizeof(h->si);
-		kind = AK_SOCKADDR_USER;
-		break;
-	case AK_CRED:
-		len = put_cred(h, (struct cred *)v);
-		break;
 	case AK_BUF_USER:
 	case AK_BUF_KERNEL:
 		len = put_buf(h, i, v, kind == AK_BUF_USER, &flags);
 		kind = AK_BUF_USER;
+		break;
+	default:
+		len = read_object(h, &kind, src, v, &flags);
 		break;
 	}
 	arg_close(h, i, kind, flags, len);
