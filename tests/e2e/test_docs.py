@@ -10,6 +10,8 @@ import os
 import re
 import subprocess
 
+import pytest
+
 from conftest import BIN, ROOT, need
 
 NEEDS_ROOT = False  # conftest.py: runs as any user
@@ -233,3 +235,46 @@ def test_includes_point_one_way():
                 if not any(inc.startswith(p) for p in MAY_INCLUDE[d]):
                     bad.append(f"{rel} includes {inc}")
     assert not bad, bad
+
+
+def tracked(*patterns):
+    out = subprocess.run(["git", "-C", ROOT, "ls-files", *patterns], capture_output=True,
+                         text=True)
+    if out.returncode:
+        pytest.skip("not a git checkout")
+    return [f for f in out.stdout.split("\n") if f]
+
+
+def c_functions(path):
+    """(name, first line, lines) of each function defined at column 0."""
+    lines = open(os.path.join(ROOT, path), errors="replace").read().split("\n")
+    i = 0
+    while i < len(lines):
+        if lines[i] == "{" and i > 0:
+            j = i - 1  # the signature: back to a line after a blank, comment or ';'
+            while j > 0 and lines[j - 1].strip() and not lines[j - 1].startswith(
+                    ("}", "#", "/*", " *")) and not lines[j - 1].endswith(";"):
+                j -= 1
+            k = i + 1
+            while k < len(lines) and lines[k] != "}":
+                k += 1
+            name = re.search(r"(\w+)\s*\(", " ".join(lines[j:i]))
+            yield (name.group(1) if name else "?"), j + 1, k - j + 1
+            i = k
+        i += 1
+
+
+def test_functions_fit_on_a_screen():
+    """docs/ARCHITECTURE.md: at most 60 lines, signature to closing brace."""
+    long = [f"{p}:{line} {name} ({n} lines)" for p in tracked("*.c", "*.h")
+            for name, line, n in c_functions(p) if n > 60]
+    assert not long, long
+
+
+def test_every_source_file_says_its_licence():
+    data = re.compile(r"^tests/(golden|policy|hostile/corpus|fuzz/corpus_\w+|tetragon-policies|e2e/tetragon)/")
+    files = [f for f in tracked() if not data.match(f) and re.search(
+        r"(\.(c|h|py|sh|build|txt)$|^setup$|/run$|/run-all$|/sanitize$|/matrix$|/fetch$|/corpus$)", f)
+        and not f.endswith("packages.txt")]
+    missing = [f for f in files if "SPDX-License-Identifier" not in open(os.path.join(ROOT, f), errors="replace").read(400)]
+    assert files and not missing, missing

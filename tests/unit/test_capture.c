@@ -1204,9 +1204,10 @@ static void test_wrong_version_and_flags(void **state)
 	expect_error(buf, 32, "corrupt header (checksum mismatch)");
 }
 
-static void test_huge_lengths(void **state)
+/* Hostile lengths in the header and its fields. */
+static void test_huge_header_lengths(void **state)
 {
-	uint8_t buf[8192], body[256], raw[64];
+	uint8_t buf[8192], body[256];
 	size_t n;
 
 	(void)state;
@@ -1248,6 +1249,15 @@ static void test_huge_lengths(void **state)
 	body[2] = 0;
 	n = craft_header(buf, 1, 0, body, 12);
 	expect_error(buf, n, "no end-of-capture marker");
+}
+
+/* Hostile lengths in blocks and in the records inside them. */
+static void test_huge_block_lengths(void **state)
+{
+	uint8_t buf[8192], raw[64];
+	size_t n;
+
+	(void)state;
 	/* block lengths */
 	n = craft_header(buf, 1, 0, "", 0);
 	put32le(buf + n, 0x314b4c42);
@@ -1483,7 +1493,8 @@ int main(void)
 	    cmocka_unit_test(test_bit_flips),
 	    cmocka_unit_test(test_not_a_capture),
 	    cmocka_unit_test(test_wrong_version_and_flags),
-	    cmocka_unit_test(test_huge_lengths),
+	    cmocka_unit_test(test_huge_header_lengths),
+	    cmocka_unit_test(test_huge_block_lengths),
 	    cmocka_unit_test(test_bad_end_marker),
 	};
 
