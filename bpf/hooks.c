@@ -252,6 +252,7 @@ static int load_instance(struct hook_set *hs, struct loader *l, const struct com
 	hs->objs[hs->nobjs++] = o;
 	*(struct hook_cfg *)&o->rodata->cfg = ch->cfg;
 	o->rodata->nsfs_dev = nsfs_dev();
+	o->rodata->wakeup_bytes = l->wakeup_bytes;
 	bpf_map__set_max_entries(o->maps.hook_heap, libbpf_num_possible_cpus());
 	rc = select_programs(o, ch);
 	if (rc)
