@@ -403,8 +403,6 @@ static int template_load(struct hook_set *hs, struct loader *l, struct tmpl *t, 
 	rc = clone_capture_load(t->o->obj, t->img, t->nimg);
 	if (rc)
 		return fail(err, n, rc, "the kernel refused the program for", instance_name(t->in[0].ch));
-	for (i = 0; i < t->nimg; i++)
-		hs->nloads += t->img[i].captured;
 	return 0;
 }
 

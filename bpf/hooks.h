@@ -21,7 +21,7 @@ struct hook_set {
 	int nlinks;
 	int *fds; /* the copies: programs, rodata maps, perf events, links */
 	int nfds;
-	int nloads; /* programs the kernel verified, template included */
+	int nloads; /* programs verified (not the template's stand-ins) */
 	int nattach; /* attachments */
 };
 
