@@ -94,14 +94,15 @@ static int capture(struct bpf_program *prog, struct bpf_prog_load_opts *opts, lo
 	img->insns = dup_mem(bpf_program__insns(prog), img->ninsns * sizeof(struct bpf_insn));
 	img->opts = *opts;
 	img->func_info = dup_mem(opts->func_info, (size_t)opts->func_info_cnt * opts->func_info_rec_size);
-	img->line_info = dup_mem(opts->line_info, (size_t)opts->line_info_cnt * opts->line_info_rec_size);
 	img->opts.func_info = img->func_info;
-	img->opts.line_info = img->line_info;
+	/* no line_info: source lines only serve verifier logs and dumps, and
+	 * the verifier moves them with every dead instruction it removes */
+	img->opts.line_info = NULL;
+	img->opts.line_info_cnt = 0;
 	img->opts.log_buf = NULL;
 	img->opts.log_size = 0;
 	img->opts.log_level = 0;
-	if (!img->insns || (opts->func_info_cnt && !img->func_info) ||
-	    (opts->line_info_cnt && !img->line_info))
+	if (!img->insns || (opts->func_info_cnt && !img->func_info))
 		return -ENOMEM;
 	img->captured = 1;
 	return stand_in(prog, opts);
@@ -142,7 +143,6 @@ void clone_image_free(struct prog_image *img)
 {
 	free(img->insns);
 	free(img->func_info);
-	free(img->line_info);
 	memset(img, 0, sizeof(*img));
 }
 

@@ -20,8 +20,8 @@ struct prog_image {
 	char name[16];
 	struct bpf_insn *insns;
 	size_t ninsns;
-	void *func_info, *line_info;
-	struct bpf_prog_load_opts opts; /* pointers into the two above */
+	void *func_info;
+	struct bpf_prog_load_opts opts; /* func_info above; no line_info */
 	int captured;
 };
 
