@@ -93,7 +93,8 @@ static int capture(struct bpf_program *prog, struct bpf_prog_load_opts *opts, lo
 	img->ninsns = bpf_program__insn_cnt(prog);
 	img->insns = dup_mem(bpf_program__insns(prog), img->ninsns * sizeof(struct bpf_insn));
 	img->opts = *opts;
-	img->func_info = dup_mem(opts->func_info, (size_t)opts->func_info_cnt * opts->func_info_rec_size);
+	img->func_info =
+		dup_mem(opts->func_info, (size_t)opts->func_info_cnt * opts->func_info_rec_size);
 	img->opts.func_info = img->func_info;
 	/* no line_info: source lines only serve verifier logs and dumps, and
 	 * the verifier moves them with every dead instruction it removes */
