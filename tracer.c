@@ -1195,6 +1195,9 @@ static void report_listening(struct run *r)
 			"%s output\n", fmt);
 	if (r->plan && r->opt->verbose)
 		plan_print_banner(stderr, r->plan);
+	if (r->comp && r->opt->verbose)
+		fprintf(stderr, "tracer: hooks: %d program loads, %d attachments\n",
+			r->hooks.nloads, r->hooks.nattach);
 	fflush(stderr);
 }
 

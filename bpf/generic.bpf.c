@@ -59,15 +59,18 @@ static __always_inline int act(struct hook_heap *h, int s)
  * the Override value of the selector that matched, or 0. */
 static __noinline int hook_run(struct hook_heap *h, __u32 mask)
 {
-	int i, s, verdict = 0;
+	int i, s = -1, verdict = 0;
 
 	h->off = sizeof(struct event_hook);
+	mask = port_candidates(h, mask); /* one field read, before the tuples */
+	if (mask) {
 #pragma unroll
-	for (i = 0; i < HOOK_MAX_ARGS; i++)
-		if (i < cfg.nargs)
-			read_arg(h, i);
-	h->ival[FILTER_ARG_RET] = h->ret; /* matchReturnArgs */
-	s = selector_pick(h, mask);
+		for (i = 0; i < HOOK_MAX_ARGS; i++)
+			if (i < cfg.nargs)
+				read_arg(h, i);
+		h->ival[FILTER_ARG_RET] = h->ret; /* matchReturnArgs */
+		s = selector_pick(h, mask);
+	}
 	if (s >= 0)
 		verdict = act(h, s);
 	h->tp_ptr = NULL; /* the heap outlives this hit: leave nothing behind */

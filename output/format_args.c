@@ -338,7 +338,11 @@ void json_caps(struct jsonw *w, const char *key, uint64_t set)
 		if (!(set >> i & 1))
 			continue;
 		s = cap_enum_name(i, buf, sizeof(buf));
-		jw_str(w, NULL, s, strlen(s));
+		/* a name of the table, or CAP_<n>: nothing to escape */
+		if (jw_str_open(w, NULL)) {
+			jw_str_raw(w, s);
+			jw_str_close(w);
+		}
 	}
 	jw_close(w);
 }

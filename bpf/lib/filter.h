@@ -9,6 +9,7 @@
 #ifndef TRACER_BPF_FILTER_H
 #define TRACER_BPF_FILTER_H
 
+#include "bpf/lib/args.h"
 #include "bpf/lib/hook.h"
 #include "bpf/lib/task.h"
 
@@ -321,6 +322,77 @@ static __always_inline bool match_filter(struct hook_heap *h, int s, int k)
 	case FOP_NOT_RANGE: return !in_ranges(v, s, k);
 	}
 	return false;
+}
+
+/* ---- port tests before the arguments are read ------------------------
+ * A port reject would otherwise read the socket's whole tuple (seven
+ * loads), copy it into the record and back, to test one field: the one
+ * field is read straight from the struct sock first. */
+
+static __always_inline bool port_op(__u8 op)
+{
+	return op >= FOP_SPORT && op <= FOP_NOT_DPORT_PRIV;
+}
+
+static __always_inline bool src_port_op(__u8 op)
+{
+	return op == FOP_SPORT || op == FOP_NOT_SPORT || op == FOP_SPORT_PRIV ||
+	       op == FOP_NOT_SPORT_PRIV;
+}
+
+/* The port the operator tests, from argument a (a sock or a socket). */
+static __always_inline __u32 arg_port(struct hook_heap *h, int a, __u8 op)
+{
+	struct sock *sk = (void *)arg_raw(h, cfg.args[a].src, cfg.args[a].index);
+
+	if (cfg.args[a].kind == AK_SOCKET)
+		sk = BPF_CORE_READ((struct socket *)sk, sk);
+	if (src_port_op(op))
+		return BPF_CORE_READ(sk, __sk_common.skc_num);
+	return __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
+}
+
+static __always_inline bool port_holds(__u8 op, __u32 port, int s, int k)
+{
+	switch (op) {
+	case FOP_SPORT: case FOP_DPORT: return in_ranges(port, s, k);
+	case FOP_NOT_SPORT: case FOP_NOT_DPORT: return !in_ranges(port, s, k);
+	case FOP_SPORT_PRIV: case FOP_DPORT_PRIV: return port < 1024;
+	default: return port >= 1024;
+	}
+}
+
+/* Do selector s's port tests on sock and socket arguments hold? */
+static __always_inline bool ports_hold(struct hook_heap *h, int s)
+{
+	int k;
+
+#pragma unroll
+	for (k = 0; k < SEL_MAX_FILTERS; k++) {
+		__u8 op = cfg.sel[s].f[k].op;
+		int a = cfg.sel[s].f[k].arg & 7;
+
+		if (k < cfg.sel[s].nfilters && port_op(op) &&
+		    (cfg.args[a].kind == AK_SOCK || cfg.args[a].kind == AK_SOCKET) &&
+		    !port_holds(op, arg_port(h, a, op), s, k))
+			return false;
+	}
+	return true;
+}
+
+/* The candidates whose port tests hold; rodata leaves nothing of this in
+ * a hook without port tests. */
+static __always_inline __u32 port_candidates(struct hook_heap *h, __u32 mask)
+{
+	int s;
+
+	if (!cfg.nsel)
+		return mask;
+#pragma unroll
+	for (s = 0; s < HOOK_MAX_SELECTORS; s++)
+		if (s < cfg.nsel && (mask & (1u << s)) && !ports_hold(h, s))
+			mask &= ~(1u << s);
+	return mask;
 }
 
 /* Selectors whose process-level blocks (pids, namespaces, binaries)

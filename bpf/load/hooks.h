@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* hooks.h - load and attach one generic.bpf.c instance per compiled hook. */
+/* hooks.h - load and attach the generic.bpf.c programs of every compiled
+ * hook instance. */
 #ifndef TRACER_BPF_HOOKS_H
 #define TRACER_BPF_HOOKS_H
 
@@ -58,10 +59,14 @@ struct generic_bpf;
 struct bpf_link;
 
 struct hook_set {
-	struct generic_bpf **objs;
+	struct generic_bpf **objs; /* while loading: the template */
 	int nobjs;
-	struct bpf_link **links;
+	struct bpf_link **links; /* instances loaded as objects of their own */
 	int nlinks;
+	int *fds; /* the copies: programs, rodata maps, perf events, links */
+	int nfds;
+	int nloads; /* programs verified (not the template's stand-ins) */
+	int nattach; /* attachments */
 };
 
 /* Loads every instance of c sharing the process object's ring buffer,

@@ -117,6 +117,7 @@ int loader_start(struct loader *l, const struct loader_opts *o, record_fn fn, vo
 	libbpf_set_print(o->verbose ? libbpf_loud : libbpf_quiet);
 	l->compat = want_compat();
 	l->track_bins = o->track_bins;
+	l->wakeup_bytes = o->wakeup_bytes;
 	rc = proc_open(l, o);
 	if (rc)
 		return fail(err, errlen, rc, "cannot open the process BPF object");

@@ -33,6 +33,7 @@ struct loader {
 	record_fn on_record;
 	void *ctx;
 	int track_bins; /* keep proc_bins for matchBinaries */
+	uint32_t wakeup_bytes; /* the hook objects wake the reader alike */
 	const volatile uint64_t *drops; /* the drops map, memory-mapped */
 };
 
