@@ -596,29 +596,10 @@ static void sink(void *ctx, const struct tr_event *ev)
 		r->done = true;
 }
 
-/* Decodes and prints what the last drain collected. */
-/* Records of the last HOLD_NS stay for the next drain: a process that
- * moves into a container right after its exec is then always seen in
- * time (lookahead), for +20 ms of latency. */
-#define HOLD_NS (20 * 1000000ull)
-
-static uint32_t ready_records(const struct batch *b)
-{
-	struct timespec ts;
-	uint64_t cut;
-	uint32_t n = b->n;
-
-	clock_gettime(CLOCK_BOOTTIME, &ts); /* the clock of the records' ktime */
-	cut = (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec - HOLD_NS;
-	while (n && ((const struct event_header *)(b->buf + b->off[n - 1]))->ktime > cut)
-		n--;
-	return n;
-}
-
 /* Decodes and prints what the drains collected; all of it when stopping. */
 static void flush_batch(struct run *r, bool all)
 {
-	uint32_t n = all ? r->batch.n : ready_records(&r->batch), i;
+	uint32_t n = all ? r->batch.n : batch_ready(&r->batch, boot_ns()), i;
 
 	r->rec.small_drain = n < 256;
 	decode_batch_upto(&r->dec, &r->batch, n); /* -w: each record is written first */

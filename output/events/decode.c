@@ -707,6 +707,16 @@ void decode_batch_upto(struct decoder *d, const struct batch *b, uint32_t n)
 }
 
 /* Keeps records [from, n) for the next batch, at its front. */
+uint32_t batch_ready(const struct batch *b, uint64_t now_ns)
+{
+	uint64_t cut = now_ns - BATCH_HOLD_NS;
+	uint32_t n = b->n;
+
+	while (n && ((const struct event_header *)(b->buf + b->off[n - 1]))->ktime > cut)
+		n--;
+	return n;
+}
+
 void batch_keep_tail(struct batch *b, uint32_t from)
 {
 	uint32_t i, base;

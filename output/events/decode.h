@@ -85,6 +85,13 @@ void decode_batch(struct decoder *d, const struct batch *b);
 /* Decodes the first n records only; the rest still count as lookahead
  * (a process moving in the next few milliseconds). */
 void decode_batch_upto(struct decoder *d, const struct batch *b, uint32_t n);
+/* Records of the last BATCH_HOLD_NS wait for the next drain: a process
+ * that moves into a container right after its exec is then always seen
+ * in time (lookahead), for +20 ms of latency. */
+#define BATCH_HOLD_NS (20 * 1000000ull)
+/* How many of b's records, from the first, are older than the hold-back
+ * at now_ns (CLOCK_BOOTTIME, the records' clock): those decode now. */
+uint32_t batch_ready(const struct batch *b, uint64_t now_ns);
 /* Moves records [from, n) to the front: the next batch starts with them. */
 void batch_keep_tail(struct batch *b, uint32_t from);
 int batch_init(struct batch *b, size_t cap, uint32_t max);

@@ -274,6 +274,32 @@ static void test_exec_id_is_tetragon_form(void **state)
 	assert_string_equal(id, "bm9kZToxMjM6NDU="); /* base64("node:123:45") */
 }
 
+/* The hold-back: records younger than BATCH_HOLD_NS wait for the next
+ * drain; the kept tail then starts the next batch. */
+static void test_batch_holds_back_the_newest(void **state)
+{
+	const uint64_t now = 10 * 1000000000ull;
+	const uint64_t at[] = {now - 3 * BATCH_HOLD_NS, now - BATCH_HOLD_NS - 1,
+			       now - BATCH_HOLD_NS / 2, now};
+	struct event_header h = {.type = EV_EXIT, .size = sizeof(h)};
+	struct batch b;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(batch_init(&b, 4096, 16), 0);
+	assert_int_equal(batch_ready(&b, now), 0);
+	for (i = 0; i < 4; i++) {
+		h.ktime = at[i];
+		assert_int_equal(batch_add(&b, &h, sizeof(h)), 0);
+	}
+	assert_int_equal(batch_ready(&b, now), 2);
+	assert_int_equal(batch_ready(&b, now + BATCH_HOLD_NS), 4);
+	batch_keep_tail(&b, 2);
+	assert_int_equal(b.n, 2);
+	assert_int_equal(((const struct event_header *)(b.buf + b.off[0]))->ktime, at[2]);
+	batch_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_decode_rejects_malformed),
 		cmocka_unit_test(test_decode_unterminated_strings),
 		cmocka_unit_test(test_exec_id_is_tetragon_form),
+		cmocka_unit_test(test_batch_holds_back_the_newest),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
