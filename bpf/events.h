@@ -175,6 +175,42 @@ struct event_stdio {
 	struct stdio_fd fd[3];
 };
 
+/* Relay tracking (process.bpf.c, when a policy asks for it): a shell
+ * whose stdin and stdout/stderr are pipes, FIFOs or unix sockets whose
+ * other ends are held by processes that connected a network socket.
+ * Objects are keyed by inode: a pipe's or FIFO's own; for a unix socket,
+ * the shell keys its peer's and the relay its own, so both name the
+ * socket the relay holds. */
+#define RELAY_NAME_LEN 16 /* basenames of the shells (relay_bins keys) */
+#define RELAY_SCAN_FDS 32 /* fds of a relay looked at when it connects */
+
+struct relay_key {
+	__u64 ino;
+	__u32 dev; /* the inode's super block */
+	__u32 pad;
+};
+
+/* A process holding a connected network socket: its remote end. */
+struct relay_net {
+	struct sock_info sock;
+	char comm[16];
+};
+
+/* A shell waiting for its relays: the objects on its stdin and output. */
+struct relay_shell {
+	struct relay_key in, out;
+	__u8 out_fd; /* 1 or 2 */
+	__u8 done; /* reported */
+	__u8 pad[6];
+};
+
+/* relay_stats slots: what the bounds cost. */
+enum relay_stat {
+	RELAY_ST_MAP_FULL, /* an update the kernel refused */
+	RELAY_ST_REPORTED, /* relays reported */
+	RELAY_ST_MAX,
+};
+
 /* Largest record the programs build; its scratch buffer is twice this. */
 #define EVENT_PROC_MAX                                                                      \
 	(sizeof(struct event_proc) + 2 * PATH_MAX_LEN + ARGS_MAX_LEN + 1024 +                \
@@ -191,6 +227,9 @@ _Static_assert(sizeof(struct event_cgroup) == 24, "event_cgroup layout");
 _Static_assert(sizeof(struct stdio_fd) == 96, "stdio_fd layout");
 _Static_assert(__builtin_offsetof(struct stdio_fd, sock) == 16, "stdio_fd.sock");
 _Static_assert(sizeof(struct event_stdio) == 288, "event_stdio layout");
+_Static_assert(sizeof(struct relay_key) == 16, "relay_key layout");
+_Static_assert(sizeof(struct relay_net) == 64, "relay_net layout");
+_Static_assert(sizeof(struct relay_shell) == 40, "relay_shell layout");
 
 /* ---- policy hooks --------------------------------------------------- */
 
@@ -428,6 +467,24 @@ struct event_hook {
 	/* struct arg_hdr + data, nargs times */
 };
 
+/* A relay reverse shell, reported as an EV_HOOK record of the policy
+ * hook that asked for relay tracking (hook_id from rodata), pid the
+ * shell's: these five arguments, in this order. */
+#define RELAY_NARGS 5
+struct relay_record {
+	struct event_hook h;
+	struct arg_hdr a_in;
+	struct sock_info in; /* AK_SOCK: the remote end of its stdin's relay */
+	struct arg_hdr a_out;
+	struct sock_info out; /* AK_SOCK: the remote end of its output's relay */
+	struct arg_hdr a_in_pid;
+	__s64 in_pid; /* AK_INT: the relaying process (stdin side) */
+	struct arg_hdr a_out_pid;
+	__s64 out_pid; /* AK_INT: the relaying process (output side) */
+	struct arg_hdr a_comm;
+	char comm[16]; /* AK_STR_KERNEL: the stdin relay's command name */
+};
+
 _Static_assert(sizeof(struct filter_cfg) == 72, "filter_cfg layout");
 _Static_assert(sizeof(struct karg_recipe) == 8, "karg_recipe layout");
 _Static_assert(__builtin_offsetof(struct selector_cfg, f) == 264, "selector_cfg layout");
@@ -436,5 +493,6 @@ _Static_assert(__builtin_offsetof(struct hook_cfg, args) == 20, "hook_cfg.args")
 _Static_assert(sizeof(struct arg_hdr) == 8, "arg_hdr layout");
 _Static_assert(sizeof(struct sock_info) == 48, "sock_info layout");
 _Static_assert(sizeof(struct event_hook) == 40, "event_hook layout");
+_Static_assert(sizeof(struct relay_record) == 40 + 2 * 56 + 2 * 16 + 24, "relay_record layout");
 
 #endif /* TRACER_EVENTS_H */

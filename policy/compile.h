@@ -47,6 +47,10 @@ struct compiled {
 	int nstrs;
 	bool track_bins; /* some selector matches binaries */
 	bool syscall_hooks; /* some instance sits on a syscall tracepoint */
+	bool track_relay; /* a policy asks for relay reverse shells */
+	uint32_t relay_info; /* then: the info its records name */
+	const char **relay_bins; /* the shells' basenames (in strs) */
+	int nrelay_bins;
 };
 
 /* 0, or -1 with the reason in d (file:line:col of the offending node). */
