@@ -185,15 +185,13 @@ static __always_inline bool relay_is_shell(struct linux_binprm *bprm)
 /* A shell started on pipe-like stdin and output waits for its relays;
  * a parent that connected before the exec (connect, then Popen with
  * pipes) holds the other ends on fds no exec ever showed: scan it. */
-static __always_inline void relay_shell_exec(struct task_struct *t, struct linux_binprm *bprm,
-					     struct event_stdio *st, struct file **f, __u32 tgid)
+static __always_inline void relay_shell_exec(struct task_struct *t, struct event_stdio *st,
+					     struct file **f, __u32 tgid)
 {
 	struct relay_shell sh = {};
 	__u32 ppid;
 
-	sh.out_fd = relay_pipeish(&st->fd[1]) ? 1 : relay_pipeish(&st->fd[2]) ? 2 : 0;
-	if (!sh.out_fd || !relay_is_shell(bprm))
-		return;
+	sh.out_fd = relay_pipeish(&st->fd[1]) ? 1 : 2;
 	if (!relay_key_of(f[0], true, &sh.in) || !relay_key_of(f[sh.out_fd & 3], true, &sh.out))
 		return;
 	relay_put(&relay_shells, &tgid, &sh);
@@ -212,14 +210,18 @@ static __always_inline void relay_shell_exec(struct task_struct *t, struct linux
 static __always_inline void relay_exec(struct task_struct *t, struct linux_binprm *bprm,
 				       struct event_stdio *st)
 {
-	__u32 tgid = BPF_CORE_READ(t, tgid);
-	struct file **fds, *f[3] = {};
 	int net = relay_netfd(&st->fd[0]) ? 0 : relay_netfd(&st->fd[1]) ? 1 :
 		  relay_netfd(&st->fd[2]) ? 2 : -1;
-	bool shell = relay_pipeish(&st->fd[0]);
+	bool shell = relay_pipeish(&st->fd[0]) &&
+		     (relay_pipeish(&st->fd[1]) || relay_pipeish(&st->fd[2]));
+	struct file **fds, *f[3] = {};
+	__u32 tgid;
 
+	if (shell)
+		shell = relay_is_shell(bprm);
 	if (net < 0 && !shell)
 		return;
+	tgid = BPF_CORE_READ(t, tgid);
 	fds = BPF_CORE_READ(t, files, fdt, fd);
 	if (!fds || bpf_probe_read_kernel(f, sizeof(f), fds))
 		return;
@@ -230,7 +232,7 @@ static __always_inline void relay_exec(struct task_struct *t, struct linux_binpr
 		relay_hold(f[2], tgid);
 	}
 	if (shell)
-		relay_shell_exec(t, bprm, st, f, tgid);
+		relay_shell_exec(t, st, f, tgid);
 }
 
 /* sched_process_exec fires after the new image is in place: current is the
