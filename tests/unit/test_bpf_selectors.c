@@ -415,6 +415,28 @@ static void test_process_object_verifies(void **state)
 	}
 }
 
+/* The same with relay tracking on: its exec code, exit deletes and the
+ * inet_sock_set_state program (dead code while track_relay is false). */
+static void test_process_relay_verifies(void **state)
+{
+	(void)state;
+	if (compat) {
+		struct process_compat_bpf *o = process_compat_bpf__open();
+
+		assert_non_null(o);
+		o->rodata->track_relay = true;
+		assert_int_equal(process_compat_bpf__load(o), 0);
+		process_compat_bpf__destroy(o);
+	} else {
+		struct process_bpf *o = process_bpf__open();
+
+		assert_non_null(o);
+		o->rodata->track_relay = true;
+		assert_int_equal(process_bpf__load(o), 0);
+		process_bpf__destroy(o);
+	}
+}
+
 static int quiet(enum libbpf_print_level l, const char *f, va_list ap)
 {
 	(void)l;
@@ -427,7 +449,8 @@ static int quiet(enum libbpf_print_level l, const char *f, va_list ap)
 	V(test_string_prefix), V(test_string_equal_and_second_selector), V(test_integers),  \
 	V(test_sockaddr_cidr_and_port), V(test_namespaces_host), V(test_capabilities),      \
 	V(test_nopost), V(test_rate_limit), V(test_every_program_verifies),                 \
-	V(test_trampolines_verify), V(test_process_object_verifies)
+	V(test_trampolines_verify), V(test_process_object_verifies),                  \
+	V(test_process_relay_verifies)
 
 int main(void)
 {
