@@ -208,6 +208,7 @@ struct relay_shell {
 enum relay_stat {
 	RELAY_ST_MAP_FULL, /* an update the kernel refused */
 	RELAY_ST_REPORTED, /* relays reported */
+	RELAY_ST_BIND, /* bind shells reported */
 	RELAY_ST_MAX,
 };
 
@@ -453,6 +454,10 @@ struct arg_hdr {
 #define ARG_F_FAILED (1 << 1) /* could not be read */
 #define ARG_F_RELATIVE (1 << 2) /* a path left relative (no cwd) */
 #define ARG_F_SOCK (1 << 3) /* AK_FD: the fd is a socket (sock_info) */
+/* AK_SOCKADDR_USER: an AF_UNIX address, whose data is its path (an
+ * abstract name as "@name"), not a sock_info */
+#define ARG_F_UNIX (1 << 4)
+#define SUN_PATH_LEN 108 /* sizeof(sockaddr_un.sun_path) */
 
 struct event_hook {
 	struct event_header hdr;
@@ -485,6 +490,19 @@ struct relay_record {
 	char comm[16]; /* AK_STR_KERNEL: the stdin relay's command name */
 };
 
+/* A bind shell: a shell started with accepted network sockets on its
+ * stdin and stdout/stderr (a listener handed it to whoever connected).
+ * Reported by relay tracking as an EV_HOOK record of hook relay_hook_id
+ * + 1, with these two arguments. */
+#define BIND_NARGS 2
+struct bind_record {
+	struct event_hook h;
+	struct arg_hdr a_in;
+	struct sock_info in; /* AK_SOCK: stdin's socket (sport: the listening port) */
+	struct arg_hdr a_out;
+	struct sock_info out; /* AK_SOCK: stdout's (or stderr's) socket */
+};
+
 _Static_assert(sizeof(struct filter_cfg) == 72, "filter_cfg layout");
 _Static_assert(sizeof(struct karg_recipe) == 8, "karg_recipe layout");
 _Static_assert(__builtin_offsetof(struct selector_cfg, f) == 264, "selector_cfg layout");
@@ -494,5 +512,6 @@ _Static_assert(sizeof(struct arg_hdr) == 8, "arg_hdr layout");
 _Static_assert(sizeof(struct sock_info) == 48, "sock_info layout");
 _Static_assert(sizeof(struct event_hook) == 40, "event_hook layout");
 _Static_assert(sizeof(struct relay_record) == 40 + 2 * 56 + 2 * 16 + 24, "relay_record layout");
+_Static_assert(sizeof(struct bind_record) == 40 + 2 * 56, "bind_record layout");
 
 #endif /* TRACER_EVENTS_H */

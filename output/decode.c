@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -505,6 +506,8 @@ static int hook_args(struct decoder *d, const struct event_hook *e, size_t size,
 		a->len = ah->len;
 		if ((a->kind == AK_INT || a->kind == AK_UINT || a->kind == AK_CAP) && a->len >= 8)
 			memcpy(&a->ival, a->str, 8);
+		else if (a->kind == AK_SOCKADDR_USER && (a->flags & ARG_F_UNIX))
+			a->sock.family = AF_UNIX; /* str: its path */
 		else if (a->len >= sizeof(a->sock) &&
 			 (a->kind == AK_SOCK || a->kind == AK_SOCKADDR_USER ||
 			  (a->kind == AK_FD && (a->flags & ARG_F_SOCK))))

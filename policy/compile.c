@@ -315,8 +315,9 @@ static int arg_filter(struct cctx *x, struct selector_cfg *s, const struct pol_m
 	case AC_CAP:
 		return int_op(x, f, m);
 	case AC_SOCK:
-	case AC_SOCKADDR:
 		return set_op(x, f, m, true);
+	case AC_SOCKADDR: /* string operators: a unix socket's path */
+		return set_op(x, f, m, false);
 	default:
 		return refuse(x, &m->pos, "matchArgs on a %s argument is not evaluated by the "
 			      "kernel side", arg_type_at(x->ph->args[slot].arg->type)->name);
@@ -587,6 +588,17 @@ static void relay_hook_info(const struct policy *pol, struct tr_hook_info *in)
 	}
 }
 
+/* The bind-shell hook's (relay_info + 1): struct bind_record. */
+static void bind_hook_info(const struct policy *pol, struct tr_hook_info *in)
+{
+	relay_hook_info(pol, in);
+	in->function_name = "bind_shell";
+	in->message = "shell started on an accepted network socket (bind shell)";
+	in->nargs = BIND_NARGS;
+	in->arg_label[0] = "stdin";
+	in->arg_label[1] = "output";
+}
+
 /* The first policy with options: relay-shells turns relay tracking on. */
 static int relay_compile(const struct plan *p, struct compiled *c)
 {
@@ -600,12 +612,14 @@ static int relay_compile(const struct plan *p, struct compiled *c)
 			pol = p->ps->pols[i];
 	if (!pol)
 		return 0;
-	in = realloc(c->infos, (c->ninfos + 1) * sizeof(*in));
+	in = realloc(c->infos, (c->ninfos + 2) * sizeof(*in));
 	if (!in)
 		return -1;
 	c->infos = in;
 	relay_hook_info(pol, &c->infos[c->ninfos]);
-	c->relay_info = c->ninfos++;
+	bind_hook_info(pol, &c->infos[c->ninfos + 1]);
+	c->relay_info = c->ninfos;
+	c->ninfos += 2;
 	c->track_relay = true;
 	for (s = pol->relay_shells; *(s += strspn(s, " ,")); s = e) {
 		const char **b = realloc(c->relay_bins, (c->nrelay_bins + 1) * sizeof(*b));

@@ -48,7 +48,7 @@ struct compiled {
 	bool track_bins; /* some selector matches binaries */
 	bool syscall_hooks; /* some instance sits on a syscall tracepoint */
 	bool track_relay; /* a policy asks for relay reverse shells */
-	uint32_t relay_info; /* then: the info its records name */
+	uint32_t relay_info; /* then: the info its records name; + 1: bind shells */
 	const char **relay_bins; /* the shells' basenames (in strs) */
 	int nrelay_bins;
 };

@@ -275,6 +275,26 @@ static __always_inline __u32 put_buf(struct hook_heap *h, int i, __u64 v, bool u
 	return max;
 }
 
+/* A sockaddr_un's path, as a string the string operators match; an
+ * abstract name (a NUL, then the name) as "@name", up to its first NUL. */
+static __always_inline __u32 put_sun_path(struct hook_heap *h, const char *sa, bool user,
+					  __u8 *flags)
+{
+	char *d = arg_data(h);
+	long r;
+
+	*flags |= ARG_F_UNIX;
+	r = user ? bpf_probe_read_user_str(d, SUN_PATH_LEN, sa + 2) :
+		   bpf_probe_read_kernel_str(d, SUN_PATH_LEN, sa + 2);
+	if (r == 1) {
+		r = user ? bpf_probe_read_user_str(d + 1, SUN_PATH_LEN - 1, sa + 3) :
+			   bpf_probe_read_kernel_str(d + 1, SUN_PATH_LEN - 1, sa + 3);
+		d[0] = '@';
+		r = r > 1 ? r + 1 : 0;
+	}
+	return str_result(r, SUN_PATH_LEN, flags);
+}
+
 /* Reads argument i per its recipe; rodata makes the switch constant. */
 static __always_inline void read_arg(struct hook_heap *h, int i)
 {
@@ -339,6 +359,11 @@ static __always_inline void read_arg(struct hook_heap *h, int i)
 	case AK_SOCKADDR_USER:
 	case AK_SOCKADDR:
 		sockaddr_read((void *)v, &h->si, kind == AK_SOCKADDR_USER);
+		if (h->si.family == AF_UNIX) {
+			len = put_sun_path(h, (const char *)v, kind == AK_SOCKADDR_USER, &flags);
+			kind = AK_SOCKADDR_USER;
+			break;
+		}
 		bpf_probe_read_kernel(arg_data(h), sizeof(h->si), &h->si);
 		len = sizeof(h->si);
 		kind = AK_SOCKADDR_USER;

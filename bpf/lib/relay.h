@@ -15,11 +15,11 @@
 #ifndef TRACER_BPF_RELAY_H
 #define TRACER_BPF_RELAY_H
 
+_Static_assert(sizeof(struct bind_record) <= sizeof(struct relay_record), "bind in relay_buf");
+
 #include "bpf/lib/common.h"
 #include "bpf/lib/sock.h"
 #include "bpf/lib/stdio.h"
-
-#define AF_UNIX 1
 
 /* Set by the loader when a loaded policy asks for relay tracking. */
 const volatile bool track_relay = false;
@@ -74,7 +74,7 @@ struct {
 
 /* The record under construction and a relay's fd slots, per CPU. */
 struct relay_scratch {
-	struct relay_record rec;
+	struct relay_record rec; /* or a struct bind_record */
 	struct file *fds[RELAY_SCAN_FDS];
 };
 
@@ -182,6 +182,32 @@ static __always_inline void relay_eval(__u32 shell)
 	b->rec.a_comm.len = len > 0 ? len - 1 : 0; /* without the NUL */
 	relay_count(RELAY_ST_REPORTED);
 	emit(&b->rec, sizeof(b->rec), EV_HOOK);
+}
+
+/* A shell on accepted sockets (stdin, and out: stdout or stderr). */
+static __always_inline void relay_bind(__u32 tgid, const struct sock_info *in,
+				       const struct sock_info *out)
+{
+	struct relay_scratch *b;
+	struct bind_record *r;
+	__u32 zero = 0;
+
+	b = bpf_map_lookup_elem(&relay_buf, &zero);
+	if (!b)
+		return;
+	r = (void *)&b->rec;
+	__builtin_memset(r, 0, sizeof(*r));
+	header_init(&r->h.hdr, EV_HOOK, sizeof(*r));
+	r->h.pid = r->h.tid = tgid;
+	r->h.hook_id = relay_hook_id + 1;
+	r->h.action = HA_POST;
+	r->h.nargs = BIND_NARGS;
+	r->a_in.kind = r->a_out.kind = AK_SOCK;
+	r->a_in.len = r->a_out.len = sizeof(struct sock_info);
+	r->in = *in;
+	r->out = *out;
+	relay_count(RELAY_ST_BIND);
+	emit(r, sizeof(*r), EV_HOOK);
 }
 
 /* A relay holds f: remember it, and wake the shell waiting on it. */
