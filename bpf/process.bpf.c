@@ -172,6 +172,13 @@ static __always_inline bool relay_netfd(const struct stdio_fd *d)
 	       (d->sock.family == AF_INET || d->sock.family == AF_INET6);
 }
 
+/* A network socket a listener accepted (its port bound by its owner). */
+static __always_inline bool relay_acceptedfd(const struct stdio_fd *d)
+{
+	return d->type == STDIO_SOCK && (d->flags & STDIO_F_ACCEPTED) &&
+	       (d->sock.family == AF_INET || d->sock.family == AF_INET6);
+}
+
 /* The executable's own name (a script's interpreter) is a shell's. */
 static __always_inline bool relay_is_shell(struct linux_binprm *bprm)
 {
@@ -205,8 +212,9 @@ static __always_inline void relay_shell_exec(struct task_struct *t, struct event
 
 /* Relay tracking at exec: a process started on a connected network
  * socket is a relay for the pipes on its stdio (cat <&3 | sh | cat >&3);
- * a shell started on pipes waits for its relays. Cheap for everything
- * else: the stdio types just read decide before any further load. */
+ * a shell started on pipes waits for its relays; a shell started on
+ * accepted sockets is a bind shell. Cheap for everything else: the stdio
+ * types just read decide before any further load. */
 static __always_inline void relay_exec(struct task_struct *t, struct linux_binprm *bprm,
 				       struct event_stdio *st)
 {
@@ -219,6 +227,10 @@ static __always_inline void relay_exec(struct task_struct *t, struct linux_binpr
 
 	if (shell)
 		shell = relay_is_shell(bprm);
+	if (relay_acceptedfd(&st->fd[0]) &&
+	    (relay_acceptedfd(&st->fd[1]) || relay_acceptedfd(&st->fd[2])) && relay_is_shell(bprm))
+		relay_bind(BPF_CORE_READ(t, tgid), &st->fd[0].sock,
+			   &st->fd[relay_acceptedfd(&st->fd[1]) ? 1 : 2].sock);
 	if (net < 0 && !shell)
 		return;
 	tgid = BPF_CORE_READ(t, tgid);

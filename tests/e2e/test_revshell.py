@@ -397,6 +397,47 @@ def test_case(campaign, kind, name, where):
         assert not evs, f"{name} on the {where} flagged: " + json.dumps(evs[0])[:300]
 
 
+# argv: host port. Connects to a bind shell (retrying until it listens),
+# runs id, prints what came back.
+BIND_CLIENT = r'''
+import socket, sys, time
+for i in range(100):
+    try:
+        c = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=3); break
+    except OSError:
+        time.sleep(0.05)
+c.sendall(b"id\nexit\n"); out = b""
+try:
+    while (d := c.recv(4096)):
+        out += d
+except OSError:
+    pass
+print(out.decode(errors="replace"))
+'''
+
+
+@pytest.mark.parametrize("where", ["host", "container"])
+def test_bind_shell(where):
+    """A listener handing a shell to whoever connects (nc -l -e /bin/sh) is a
+    bind shell, with its own message naming the listening port; the
+    client proves the shell ran (id's output came back)."""
+    p = port()
+    script = (f"timeout 10 nc.traditional -l -s 127.0.0.1 -p {p} -e /bin/sh & "
+              f"{PY} -c {shlex.quote(BIND_CLIENT)} 127.0.0.1 {p}; wait")
+    with Tracer("-o", "json", "-P", "reverse-shell") as tr:
+        if where == "host":
+            out = subprocess.run(["sh", "-c", script], capture_output=True, text=True, timeout=30).stdout
+        else:
+            out = in_container(script).stdout.decode(errors="replace")
+    if "uid=" not in out:
+        raise CaseDidNotRun(f"bind shell on the {where}: no id output came back: {out!r}")
+    evs = [e["process_kprobe"] for e in tr.events() if e.get("process_kprobe", {}).get("function_name") == "bind_shell"]
+    mine = [b for b in evs if b["args"][0]["sock_arg"].get("sport") == p]
+    assert mine, f"bind shell on the {where} not reported: {evs[:1]}"
+    assert mine[0]["message"].startswith("shell started on an accepted network socket")
+    assert mine[0]["process"]["ns"]["pid"].get("is_host", False) == (where == "host")
+
+
 def table(campaign):
     rows = []
     det = att = fp = ben = 0
