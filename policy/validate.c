@@ -49,7 +49,7 @@ static bool op_needs_class(int op, enum arg_class c, const char **why)
 	switch (op) {
 	case OP_PREFIX: case OP_NOT_PREFIX: case OP_POSTFIX: case OP_NOT_POSTFIX:
 	case OP_SUBSTRING: case OP_SUBSTRING_IGNCASE:
-		*why = "string, file, path or sockaddr (a unix socket's path)";
+		*why = "string, file, path or sockaddr";
 		return c == AC_STR || c == AC_FILE || c == AC_SOCKADDR;
 	case OP_GT: case OP_LT: case OP_MASK: case OP_IN_RANGE: case OP_NOT_IN_RANGE:
 	case OP_IN_MAP: case OP_NOT_IN_MAP:

@@ -286,7 +286,8 @@ static __always_inline __u32 put_sun_path(struct hook_heap *h, const char *sa, b
 	*flags |= ARG_F_UNIX;
 	r = user ? bpf_probe_read_user_str(d, SUN_PATH_LEN, sa + 2) :
 		   bpf_probe_read_kernel_str(d, SUN_PATH_LEN, sa + 2);
-	if (r == 1 || r == 0) { /* empty: 1, or 0 where the copy does not count an empty string's NUL (5.10) */
+	/* empty: 1, or 0 where the copy leaves out an empty string's NUL (5.10) */
+	if (r == 1 || r == 0) {
 		r = user ? bpf_probe_read_user_str(d + 1, SUN_PATH_LEN - 1, sa + 3) :
 			   bpf_probe_read_kernel_str(d + 1, SUN_PATH_LEN - 1, sa + 3);
 		d[0] = '@';
