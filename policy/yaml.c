@@ -899,8 +899,9 @@ static int expand_lists(struct ctx *c, struct policy *p)
 
 static const char *const opt_known[] = { "name", "value" };
 static const struct keys opt_keys = { "option", opt_known, 2, NULL, 0 };
-static const char *const opt_names[] = { "disable-kprobe-multi", "disable-uprobe-multi", "policy-mode",
-					  "relay-shells" };
+static const char *const opt_names[] = {
+	"disable-kprobe-multi", "disable-uprobe-multi", "policy-mode", "relay-shells",
+};
 
 static int parse_option(struct ctx *c, const struct ynode *m)
 {

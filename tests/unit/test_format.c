@@ -616,7 +616,8 @@ static void test_sockaddr_unix(void **state)
 	free(out);
 	out = one_line(OUT_COMPACT, &ev);
 	/* a connect's line names the address it connects to */
-	assert_non_null(strstr(out, "connect host 4242 /usr/bin/true unix /run/docker.sock [docker-socket]\n"));
+	assert_non_null(
+	    strstr(out, "connect host 4242 /usr/bin/true unix /run/docker.sock [docker-socket]\n"));
 	free(out);
 	out = one_line(OUT_CSV, &ev);
 	/* the escaped name is quoted, as any string holding an escape */
