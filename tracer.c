@@ -1017,6 +1017,10 @@ static int setup(struct run *r, struct loader *l)
 		.wakeup_bytes = (r->opt->ringbuf_kib << 10) / 16,
 		.verbose = r->opt->verbose > 1,
 		.track_bins = r->comp && r->comp->load.track_bins,
+		.track_relay = r->comp && r->comp->track_relay,
+		.relay_hook_id = r->comp ? r->comp->relay_info : 0,
+		.relay_bins = r->comp ? r->comp->relay_bins : NULL,
+		.nrelay_bins = r->comp ? r->comp->nrelay_bins : 0,
 	};
 	char err[512];
 	int rc;
@@ -1217,6 +1221,9 @@ static void report_end(struct run *r, struct loader *l)
 			"its memory", r->rec.windows + !!r->rec.w, r->rec.windows + !!r->rec.w == 1 ? "" : "s",
 			(unsigned long long)r->rec.ring.dropped);
 	report_cache_drops(&r->dec);
+	if (loader_relay_stat(l, RELAY_ST_MAP_FULL))
+		fprintf(stderr, ", %llu relay-tracking updates refused (maps full)",
+			(unsigned long long)loader_relay_stat(l, RELAY_ST_MAP_FULL));
 	fprintf(stderr, "\n");
 }
 

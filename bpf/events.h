@@ -187,6 +187,43 @@ struct event_binfile {
 	__u32 pad;
 };
 
+/* Relay tracking (process.bpf.c, when a policy asks for it): a shell
+ * whose stdin and stdout/stderr are pipes, FIFOs or unix sockets whose
+ * other ends are held by processes that connected a network socket.
+ * Objects are keyed by inode: a pipe's or FIFO's own; for a unix socket,
+ * the shell keys its peer's and the relay its own, so both name the
+ * socket the relay holds. */
+#define RELAY_NAME_LEN 16 /* basenames of the shells (relay_bins keys) */
+#define RELAY_SCAN_FDS 32 /* fds of a relay looked at when it connects */
+
+struct relay_key {
+	__u64 ino;
+	__u32 dev; /* the inode's super block */
+	__u32 pad;
+};
+
+/* A process holding a connected network socket: its remote end. */
+struct relay_net {
+	struct sock_info sock;
+	char comm[16];
+};
+
+/* A shell waiting for its relays: the objects on its stdin and output. */
+struct relay_shell {
+	struct relay_key in, out;
+	__u8 out_fd; /* 1 or 2 */
+	__u8 done; /* reported */
+	__u8 pad[6];
+};
+
+/* relay_stats slots: what the bounds cost. */
+enum relay_stat {
+	RELAY_ST_MAP_FULL, /* an update the kernel refused */
+	RELAY_ST_REPORTED, /* relays reported */
+	RELAY_ST_BIND, /* bind shells reported */
+	RELAY_ST_MAX,
+};
+
 /* Largest record the programs build; its scratch buffer is twice this. */
 #define EVENT_PROC_MAX                                                                      \
 	(sizeof(struct event_proc) + 2 * PATH_MAX_LEN + ARGS_MAX_LEN + 1024 +                \
@@ -204,6 +241,9 @@ _Static_assert(sizeof(struct stdio_fd) == 96, "stdio_fd layout");
 _Static_assert(__builtin_offsetof(struct stdio_fd, sock) == 16, "stdio_fd.sock");
 _Static_assert(sizeof(struct event_stdio) == 288, "event_stdio layout");
 _Static_assert(sizeof(struct event_binfile) == 16, "event_binfile layout");
+_Static_assert(sizeof(struct relay_key) == 16, "relay_key layout");
+_Static_assert(sizeof(struct relay_net) == 64, "relay_net layout");
+_Static_assert(sizeof(struct relay_shell) == 40, "relay_shell layout");
 
 /* ---- policy hooks --------------------------------------------------- */
 
@@ -437,6 +477,10 @@ struct sock_arg {
 #define ARG_F_FAILED (1 << 1) /* could not be read */
 #define ARG_F_RELATIVE (1 << 2) /* a path left relative (no cwd) */
 #define ARG_F_SOCK (1 << 3) /* AK_FD: the fd is a socket (sock_info) */
+/* AK_SOCKADDR_USER: an AF_UNIX address, whose data is its path (an
+ * abstract name as "@name"), not a sock_info */
+#define ARG_F_UNIX (1 << 4)
+#define SUN_PATH_LEN 108 /* sizeof(sockaddr_un.sun_path) */
 
 struct event_hook {
 	struct event_header hdr;
@@ -449,6 +493,37 @@ struct event_hook {
 	__u8 monitor;
 	__s64 ret; /* return value when the hook has one */
 	/* struct arg_hdr + data, nargs times */
+};
+
+/* A relay reverse shell, reported as an EV_HOOK record of the policy
+ * hook that asked for relay tracking (hook_id from rodata), pid the
+ * shell's: these five arguments, in this order. */
+#define RELAY_NARGS 5
+struct relay_record {
+	struct event_hook h;
+	struct arg_hdr a_in;
+	struct sock_info in; /* AK_SOCK: the remote end of its stdin's relay */
+	struct arg_hdr a_out;
+	struct sock_info out; /* AK_SOCK: the remote end of its output's relay */
+	struct arg_hdr a_in_pid;
+	__s64 in_pid; /* AK_INT: the relaying process (stdin side) */
+	struct arg_hdr a_out_pid;
+	__s64 out_pid; /* AK_INT: the relaying process (output side) */
+	struct arg_hdr a_comm;
+	char comm[16]; /* AK_STR_KERNEL: the stdin relay's command name */
+};
+
+/* A bind shell: a shell started with accepted network sockets on its
+ * stdin and stdout/stderr (a listener handed it to whoever connected).
+ * Reported by relay tracking as an EV_HOOK record of hook relay_hook_id
+ * + 1, with these two arguments. */
+#define BIND_NARGS 2
+struct bind_record {
+	struct event_hook h;
+	struct arg_hdr a_in;
+	struct sock_info in; /* AK_SOCK: stdin's socket (sport: the listening port) */
+	struct arg_hdr a_out;
+	struct sock_info out; /* AK_SOCK: stdout's (or stderr's) socket */
 };
 
 _Static_assert(sizeof(struct filter_cfg) == 72, "filter_cfg layout");
@@ -498,5 +573,7 @@ static inline __u64 bin_hash(const char *s, unsigned long len)
 	return h;
 }
 #endif
+_Static_assert(sizeof(struct relay_record) == 40 + 2 * 56 + 2 * 16 + 24, "relay_record layout");
+_Static_assert(sizeof(struct bind_record) == 40 + 2 * 56, "bind_record layout");
 
 #endif /* TRACER_EVENTS_H */

@@ -8,6 +8,7 @@
 #include "bpf/lib/common.h"
 #include "bpf/lib/cgroup.h"
 #include "bpf/lib/path.h"
+#include "bpf/lib/relay.h"
 #include "bpf/lib/stdio.h"
 #include "bpf/lib/task.h"
 
@@ -170,6 +171,95 @@ static __always_inline __u32 put_filename(struct scratch *s, struct linux_binprm
 	return n;
 }
 
+/* A pipe, a FIFO or a unix socket: what a relay puts on a shell's stdio. */
+static __always_inline bool relay_pipeish(const struct stdio_fd *d)
+{
+	return d->type == STDIO_PIPE || d->type == STDIO_FIFO ||
+	       (d->type == STDIO_SOCK && d->sock.family == AF_UNIX);
+}
+
+/* A network socket this process connected (not one a listener accepted). */
+static __always_inline bool relay_netfd(const struct stdio_fd *d)
+{
+	return d->type == STDIO_SOCK && d->sock.dport && !(d->flags & STDIO_F_ACCEPTED) &&
+	       (d->sock.family == AF_INET || d->sock.family == AF_INET6);
+}
+
+/* A network socket a listener accepted (its port bound by its owner). */
+static __always_inline bool relay_acceptedfd(const struct stdio_fd *d)
+{
+	return d->type == STDIO_SOCK && (d->flags & STDIO_F_ACCEPTED) &&
+	       (d->sock.family == AF_INET || d->sock.family == AF_INET6);
+}
+
+/* The executable's own name (a script's interpreter) is a shell's. */
+static __always_inline bool relay_is_shell(struct linux_binprm *bprm)
+{
+	char name[RELAY_NAME_LEN] = {};
+
+	bpf_probe_read_kernel_str(name, sizeof(name),
+				  BPF_CORE_READ(bprm, file, f_path.dentry, d_name.name));
+	return bpf_map_lookup_elem(&relay_bins, name) != NULL;
+}
+
+/* A shell started on pipe-like stdin and output waits for its relays;
+ * a parent that connected before the exec (connect, then Popen with
+ * pipes) holds the other ends on fds no exec ever showed: scan it. */
+static __always_inline void relay_shell_exec(struct task_struct *t, struct event_stdio *st,
+					     struct file **f, __u32 tgid)
+{
+	struct relay_shell sh = {};
+	__u32 ppid;
+
+	sh.out_fd = relay_pipeish(&st->fd[1]) ? 1 : 2;
+	if (!relay_key_of(f[0], true, &sh.in) || !relay_key_of(f[sh.out_fd & 3], true, &sh.out))
+		return;
+	relay_put(&relay_shells, &tgid, &sh);
+	relay_put(&relay_wait, &sh.in, &tgid);
+	relay_put(&relay_wait, &sh.out, &tgid);
+	relay_eval(tgid);
+	ppid = BPF_CORE_READ(t, real_parent, tgid);
+	if (bpf_map_lookup_elem(&relay_net, &ppid))
+		relay_scan(BPF_CORE_READ(t, real_parent), ppid);
+}
+
+/* Relay tracking at exec: a process started on a connected network
+ * socket is a relay for the pipes on its stdio (cat <&3 | sh | cat >&3);
+ * a shell started on pipes waits for its relays; a shell started on
+ * accepted sockets is a bind shell. Cheap for everything else: the stdio
+ * types just read decide before any further load. */
+static __always_inline void relay_exec(struct task_struct *t, struct linux_binprm *bprm,
+				       struct event_stdio *st)
+{
+	int net = relay_netfd(&st->fd[0]) ? 0 : relay_netfd(&st->fd[1]) ? 1 :
+		  relay_netfd(&st->fd[2]) ? 2 : -1;
+	bool shell = relay_pipeish(&st->fd[0]) &&
+		     (relay_pipeish(&st->fd[1]) || relay_pipeish(&st->fd[2]));
+	struct file **fds, *f[3] = {};
+	__u32 tgid;
+
+	if (shell)
+		shell = relay_is_shell(bprm);
+	if (relay_acceptedfd(&st->fd[0]) &&
+	    (relay_acceptedfd(&st->fd[1]) || relay_acceptedfd(&st->fd[2])) && relay_is_shell(bprm))
+		relay_bind(BPF_CORE_READ(t, tgid), &st->fd[0].sock,
+			   &st->fd[relay_acceptedfd(&st->fd[1]) ? 1 : 2].sock);
+	if (net < 0 && !shell)
+		return;
+	tgid = BPF_CORE_READ(t, tgid);
+	fds = BPF_CORE_READ(t, files, fdt, fd);
+	if (!fds || bpf_probe_read_kernel(f, sizeof(f), fds))
+		return;
+	if (net >= 0) {
+		relay_net_set(tgid, &st->fd[net & 3].sock);
+		relay_hold(f[0], tgid);
+		relay_hold(f[1], tgid);
+		relay_hold(f[2], tgid);
+	}
+	if (shell)
+		relay_shell_exec(t, st, f, tgid);
+}
+
 /* sched_process_exec fires after the new image is in place: current is the
  * new program, bprm->file the file it runs, and mm->arg_start..arg_end
  * hold the new argv in user memory. The binary is bprm->file resolved to
@@ -182,6 +272,7 @@ int BPF_PROG(on_exec, struct task_struct *t, pid_t old_pid, struct linux_binprm 
 {
 	struct scratch *s = scratch_get();
 	bool script = BPF_CORE_READ(bprm, interp) != BPF_CORE_READ(bprm, filename);
+	struct event_stdio *st;
 	struct event_proc *e;
 	unsigned long as, ae;
 	__u32 off, n;
@@ -214,7 +305,8 @@ int BPF_PROG(on_exec, struct task_struct *t, pid_t old_pid, struct linux_binprm 
 	off += e->cgroup_len & DATA_MASK;
 	/* the new image's fds 0-2, close-on-exec already applied: what the
 	 * program really starts with (a shell on a socket, cat on a pipe) */
-	stdio_read(t, (void *)(s->rec + (off & (SCRATCH_SIZE - 1))));
+	st = (void *)(s->rec + (off & (SCRATCH_SIZE - 1)));
+	stdio_read(t, st);
 	e->flags |= PROC_F_STDIO;
 	off += sizeof(struct event_stdio);
 	binfile_read(BPF_CORE_READ(bprm, file), (void *)(s->rec + (off & (SCRATCH_SIZE - 1))));
@@ -222,6 +314,8 @@ int BPF_PROG(on_exec, struct task_struct *t, pid_t old_pid, struct linux_binprm 
 	header_init(&e->hdr, EV_EXEC, rec_size(e));
 	e->start_ktime = e->hdr.ktime;
 	emit(e, e->hdr.size, EV_EXEC);
+	if (track_relay) /* after the exec record: a relay report follows it */
+		relay_exec(t, bprm, st);
 	if (track_bins)
 		bins_exec(s, t, bprm, script);
 	return 0;
@@ -244,6 +338,32 @@ int BPF_PROG(on_exit, struct task_struct *t)
 		count_drop(EV_EXIT);
 	if (track_bins)
 		bpf_map_delete_elem(&proc_bins, &e.pid);
+	if (track_relay) {
+		bpf_map_delete_elem(&relay_net, &e.pid);
+		bpf_map_delete_elem(&relay_shells, &e.pid);
+	}
+	return 0;
+}
+
+/* sock:inet_sock_set_state on the move to SYN_SENT: tcp_v4_connect and
+ * tcp_v6_connect make it in the connecting task, which is then a relay
+ * for every pipe-like object among its first fds (nc, openssl s_client,
+ * a Node.js net.Socket whose process spawned a shell on socketpairs).
+ * Loaded only with relay tracking. */
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(on_sock_state, const struct sock *sk, const int oldstate, const int newstate)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct sock_info si;
+
+	if (newstate != TCP_SYN_SENT)
+		return 0;
+	sock_read((struct sock *)sk, &si);
+	if (si.family != AF_INET && si.family != AF_INET6)
+		return 0;
+	si.state = newstate; /* the sock still says the state it leaves */
+	relay_net_set(tgid, &si);
+	relay_scan((struct task_struct *)bpf_get_current_task(), tgid);
 	return 0;
 }
 

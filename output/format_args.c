@@ -305,6 +305,11 @@ void arg_text(struct obuf *o, const struct argview *v, unsigned int flags)
 	case SH_SKB:
 	case SH_SOCKADDR:
 		sock_text(o, &a->sock, v->shape == SH_SOCKADDR);
+		if (a->flags & ARG_F_UNIX) { /* "unix /run/docker.sock" */
+			s = arg_str(a, &n);
+			ob_putc(o, ' ');
+			put_val(o, s, n, flags);
+		}
 		break;
 	case SH_CRED:
 		cred_text(o, &a->cred);
@@ -355,6 +360,8 @@ static void json_sock(struct jsonw *w, const struct argview *v)
 	jw_open(w, v->key, '{');
 	jw_str_cstr(w, "family", af_name(s->family, buf, sizeof(buf)));
 	if (v->shape == SH_SOCKADDR) {
+		if (v->a->flags & ARG_F_UNIX) /* extension: a unix socket's path */
+			jw_str(w, "path", v->a->str ? v->a->str : "", v->a->str ? v->a->len : 0);
 		if (inet_family(s->family)) {
 			jw_str_cstr(w, "addr", ip_text(s->family, s->daddr, buf, sizeof(buf)));
 			jw_u64_nz(w, "port", s->dport);

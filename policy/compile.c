@@ -326,8 +326,9 @@ static int arg_filter(struct cctx *x, struct selector_cfg *s, const struct pol_m
 	case AC_CAP:
 		return int_op(x, f, m);
 	case AC_SOCK:
-	case AC_SOCKADDR:
 		return set_op(x, f, m, true);
+	case AC_SOCKADDR: /* string operators: a unix socket's path */
+		return set_op(x, f, m, false);
 	default:
 		return refuse(x, &m->pos, "matchArgs on a %s argument is not evaluated by the "
 			      "kernel side", arg_type_at(x->ph->args[slot].arg->type)->name);
@@ -569,6 +570,82 @@ static int instance(struct cctx *x, const struct hook_cfg *cfg)
 	return 0;
 }
 
+/* The relay hook's printing info: an EV_HOOK the process object builds
+ * (struct relay_record), under the asking policy's name and tags. */
+static void relay_hook_info(const struct policy *pol, struct tr_hook_info *in)
+{
+	static const char *const types[RELAY_NARGS] = { "sock", "sock", "int", "int", "string" };
+	static const char *const labels[RELAY_NARGS] = {
+		"input_remote", "output_remote", "input_relay_pid", "output_relay_pid", "input_relay",
+	};
+	int i;
+
+	memset(in, 0, sizeof(*in));
+	in->kind = TR_KPROBE;
+	in->policy_name = pol->name;
+	in->k8s_namespace = pol->kind == POLICY_NAMESPACED ? pol->k8s_namespace : NULL;
+	in->function_name = "pipe_relay";
+	in->message = "shell relayed to the network through pipes (relay reverse shell)";
+	if (pol->nhooks) {
+		in->tags = pol->hooks[0].tags;
+		in->ntags = pol->hooks[0].ntags;
+	}
+	in->nargs = RELAY_NARGS;
+	for (i = 0; i < RELAY_NARGS; i++) {
+		in->arg_type[i] = types[i];
+		in->arg_label[i] = labels[i];
+	}
+}
+
+/* The bind-shell hook's (relay_info + 1): struct bind_record. */
+static void bind_hook_info(const struct policy *pol, struct tr_hook_info *in)
+{
+	relay_hook_info(pol, in);
+	in->function_name = "bind_shell";
+	in->message = "shell started on an accepted network socket (bind shell)";
+	in->nargs = BIND_NARGS;
+	in->arg_label[0] = "stdin";
+	in->arg_label[1] = "output";
+}
+
+/* The first policy with options: relay-shells turns relay tracking on. */
+static int relay_compile(const struct plan *p, struct compiled *c)
+{
+	const struct policy *pol = NULL;
+	struct tr_hook_info *in;
+	const char *s, *e;
+	int i;
+
+	for (i = 0; i < p->ps->npols && !pol; i++)
+		if (p->ps->pols[i]->relay_shells)
+			pol = p->ps->pols[i];
+	if (!pol)
+		return 0;
+	in = realloc(c->infos, (c->ninfos + 2) * sizeof(*in));
+	if (!in)
+		return -1;
+	c->infos = in;
+	relay_hook_info(pol, &c->infos[c->ninfos]);
+	bind_hook_info(pol, &c->infos[c->ninfos + 1]);
+	c->relay_info = c->ninfos;
+	c->ninfos += 2;
+	c->track_relay = true;
+	for (s = pol->relay_shells; *(s += strspn(s, " ,")); s = e) {
+		const char **b = realloc(c->relay_bins, (c->nrelay_bins + 1) * sizeof(*b));
+		char name[RELAY_NAME_LEN * 2];
+
+		e = s + strcspn(s, " ,");
+		if (!b)
+			return -1;
+		c->relay_bins = b;
+		snprintf(name, sizeof(name), "%.*s", (int)(e - s), s);
+		if (!(b[c->nrelay_bins] = keep(c, name)))
+			return -1;
+		c->nrelay_bins++;
+	}
+	return 0;
+}
+
 int compile_plan(const struct plan *p, struct compiled **out, struct diag *d)
 {
 	struct compiled *c = calloc(1, sizeof(*c));
@@ -592,6 +669,10 @@ int compile_plan(const struct plan *p, struct compiled **out, struct diag *d)
 			goto fail;
 		c->ninfos++;
 	}
+	if (relay_compile(p, c)) {
+		diag_error(d, NULL, "out of memory");
+		goto fail;
+	}
 	*out = c;
 	return 0;
 fail:
@@ -607,6 +688,7 @@ void compiled_free(struct compiled *c)
 		free(c->strs[--c->nstrs]);
 	free(c->strs);
 	free(c->load.hooks);
+	free(c->relay_bins);
 	free(c->infos);
 	free(c->load.sets);
 	free(c);

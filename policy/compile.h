@@ -16,6 +16,10 @@ struct compiled {
 	uint32_t next_set;
 	char **strs; /* strings the infos point to */
 	int nstrs;
+	bool track_relay; /* a policy asks for relay reverse shells */
+	uint32_t relay_info; /* then: the info its records name; + 1: bind shells */
+	const char **relay_bins; /* the shells' basenames (in strs) */
+	int nrelay_bins;
 };
 
 /* 0, or -1 with the reason in d (file:line:col of the offending node). */

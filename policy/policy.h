@@ -227,6 +227,7 @@ struct policy {
 	const char *k8s_namespace;
 	const char *file;
 	bool monitor;		/* options: policy-mode: monitor */
+	const char *relay_shells;	/* options: relay-shells (extension): basenames */
 	struct pol_hook *hooks;
 	int nhooks;
 	struct pol_list *lists;

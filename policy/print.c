@@ -250,8 +250,15 @@ static void print_policy(FILE *o, const struct policy *p)
 		fputc('\n', o);
 	}
 	fputs("spec:\n", o);
+	if (p->monitor || p->relay_shells)
+		fputs("  options:\n", o);
 	if (p->monitor)
-		fputs("  options:\n  - name: \"policy-mode\"\n    value: \"monitor\"\n", o);
+		fputs("  - name: \"policy-mode\"\n    value: \"monitor\"\n", o);
+	if (p->relay_shells) {
+		fputs("  - name: \"relay-shells\"\n    value: ", o);
+		qs(o, p->relay_shells);
+		fputc('\n', o);
+	}
 	print_lists(o, p);
 	for (k = HOOK_KPROBE; k <= HOOK_UPROBE; k++) {
 		for (any = 0, i = 0; i < p->nhooks; i++) {

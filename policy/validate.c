@@ -50,15 +50,15 @@ static bool op_needs_class(int op, enum arg_class c, const char **why)
 	switch (op) {
 	case OP_PREFIX: case OP_NOT_PREFIX: case OP_POSTFIX: case OP_NOT_POSTFIX:
 	case OP_SUBSTRING: case OP_SUBSTRING_IGNCASE:
-		*why = "string, file or path";
-		return c == AC_STR || c == AC_FILE;
+		*why = "string, file, path or sockaddr";
+		return c == AC_STR || c == AC_FILE || c == AC_SOCKADDR;
 	case OP_GT: case OP_LT: case OP_MASK: case OP_IN_RANGE: case OP_NOT_IN_RANGE:
 	case OP_IN_MAP: case OP_NOT_IN_MAP:
 		*why = "integer";
 		return c == AC_INT || c == AC_CAP;
 	case OP_EQUAL: case OP_NOT_EQUAL:
-		*why = "string, file, path or integer";
-		return c == AC_STR || c == AC_FILE || c == AC_INT || c == AC_CAP;
+		*why = "string, file, path, sockaddr or integer";
+		return c == AC_STR || c == AC_FILE || c == AC_SOCKADDR || c == AC_INT || c == AC_CAP;
 	case OP_SADDR: case OP_NOT_SADDR: case OP_SPORT: case OP_NOT_SPORT:
 	case OP_SPORT_PRIV: case OP_NOT_SPORT_PRIV: case OP_FAMILY:
 		*why = "sock or sockaddr";
@@ -110,7 +110,7 @@ static int check_value_limits(const struct pol_match *m, enum arg_class c, struc
 		max = POL_MAX_POSTFIX;
 	else if (m->op == OP_SUBSTRING || m->op == OP_SUBSTRING_IGNCASE)
 		max = POL_MAX_SUBSTRING;
-	else if (c == AC_STR || c == AC_FILE)
+	else if (c == AC_STR || c == AC_FILE || c == AC_SOCKADDR)
 		max = POL_MAX_STRING;
 	for (i = 0; max && i < m->nvals; i++)
 		if (m->vals[i].len > max) {

@@ -943,7 +943,9 @@ static int expand_lists(struct ctx *c, struct policy *p)
 
 static const char *const opt_known[] = { "name", "value" };
 static const struct keys opt_keys = { "option", opt_known, 2, NULL, 0 };
-static const char *const opt_names[] = { "disable-kprobe-multi", "disable-uprobe-multi", "policy-mode" };
+static const char *const opt_names[] = {
+	"disable-kprobe-multi", "disable-uprobe-multi", "policy-mode", "relay-shells",
+};
 
 static int parse_option(struct ctx *c, const struct ynode *m)
 {
@@ -956,6 +958,12 @@ static int parse_option(struct ctx *c, const struct ynode *m)
 		if (strcmp(val, "monitor") && strcmp(val, "enforce"))
 			return err(c, get(m, "value"), "policy-mode must be monitor or enforce");
 		c->pol->monitor = !strcmp(val, "monitor");
+		return 0;
+	}
+	if (!strcmp(name, "relay-shells")) { /* extension: relay reverse shells */
+		if (!val[strspn(val, " ")])
+			return err(c, get(m, "value"), "relay-shells needs the shells' names");
+		c->pol->relay_shells = val;
 		return 0;
 	}
 	if (in_list(name, opt_names, N(opt_names)))

@@ -281,6 +281,27 @@ static __always_inline __u32 put_buf(struct hook_heap *h, int i, __u64 v, bool u
 	return max;
 }
 
+/* A sockaddr_un's path, as a string the string operators match; an
+ * abstract name (a NUL, then the name) as "@name", up to its first NUL. */
+static __always_inline __u32 put_sun_path(struct hook_heap *h, const char *sa, bool user,
+					  __u8 *flags)
+{
+	char *d = arg_data(h);
+	long r;
+
+	*flags |= ARG_F_UNIX;
+	r = user ? bpf_probe_read_user_str(d, SUN_PATH_LEN, sa + 2) :
+		   bpf_probe_read_kernel_str(d, SUN_PATH_LEN, sa + 2);
+	/* empty: 1, or 0 where the copy leaves out an empty string's NUL (5.10) */
+	if (r == 1 || r == 0) {
+		r = user ? bpf_probe_read_user_str(d + 1, SUN_PATH_LEN - 1, sa + 3) :
+			   bpf_probe_read_kernel_str(d + 1, SUN_PATH_LEN - 1, sa + 3);
+		d[0] = '@';
+		r = r > 1 ? r + 1 : 0;
+	}
+	return str_result(r, SUN_PATH_LEN, flags);
+}
+
 /* A kernel object argument (file, path, socket, cred...): its record
  * into the heap, its length; *kind becomes the kind recorded. */
 static __always_inline __u32 read_object(struct hook_heap *h, __u8 *kind, __u8 src, __u64 v,
@@ -313,6 +334,12 @@ static __always_inline __u32 read_object(struct hook_heap *h, __u8 *kind, __u8 s
 	case AK_SOCKADDR_USER:
 	case AK_SOCKADDR:
 		sockaddr_read((void *)v, &h->si, *kind == AK_SOCKADDR_USER);
+		if (h->si.family == AF_UNIX) { /* its path, for the string operators */
+			__u32 len = put_sun_path(h, (const char *)v, *kind == AK_SOCKADDR_USER, flags);
+
+			*kind = AK_SOCKADDR_USER;
+			return len;
+		}
 		bpf_probe_read_kernel(arg_data(h), sizeof(h->si), &h->si);
 		*kind = AK_SOCKADDR_USER;
 		return sizeof(h->si);

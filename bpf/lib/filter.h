@@ -11,6 +11,7 @@
 
 #include "bpf/lib/args.h"
 #include "bpf/lib/hook.h"
+#include "bpf/lib/sock.h"
 #include "bpf/lib/task.h"
 
 static __always_inline __u32 ns_of(struct task_struct *t, int slot)
@@ -276,6 +277,9 @@ static __always_inline bool match_sock(struct hook_heap *h, int a, int s, int k)
 	/* an fd that is no socket matches no socket operator */
 	if (cfg.args[a].kind == AK_FD && !(h->aflags[a] & ARG_F_SOCK))
 		return false;
+	/* a unix address holds a path: only its family is known */
+	if (h->aflags[a] & ARG_F_UNIX)
+		return op == FOP_FAMILY && int_in(AF_UNIX, s, k);
 	bpf_probe_read_kernel(si, sizeof(*si), h->rec + (h->soff[a] & HOOK_REC_MASK));
 	switch (op) {
 	case FOP_SADDR: return addr_in(h, si->saddr, si->family, set);

@@ -6,6 +6,7 @@
 
 #include "bpf/lib/common.h"
 
+#define AF_UNIX 1
 #define AF_INET 2
 #define AF_INET6 10
 

@@ -23,9 +23,11 @@ static __always_inline bool stdio_is_tty(__u32 major)
 	return major == 4 || major == 5 || (major >= 136 && major <= 143);
 }
 
-/* A socket: its tuple, and whether its port was bound by its owner. An
- * accepted socket is a clone of its bound listener and inherits the lock;
- * a client's port, chosen by connect(), has none. */
+/* A socket: its tuple, and whether a listener accepted it. An accepted
+ * socket is a clone of its listener: it inherits the listener's backlog
+ * (a client never called listen(): 0) and, on kernels that do not clear
+ * it in the clone, its bound-port lock (a client's port, chosen by
+ * connect(), has none). */
 static __always_inline void stdio_sock(struct stdio_fd *d, struct file *f)
 {
 	struct socket *so = BPF_CORE_READ(f, private_data);
@@ -33,7 +35,8 @@ static __always_inline void stdio_sock(struct stdio_fd *d, struct file *f)
 
 	d->type = STDIO_SOCK;
 	sock_read(sk, &d->sock);
-	if (sk && (BPF_CORE_READ_BITFIELD_PROBED(sk, sk_userlocks) & STDIO_BINDPORT_LOCK))
+	if (sk && ((BPF_CORE_READ_BITFIELD_PROBED(sk, sk_userlocks) & STDIO_BINDPORT_LOCK) ||
+		   BPF_CORE_READ_BITFIELD_PROBED(sk, sk_max_ack_backlog)))
 		d->flags |= STDIO_F_ACCEPTED;
 }
 

@@ -71,6 +71,9 @@ static int proc_open(struct loader *l, const struct loader_opts *o)
 			return -errno;
 		p->rodata->wakeup_bytes = o->wakeup_bytes;
 		p->rodata->track_bins = o->track_bins;
+		p->rodata->track_relay = o->track_relay;
+		p->rodata->relay_hook_id = o->relay_hook_id;
+		bpf_program__set_autoload(p->progs.on_sock_state, o->track_relay);
 		l->proc_compat = p;
 		l->obj = p->obj;
 	} else {
@@ -80,6 +83,9 @@ static int proc_open(struct loader *l, const struct loader_opts *o)
 			return -errno;
 		p->rodata->wakeup_bytes = o->wakeup_bytes;
 		p->rodata->track_bins = o->track_bins;
+		p->rodata->track_relay = o->track_relay;
+		p->rodata->relay_hook_id = o->relay_hook_id;
+		bpf_program__set_autoload(p->progs.on_sock_state, o->track_relay);
 		l->proc = p;
 		l->obj = p->obj;
 	}
@@ -87,13 +93,36 @@ static int proc_open(struct loader *l, const struct loader_opts *o)
 					o->ringbuf_bytes);
 }
 
-static int proc_load_attach(struct loader *l, char *err, size_t errlen)
+/* The shells relay tracking watches, by basename (longer names cannot
+ * be one: they are left out). */
+static int relay_bins_fill(struct loader *l, const struct loader_opts *o)
+{
+	int fd = loader_map_fd(l, "relay_bins"), i;
+	__u8 one = 1;
+
+	for (i = 0; i < o->nrelay_bins; i++) {
+		char key[RELAY_NAME_LEN] = {0};
+
+		if (strlen(o->relay_bins[i]) >= sizeof(key))
+			continue;
+		memcpy(key, o->relay_bins[i], strlen(o->relay_bins[i]));
+		if (bpf_map_update_elem(fd, key, &one, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+static int proc_load_attach(struct loader *l, const struct loader_opts *o, char *err,
+			    size_t errlen)
 {
 	int rc = l->compat ? process_compat_bpf__load(l->proc_compat) : process_bpf__load(l->proc);
 
 	if (rc)
 		return fail(err, errlen, rc,
 			    "cannot load the process BPF programs (need root and a kernel with BTF)");
+	rc = relay_bins_fill(l, o);
+	if (rc)
+		return fail(err, errlen, rc, "cannot fill relay_bins");
 	rc = l->compat ? process_compat_bpf__attach(l->proc_compat) : process_bpf__attach(l->proc);
 	if (rc)
 		return fail(err, errlen, rc, "cannot attach sched_process_{exec,exit,fork}");
@@ -118,10 +147,11 @@ int loader_start(struct loader *l, const struct loader_opts *o, record_fn fn, vo
 	l->compat = want_compat();
 	l->track_bins = o->track_bins;
 	l->wakeup_bytes = o->wakeup_bytes;
+	l->track_relay = o->track_relay;
 	rc = proc_open(l, o);
 	if (rc)
 		return fail(err, errlen, rc, "cannot open the process BPF object");
-	rc = proc_load_attach(l, err, errlen);
+	rc = proc_load_attach(l, o, err, errlen);
 	if (rc)
 		return rc;
 	l->rb = ring_buffer__new(loader_map_fd(l, "events"), ring_cb, l, NULL);
@@ -283,6 +313,20 @@ uint64_t loader_drops(const struct loader *l, uint64_t by_type[EV_MAX])
 		total += n;
 	}
 	return total;
+}
+
+uint64_t loader_relay_stat(const struct loader *l, uint32_t slot)
+{
+	int ncpu = libbpf_num_possible_cpus(), i;
+	uint64_t *v, sum = 0;
+
+	if (!l->track_relay || ncpu <= 0 || !(v = calloc(ncpu, sizeof(*v))))
+		return 0;
+	if (!bpf_map_lookup_elem(loader_map_fd(l, "relay_stats"), &slot, v))
+		for (i = 0; i < ncpu; i++)
+			sum += v[i];
+	free(v);
+	return sum;
 }
 
 void loader_stop(struct loader *l)

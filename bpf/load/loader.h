@@ -34,6 +34,7 @@ struct loader {
 	void *ctx;
 	int track_bins; /* keep proc_bins for matchBinaries */
 	uint32_t wakeup_bytes; /* the hook objects wake the reader alike */
+	int track_relay; /* relay_stats is worth reading */
 	const volatile uint64_t *drops; /* the drops map, memory-mapped */
 };
 
@@ -42,6 +43,10 @@ struct loader_opts {
 	uint32_t wakeup_bytes; /* wake the reader when this much waits */
 	int verbose; /* libbpf's messages on stderr */
 	int track_bins; /* a policy matches binaries: keep proc_bins */
+	int track_relay; /* a policy asks for relay reverse shells */
+	uint32_t relay_hook_id; /* the hook their records name */
+	const char *const *relay_bins; /* basenames of the shells */
+	int nrelay_bins;
 };
 
 /* Loads and attaches the always-on process hooks. On failure returns a
@@ -59,6 +64,9 @@ int loader_scan(struct loader *l);
 int loader_poll(struct loader *l, int timeout_ms);
 /* Records the kernel could not queue (ring full), summed over CPUs. */
 uint64_t loader_drops(const struct loader *l, uint64_t by_type[EV_MAX]);
+/* A relay_stats slot (enum relay_stat), summed over CPUs; 0 when relay
+ * tracking is off. */
+uint64_t loader_relay_stat(const struct loader *l, uint32_t slot);
 void loader_stop(struct loader *l);
 
 #endif /* TRACER_BPF_LOADER_H */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -509,6 +510,8 @@ static void arg_value(struct tr_arg *a, uint16_t mode)
 {
 	if ((a->kind == AK_INT || a->kind == AK_UINT || a->kind == AK_CAP) && a->len >= 8)
 		memcpy(&a->ival, a->str, 8);
+	else if (a->kind == AK_SOCKADDR_USER && (a->flags & ARG_F_UNIX))
+		a->sock.family = AF_UNIX; /* str: its path */
 	else if (a->len >= sizeof(a->sock) &&
 		 (a->kind == AK_SOCK || a->kind == AK_SOCKADDR_USER ||
 		  (a->kind == AK_FD && (a->flags & ARG_F_SOCK))))

@@ -13,8 +13,10 @@ below therefore name the exact process or path that must not be reported,
 not just the test's tag."""
 import json
 import os
+import shlex
 import shutil
 import subprocess
+import tempfile
 
 from conftest import BIN, Tracer, find, in_container, mark, run
 
@@ -344,6 +346,51 @@ def test_docker_socket(tag):
     assert hits(tr, "docker-socket", text=t2, pred=lambda b: "/docker" in args_text(b)), "docker CLI"
     for n in (n1, n2):
         ran(tr, n)
+        bad = hits(tr, "docker-socket", text=n)
+        assert not bad, f"look-alike {n} reported: {brief(bad)}"
+
+
+# A unix-socket server for one connection (argv: its path): writes PATH.ready
+# when listening and PATH.rec once it accepted, then answers like an HTTP API.
+UNIX_SRV = ("import socket,sys\np=sys.argv[1]; s=socket.socket(socket.AF_UNIX); s.bind(p); s.listen(1)\n"
+            "open(p+'.ready','w').close(); s.settimeout(10); c,_=s.accept(); open(p+'.rec','w').write('accepted')\n"
+            "c.recv(4096); c.sendall(b'HTTP/1.0 200 OK\\r\\nContent-Length: 2\\r\\n\\r\\nOK'); c.close()")
+
+
+def unix_case(path, client):
+    """Shell text: a server on path, then the client once it listens."""
+    return (f"mkdir -p {os.path.dirname(path)}; ({PY} -c {shlex.quote(UNIX_SRV)} {path} &); "
+            f"i=0; while [ ! -e {path}.ready ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done; "
+            f"{client}; sleep 0.2")
+
+
+def test_docker_socket_connect(tag):
+    """connect(2) to a runtime socket, wherever mounted, is caught in a
+    container (curl --unix-socket, a Python AF_UNIX client); another
+    socket in a container, or docker.sock on the host, is not. Every
+    server records the connection it accepted."""
+    t1, t2, n1, n2 = mark("uc"), mark("up"), mark("un"), mark("uh")
+    base = tempfile.mkdtemp(prefix="tracer-unix-")
+    p = {t: f"{base}/{t}/{name}" for t, name in
+         ((t1, "docker.sock"), (t2, "containerd.sock"), (n1, "other.sock"), (n2, "docker.sock"))}
+    curl = "curl -s -m 5 --unix-socket {} http://localhost/_ping >/dev/null"
+    pycl = PY + " -c \"import socket; s=socket.socket(socket.AF_UNIX); s.connect('{}'); s.sendall(b'x'); s.recv(9)\""
+    with Tracer("-o", "json", "-P", "docker-socket") as tr:
+        in_container(unix_case(p[t1], curl.format(p[t1])))
+        in_container(unix_case(p[t2], pycl.format(p[t2])))
+        in_container(unix_case(p[n1], curl.format(p[n1])))
+        sh(unix_case(p[n2], curl.format(p[n2])))
+    for t in p:  # every client reached its server
+        assert os.path.exists(p[t] + ".rec"), f"{p[t]}: the server saw no connection"
+    shutil.rmtree(base, ignore_errors=True)
+    for t, what in ((t1, "curl --unix-socket"), (t2, "python AF_UNIX client")):
+        a = hits(tr, "docker-socket", text=t)
+        assert a, f"{what} not reported"
+        args = a[0]["args"]
+        assert args[0]["sockaddr_arg"] == {"family": "AF_UNIX", "path": p[t]}, args
+        assert a[0]["function_name"].endswith("sys_connect"), brief(a)
+        assert is_host(a[0]) is False
+    for n in (n1, n2):
         bad = hits(tr, "docker-socket", text=n)
         assert not bad, f"look-alike {n} reported: {brief(bad)}"
 

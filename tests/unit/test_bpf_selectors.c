@@ -21,6 +21,7 @@
 #include <string.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -239,6 +240,29 @@ static void test_sockaddr_cidr_and_port(void **state)
 	assert_int_equal(run_cfg(&c, NULL, 0, NULL, 0, &k, 1, a), 0);
 }
 
+/* An AF_UNIX sockaddr is matched by its path (an abstract name as "@name")
+ * with the string operators; of the socket operators only Family holds. */
+static void test_sockaddr_unix_path(void **state)
+{
+	struct hook_cfg c = one_arg(AK_SOCKADDR_USER);
+	struct sockaddr_un sun = {.sun_family = AF_UNIX, .sun_path = "/run/docker.sock"};
+	struct lpm_str_key k[2] = {prefix_key(11, "/run/docker"), prefix_key(11, "@tracer-")};
+	__u64 a[6] = {(__u64)&sun};
+
+	(void)state;
+	c.sel[0].nfilters = 1;
+	c.sel[0].f[0] = (struct filter_cfg){.op = FOP_PREFIX, .arg = 0, .set_id = 11};
+	assert_int_equal(run_cfg(&c, NULL, 0, k, 2, NULL, 0, a), 1);
+	memcpy(sun.sun_path, "\0tracer-test", 13); /* abstract */
+	assert_int_equal(run_cfg(&c, NULL, 0, k, 2, NULL, 0, a), 1);
+	memcpy(sun.sun_path, "/run/other.sock", 16);
+	assert_int_equal(run_cfg(&c, NULL, 0, k, 2, NULL, 0, a), 0);
+	c.sel[0].f[0] = (struct filter_cfg){.op = FOP_FAMILY, .arg = 0, .nvals = 1, .vals = {AF_UNIX}};
+	assert_int_equal(run_cfg(&c, NULL, 0, NULL, 0, NULL, 0, a), 1);
+	c.sel[0].f[0] = (struct filter_cfg){.op = FOP_DPORT, .arg = 0, .nvals = 2, .vals = {0, 65535}};
+	assert_int_equal(run_cfg(&c, NULL, 0, NULL, 0, NULL, 0, a), 0);
+}
+
 static void test_namespaces_host(void **state)
 {
 	struct hook_cfg c = one_arg(AK_INT);
@@ -416,6 +440,28 @@ static void test_process_object_verifies(void **state)
 	}
 }
 
+/* The same with relay tracking on: its exec code, exit deletes and the
+ * inet_sock_set_state program (dead code while track_relay is false). */
+static void test_process_relay_verifies(void **state)
+{
+	(void)state;
+	if (compat) {
+		struct process_compat_bpf *o = process_compat_bpf__open();
+
+		assert_non_null(o);
+		o->rodata->track_relay = true;
+		assert_int_equal(process_compat_bpf__load(o), 0);
+		process_compat_bpf__destroy(o);
+	} else {
+		struct process_bpf *o = process_bpf__open();
+
+		assert_non_null(o);
+		o->rodata->track_relay = true;
+		assert_int_equal(process_bpf__load(o), 0);
+		process_bpf__destroy(o);
+	}
+}
+
 static int quiet(enum libbpf_print_level l, const char *f, va_list ap)
 {
 	(void)l;
@@ -426,9 +472,10 @@ static int quiet(enum libbpf_print_level l, const char *f, va_list ap)
 
 #define ALL_TESTS(V)                                                                         \
 	V(test_string_prefix), V(test_string_equal_and_second_selector), V(test_integers),  \
-	V(test_sockaddr_cidr_and_port), V(test_namespaces_host), V(test_capabilities),      \
-	V(test_nopost), V(test_rate_limit), V(test_every_program_verifies),                 \
-	V(test_trampolines_verify), V(test_process_object_verifies)
+	V(test_sockaddr_cidr_and_port), V(test_sockaddr_unix_path), V(test_namespaces_host), \
+	V(test_capabilities), V(test_nopost), V(test_rate_limit),                           \
+	V(test_every_program_verifies), V(test_trampolines_verify),                         \
+	V(test_process_object_verifies), V(test_process_relay_verifies)
 
 int main(void)
 {

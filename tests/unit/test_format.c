@@ -571,6 +571,45 @@ static void test_hook_arg_shapes(void **state)
 	free(out);
 }
 
+/* An AF_UNIX sockaddr carries its path (connect to a runtime socket); an
+ * abstract name prints as "@name", its bytes escaped like any string. */
+static void test_sockaddr_unix(void **state)
+{
+	static const struct tr_hook_info h = {.kind = TR_KPROBE,
+					      .policy_name = "docker-socket",
+					      .function_name = "__x64_sys_connect",
+					      .nargs = 2,
+					      .arg_type = {"sockaddr", "sockaddr"},
+					      .arg_label = {"address", NULL}};
+	const struct tr_arg a[2] = {
+	    {.kind = AK_SOCKADDR_USER, .flags = ARG_F_UNIX, .str = "/run/docker.sock", .len = 16,
+	     .sock = {.family = AF_UNIX}},
+	    {.kind = AK_SOCKADDR_USER, .flags = ARG_F_UNIX, .str = "@x\n]y", .len = 5,
+	     .sock = {.family = AF_UNIX}},
+	};
+	struct tr_event ev = fx_events[8];
+	char *out;
+
+	(void)state;
+	ev.hook = &h;
+	ev.args = a;
+	ev.nargs = 2;
+	out = one_line(OUT_JSON, &ev);
+	assert_non_null(strstr(out, "\"args\":[{\"sockaddr_arg\":{\"family\":\"AF_UNIX\","
+				    "\"path\":\"/run/docker.sock\"},\"label\":\"address\"},"
+				    "{\"sockaddr_arg\":{\"family\":\"AF_UNIX\",\"path\":\"@x\\n]y\"}}]"));
+	free(out);
+	out = one_line(OUT_COMPACT, &ev);
+	/* a connect's line names the address it connects to */
+	assert_non_null(
+	    strstr(out, "connect host 4242 /usr/bin/true unix /run/docker.sock [docker-socket]\n"));
+	free(out);
+	out = one_line(OUT_CSV, &ev);
+	/* the escaped name is quoted, as any string holding an escape */
+	assert_non_null(strstr(out, "address:unix /run/docker.sock; sockaddr:unix '@x\\n]y',"));
+	free(out);
+}
+
 /* A value "?" or "..." is quoted: those bare words mean unreadable and cut. */
 static void test_hook_markers(void **state)
 {
@@ -870,7 +909,8 @@ int main(void)
 	    cmocka_unit_test(test_truncation_sweep), cmocka_unit_test(test_forged_lines),
 	    cmocka_unit_test(test_format_parse),     cmocka_unit_test(test_hook_forged_lines),
 	    cmocka_unit_test(test_hook_huge),	     cmocka_unit_test(test_hook_truncation_sweep),
-	    cmocka_unit_test(test_hook_arg_shapes),  cmocka_unit_test(test_hook_markers),
+	    cmocka_unit_test(test_hook_arg_shapes),
+	    cmocka_unit_test(test_sockaddr_unix),  cmocka_unit_test(test_hook_markers),
 	    cmocka_unit_test(test_hook_missing),     cmocka_unit_test(test_container_compact),
 	    cmocka_unit_test(test_container_json),   cmocka_unit_test(test_container_csv),
 	    cmocka_unit_test(test_container_hostile),
