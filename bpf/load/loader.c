@@ -60,8 +60,18 @@ static bool want_compat(void)
 	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_loop, NULL) == 0;
 }
 
-/* Opens the chosen variant and sets its rodata; the two skeletons differ
- * in type only, so the rest goes through the bpf_object. */
+/* The two skeletons differ in type only: the same knobs for either. */
+#define PROC_KNOBS(p, o)                                                               \
+	do {                                                                           \
+		(p)->rodata->wakeup_bytes = (o)->wakeup_bytes;                         \
+		(p)->rodata->track_bins = (o)->track_bins;                             \
+		(p)->rodata->track_relay = (o)->track_relay;                           \
+		(p)->rodata->relay_hook_id = (o)->relay_hook_id;                       \
+		bpf_program__set_autoload((p)->progs.on_sock_state, (o)->track_relay); \
+	} while (0)
+
+/* Opens the chosen variant and sets its rodata; the rest goes through
+ * the bpf_object. */
 static int proc_open(struct loader *l, const struct loader_opts *o)
 {
 	if (l->compat) {
@@ -69,11 +79,7 @@ static int proc_open(struct loader *l, const struct loader_opts *o)
 
 		if (!p)
 			return -errno;
-		p->rodata->wakeup_bytes = o->wakeup_bytes;
-		p->rodata->track_bins = o->track_bins;
-		p->rodata->track_relay = o->track_relay;
-		p->rodata->relay_hook_id = o->relay_hook_id;
-		bpf_program__set_autoload(p->progs.on_sock_state, o->track_relay);
+		PROC_KNOBS(p, o);
 		l->proc_compat = p;
 		l->obj = p->obj;
 	} else {
@@ -81,11 +87,7 @@ static int proc_open(struct loader *l, const struct loader_opts *o)
 
 		if (!p)
 			return -errno;
-		p->rodata->wakeup_bytes = o->wakeup_bytes;
-		p->rodata->track_bins = o->track_bins;
-		p->rodata->track_relay = o->track_relay;
-		p->rodata->relay_hook_id = o->relay_hook_id;
-		bpf_program__set_autoload(p->progs.on_sock_state, o->track_relay);
+		PROC_KNOBS(p, o);
 		l->proc = p;
 		l->obj = p->obj;
 	}
