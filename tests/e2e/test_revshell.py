@@ -147,10 +147,11 @@ class CaseDidNotRun(Exception):
     an xfail(raises=AssertionError) does not absorb it."""
 
 
-# argv: host port dir. Creates dir/ready once listening, appends to
-# dir/record what happened: "accepted", then "received N".
+# argv: host port dir [cert key]. Creates dir/ready once listening, appends
+# to dir/record what happened: "accepted" (after the TLS handshake when a
+# certificate is given), then "received N".
 LISTENER = r'''
-import os, socket, sys, time
+import os, socket, ssl, sys, time
 fam = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
 rec = open(os.path.join(sys.argv[3], "record"), "a", buffering=1)
 s = socket.socket(fam); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -159,32 +160,9 @@ open(os.path.join(sys.argv[3], "ready"), "w").close()
 n = 0
 try:
     c, _ = s.accept(); c.settimeout(3)
-    rec.write("accepted\n")
-    c.sendall(b"id\nexit\n")
-    t0 = time.time()
-    while time.time() - t0 < 4:
-        d = c.recv(4096)
-        if not d:
-            break
-        n += len(d)
-except OSError:
-    pass
-rec.write(f"received {n}\n")
-'''
-
-# The same contract over TLS (argv adds the certificate and key): the
-# record says "accepted" only after the handshake.
-TLS_LISTENER = r'''
-import os, socket, ssl, sys, time
-rec = open(os.path.join(sys.argv[3], "record"), "a", buffering=1)
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain(sys.argv[4], sys.argv[5])
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(2); s.settimeout(12)
-open(os.path.join(sys.argv[3], "ready"), "w").close()
-n = 0
-try:
-    c, _ = s.accept(); c.settimeout(3)
-    c = ctx.wrap_socket(c, server_side=True)
+    if len(sys.argv) > 5:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain(sys.argv[4], sys.argv[5])
+        c = ctx.wrap_socket(c, server_side=True)
     rec.write("accepted\n")
     c.sendall(b"id\nexit\n")
     t0 = time.time()
@@ -271,10 +249,7 @@ def tls_cert():
 
 def server_cmd(name, h, p, d):
     code = HTTP_LISTENER if name in HTTP_CASES else UDP_LISTENER if name in UDP_CASES else LISTENER
-    extra = ""
-    if name in TLS_CASES:
-        code = TLS_LISTENER
-        extra = " ".join(tls_cert())
+    extra = " ".join(tls_cert()) if name in TLS_CASES else ""
     return f"{PY} -c {shlex.quote(code)} {h} {p} {d} {extra} >/dev/null 2>&1"
 
 
