@@ -208,13 +208,23 @@ struct relay_net {
 	char comm[16];
 };
 
-/* A shell waiting for its relays: the objects on its stdin and output. */
+/* A shell waiting for its relays: the objects on its stdin and output,
+ * and each side's relay once seen holding a socket. A side is kept when
+ * found because either relay (nc -q 1 </dev/null | sh | nc) or the shell
+ * itself may exit before the other side connects. */
 struct relay_shell {
 	struct relay_key in, out;
 	__u8 out_fd; /* 1 or 2 */
 	__u8 done; /* reported */
-	__u8 pad[6];
+	__u8 seen; /* RELAY_SEEN_IN | RELAY_SEEN_OUT */
+	__u8 pad;
+	__u32 in_pid, out_pid;
+	__u32 pad2;
+	struct relay_net in_net, out_net;
 };
+
+#define RELAY_SEEN_IN 1
+#define RELAY_SEEN_OUT 2
 
 /* relay_stats slots: what the bounds cost. */
 enum relay_stat {
@@ -243,7 +253,7 @@ _Static_assert(sizeof(struct event_stdio) == 288, "event_stdio layout");
 _Static_assert(sizeof(struct event_binfile) == 16, "event_binfile layout");
 _Static_assert(sizeof(struct relay_key) == 16, "relay_key layout");
 _Static_assert(sizeof(struct relay_net) == 64, "relay_net layout");
-_Static_assert(sizeof(struct relay_shell) == 40, "relay_shell layout");
+_Static_assert(sizeof(struct relay_shell) == 176, "relay_shell layout");
 
 /* ---- policy hooks --------------------------------------------------- */
 

@@ -338,10 +338,8 @@ int BPF_PROG(on_exit, struct task_struct *t)
 		count_drop(EV_EXIT);
 	if (track_bins)
 		bpf_map_delete_elem(&proc_bins, &e.pid);
-	if (track_relay) {
-		bpf_map_delete_elem(&relay_net, &e.pid);
-		bpf_map_delete_elem(&relay_shells, &e.pid);
-	}
+	if (track_relay)
+		relay_exit(e.pid);
 	return 0;
 }
 

@@ -141,25 +141,39 @@ static __always_inline __u32 relay_holder(const struct relay_key *k, __u32 self)
 	return p && *p != self ? *p : 0;
 }
 
-/* Reports the shell when both its relays hold a connected socket. */
+/* Keeps a side of the shell once its relay holds a connected socket. */
+static __always_inline void relay_side(const struct relay_key *k, __u32 shell, __u32 *pid,
+				       struct relay_net *net)
+{
+	__u32 holder = relay_holder(k, shell);
+	struct relay_net *n;
+
+	if (!holder || !(n = bpf_map_lookup_elem(&relay_net, &holder)))
+		return;
+	*pid = holder;
+	__builtin_memcpy(net, n, sizeof(*n));
+}
+
+/* Reports the shell once both its relays were seen holding a socket. */
 static __always_inline void relay_eval(__u32 shell)
 {
 	struct relay_shell *sh = bpf_map_lookup_elem(&relay_shells, &shell);
-	struct relay_net *in, *out;
 	struct relay_scratch *b;
-	__u32 pin, pout, zero = 0;
+	__u32 zero = 0;
 	long len;
 
 	if (!sh || sh->done)
 		return;
-	pin = relay_holder(&sh->in, shell);
-	pout = relay_holder(&sh->out, shell);
-	if (!pin || !pout)
-		return;
-	in = bpf_map_lookup_elem(&relay_net, &pin);
-	out = bpf_map_lookup_elem(&relay_net, &pout);
+	if (!(sh->seen & RELAY_SEEN_IN)) {
+		relay_side(&sh->in, shell, &sh->in_pid, &sh->in_net);
+		sh->seen |= sh->in_pid ? RELAY_SEEN_IN : 0;
+	}
+	if (!(sh->seen & RELAY_SEEN_OUT)) {
+		relay_side(&sh->out, shell, &sh->out_pid, &sh->out_net);
+		sh->seen |= sh->out_pid ? RELAY_SEEN_OUT : 0;
+	}
 	b = bpf_map_lookup_elem(&relay_buf, &zero);
-	if (!in || !out || !b)
+	if (sh->seen != (RELAY_SEEN_IN | RELAY_SEEN_OUT) || !b)
 		return;
 	sh->done = 1;
 	__builtin_memset(&b->rec, 0, sizeof(b->rec));
@@ -171,14 +185,14 @@ static __always_inline void relay_eval(__u32 shell)
 	b->rec.h.nargs = RELAY_NARGS;
 	b->rec.a_in.kind = b->rec.a_out.kind = AK_SOCK;
 	b->rec.a_in.len = b->rec.a_out.len = sizeof(struct sock_info);
-	b->rec.in = in->sock;
-	b->rec.out = out->sock;
+	b->rec.in = sh->in_net.sock;
+	b->rec.out = sh->out_net.sock;
 	b->rec.a_in_pid.kind = b->rec.a_out_pid.kind = AK_INT;
 	b->rec.a_in_pid.len = b->rec.a_out_pid.len = 8;
-	b->rec.in_pid = pin;
-	b->rec.out_pid = pout;
+	b->rec.in_pid = sh->in_pid;
+	b->rec.out_pid = sh->out_pid;
 	b->rec.a_comm.kind = AK_STR_KERNEL;
-	len = bpf_probe_read_kernel_str(b->rec.comm, sizeof(b->rec.comm), in->comm);
+	len = bpf_probe_read_kernel_str(b->rec.comm, sizeof(b->rec.comm), sh->in_net.comm);
 	b->rec.a_comm.len = len > 0 ? len - 1 : 0; /* without the NUL */
 	relay_count(RELAY_ST_REPORTED);
 	emit(&b->rec, sizeof(b->rec), EV_HOOK);
@@ -258,6 +272,20 @@ static __always_inline void relay_net_set(__u32 tgid, const struct sock_info *si
 	n.sock = *si;
 	bpf_get_current_comm(n.comm, sizeof(n.comm));
 	relay_put(&relay_net, &tgid, &n);
+}
+
+/* A relay's socket goes with it (its sides already seen stay in the
+ * shells' records); a shell not yet reported stays until the LRU evicts
+ * it, so a relay that connects after the shell ran (its output still in
+ * the pipe) completes it. */
+static __always_inline void relay_exit(__u32 tgid)
+{
+	struct relay_shell *sh;
+
+	bpf_map_delete_elem(&relay_net, &tgid);
+	sh = bpf_map_lookup_elem(&relay_shells, &tgid);
+	if (sh && sh->done)
+		bpf_map_delete_elem(&relay_shells, &tgid);
 }
 
 #endif /* TRACER_BPF_RELAY_H */

@@ -547,12 +547,14 @@ static int hook_args(struct decoder *d, const struct event_hook *e, size_t size,
 	return 0;
 }
 
-/* The process of a policy event; a stub when we never learned it. */
+/* The process of a policy event: live, or just exited (a relay shell is
+ * reported when its last relay connects, maybe after the shell is gone);
+ * a stub when we never learned it. */
 static const struct proc_rec *hook_proc(struct decoder *d, uint32_t pid, uint32_t tid)
 {
 	const struct proc_rec *p = proc_cache_get(d->cache, pid);
 
-	if (p)
+	if (p || (p = proc_cache_get_exited(d->cache, pid)))
 		return p;
 	memset(&d->stub, 0, sizeof(d->stub));
 	d->stub.pid = pid;
@@ -560,6 +562,20 @@ static const struct proc_rec *hook_proc(struct decoder *d, uint32_t pid, uint32_
 	d->stub.binary = d->stub.cwd = d->stub.args = d->stub.cgroup = d->stub.cgroup_v1 = "";
 	make_exec_id(d->stub.exec_id, d->node_name, 0, pid);
 	return &d->stub;
+}
+
+/* An exited record has let go of its parent: the live one, if the same. */
+static const struct proc_rec *hook_parent(struct decoder *d, const struct proc_rec *p)
+{
+	const struct proc_rec *up;
+
+	if (p == &d->stub)
+		return NULL;
+	if ((up = proc_cache_parent(p)) || p->ppid == p->pid)
+		return up;
+	up = proc_cache_get(d->cache, p->ppid);
+	return up && p->parent_exec_id[0] &&
+		       !strncmp(up->exec_id, p->parent_exec_id, sizeof(up->exec_id)) ? up : NULL;
 }
 
 static int on_hook(struct decoder *d, const struct event_hook *e, size_t size)
@@ -575,7 +591,7 @@ static int on_hook(struct decoder *d, const struct event_hook *e, size_t size)
 	ev.kind = hi->kind;
 	ev.time_ns = wall(d, e->hdr.ktime);
 	ev.proc = hook_proc(d, e->pid, e->tid);
-	ev.parent = ev.proc == &d->stub ? NULL : proc_cache_parent(ev.proc);
+	ev.parent = hook_parent(d, ev.proc);
 	ev.hook = hi;
 	ev.args = d->args;
 	ev.nargs = e->nargs;

