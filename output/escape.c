@@ -32,15 +32,28 @@ void ob_force(struct obuf *o, const void *s, size_t n)
 	o->len += n;
 }
 
+/* "00".."99": two digits per division. */
+static const char digit_pairs[201] = "00010203040506070809101112131415161718192021222324"
+				     "25262728293031323334353637383940414243444546474849"
+				     "50515253545556575859606162636465666768697071727374"
+				     "75767778798081828384858687888990919293949596979899";
+
 bool ob_u64(struct obuf *o, uint64_t v, int width)
 {
 	char tmp[24];
 	int i = sizeof(tmp);
 
-	do {
-		tmp[--i] = '0' + v % 10;
-		v /= 10;
-	} while (v && i > 0);
+	while (v >= 100) { /* at most 20 digits: tmp never underflows */
+		i -= 2;
+		memcpy(tmp + i, digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		i -= 2;
+		memcpy(tmp + i, digit_pairs + 2 * v, 2);
+	} else {
+		tmp[--i] = '0' + v;
+	}
 	while ((int)sizeof(tmp) - i < width && i > 0)
 		tmp[--i] = '0';
 	return ob_put(o, tmp + i, sizeof(tmp) - i);

@@ -1322,13 +1322,9 @@ static void json_node_labels(struct jsonw *w, const struct tr_host *h, const cha
 	jw_open(w, key, '{');
 	for (i = 0; i < h->nnode_labels; i++) {
 		const char *kv = h->node_labels[i], *eq = strchr(kv, '=');
-		char k[320];
 
-		if (!eq || (size_t)(eq - kv) >= sizeof(k))
-			continue;
-		memcpy(k, kv, eq - kv);
-		k[eq - kv] = 0;
-		jw_str_cstr(w, k, eq + 1);
+		if (eq)
+			jw_str_keyed(w, kv, eq - kv, eq + 1, strlen(eq + 1));
 	}
 	jw_close(w);
 }
@@ -1489,7 +1485,7 @@ static void json_value(struct jsonw *w, const struct fctx *c, const struct visit
 		jw_close(w);
 		break;
 	case FT_CAPS:
-		json_caps(w, fl->key, get_u64(v));
+		json_caps(w, fl->key, get_u64(v), &c->f->caps);
 		break;
 	case FT_SIGNAL:
 	case FT_STDIO:

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "output/escape.h"
+#include "output/format_args.h"
 #include "output/events/event.h"
 #include "output/sink.h"
 
@@ -39,6 +40,7 @@ struct formatter {
 	char *line; /* preallocated line buffer, reused per event */
 	size_t line_cap;
 	size_t line_len;
+	struct caps_memo caps; /* JSON: capability sets lately rendered */
 };
 
 /* Parses "compact" | "json" | "csv"; returns -1 for anything else. */

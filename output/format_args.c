@@ -328,25 +328,57 @@ void arg_text(struct obuf *o, const struct argview *v, unsigned int flags)
 
 /* --- JSON ---------------------------------------------------------------- */
 
-/* A repeated CapabilitiesType: Tetragon's enum names; an empty list is
- * left out, as protojson leaves it (--json-zeros: []). */
-void json_caps(struct jsonw *w, const char *key, uint64_t set)
+/* The members of a set's array ("CAP_CHOWN","DAC_OVERRIDE"), memoised. */
+static const struct caps_memo *caps_text(struct caps_memo *m, uint64_t set, uint32_t *k)
 {
 	char buf[16];
-	const char *s;
+	struct obuf o;
 	uint32_t i;
+
+	for (*k = 0; *k < CAPS_MEMO_SLOTS; (*k)++)
+		if (m->slot[*k].len && m->slot[*k].set == set)
+			return m;
+	*k = m->next++ % CAPS_MEMO_SLOTS;
+	ob_init(&o, m->slot[*k].text, sizeof(m->slot[*k].text));
+	for (i = 0; i < 64; i++) {
+		if (!(set >> i & 1))
+			continue;
+		if (o.len)
+			ob_putc(&o, ',');
+		ob_putc(&o, '"');
+		ob_puts(&o, cap_enum_name(i, buf, sizeof(buf)));
+		ob_putc(&o, '"');
+	}
+	m->slot[*k].set = set;
+	m->slot[*k].len = o.full ? 0 : (uint16_t)o.len;
+	return o.full || !o.len ? NULL : m;
+}
+
+/* A repeated CapabilitiesType: Tetragon's enum names; an empty list is
+ * left out, as protojson leaves it (--json-zeros: []). On a full line the
+ * list ends after the last whole name. */
+void json_caps(struct jsonw *w, const char *key, uint64_t set, struct caps_memo *memo)
+{
+	char buf[16], q[40];
+	uint32_t i, k;
+	int n;
 
 	if (!set && !w->zeros)
 		return;
 	jw_open(w, key, '[');
+	if (set && memo && caps_text(memo, set, &k) &&
+	    jw_raw_members(w, memo->slot[k].text, memo->slot[k].len)) {
+		jw_close(w);
+		return;
+	}
 	for (i = 0; i < 64; i++) {
 		if (!(set >> i & 1))
 			continue;
-		s = cap_enum_name(i, buf, sizeof(buf));
 		/* a name of the table, or CAP_<n>: nothing to escape */
-		if (jw_str_open(w, NULL)) {
-			jw_str_raw(w, s);
-			jw_str_close(w);
+		n = snprintf(q, sizeof(q), "\"%s\"", cap_enum_name(i, buf, sizeof(buf)));
+		if (n <= 0 || (size_t)n >= sizeof(q) || !jw_raw_members(w, q, (size_t)n)) {
+			w->o->full = true; /* cut here: no later member */
+			break;
 		}
 	}
 	jw_close(w);
@@ -410,9 +442,9 @@ static void json_cred(struct jsonw *w, const struct argview *v)
 		jw_close(w);
 	}
 	jw_open(w, "caps", '{');
-	json_caps(w, "permitted", cr->cap_permitted);
-	json_caps(w, "effective", cr->cap_effective);
-	json_caps(w, "inheritable", cr->cap_inheritable);
+	json_caps(w, "permitted", cr->cap_permitted, NULL);
+	json_caps(w, "effective", cr->cap_effective, NULL);
+	json_caps(w, "inheritable", cr->cap_inheritable, NULL);
 	jw_close(w);
 	jw_close(w);
 }

@@ -50,7 +50,20 @@ bool arg_needs_quotes(const char *a, size_t n);
 /* A string value: quoted as arguments are, and also when it holds ';' (the
  * CSV args separator) or reads "?" (the unreadable marker). */
 void put_val(struct obuf *o, const char *s, size_t n, unsigned int flags);
-/* A capability set as a JSON array of names. */
-void json_caps(struct jsonw *w, const char *key, uint64_t set);
+/* Capability sets rendered lately, by set: a process and its parent
+ * print six per event, nearly always the same few. */
+#define CAPS_MEMO_SLOTS 4
+#define CAPS_TEXT_MAX 2048 /* 64 quoted names of at most 24 bytes */
+struct caps_memo {
+	struct {
+		uint64_t set;
+		uint16_t len; /* 0: unused (an empty set is never memoised) */
+		char text[CAPS_TEXT_MAX];
+	} slot[CAPS_MEMO_SLOTS];
+	uint32_t next;
+};
+
+/* A capability set as a JSON array of names; memo may be NULL. */
+void json_caps(struct jsonw *w, const char *key, uint64_t set, struct caps_memo *memo);
 
 #endif /* TRACER_OUTPUT_FORMAT_ARGS_H */

@@ -17,17 +17,34 @@ static bool *first_here(struct jsonw *w)
 	return &w->first[w->depth < JW_DEPTH ? w->depth : JW_DEPTH - 1];
 }
 
-/* Writes the separator and the key; returns where to roll back to. */
+/* Writes the separator and the key, a literal of the caller's (nothing
+ * to escape); returns where to roll back to. One bounds check and a copy
+ * when there is room. */
 static size_t jw_member(struct jsonw *w, const char *key)
 {
-	size_t mark = w->o->len;
+	struct obuf *o = w->o;
+	size_t mark = o->len, n = key ? strlen(key) : 0;
+	bool comma = !*first_here(w);
+	char *d;
 
-	if (!*first_here(w))
-		ob_putc(w->o, ',');
+	if (key && !o->full && o->len + n + 4 <= o->lim) {
+		d = o->p + o->len;
+		if (comma)
+			*d++ = ',';
+		*d++ = '"';
+		memcpy(d, key, n);
+		d += n;
+		*d++ = '"';
+		*d++ = ':';
+		o->len = d - o->p;
+		return mark;
+	}
+	if (comma)
+		ob_putc(o, ',');
 	if (key) {
-		ob_putc(w->o, '"');
-		esc_put(w->o, key, strlen(key), ESC_JSON, 0);
-		ob_put(w->o, "\":", 2);
+		ob_putc(o, '"');
+		ob_put(o, key, n);
+		ob_put(o, "\":", 2);
 	}
 	return mark;
 }
@@ -180,4 +197,31 @@ void jw_str_nz(struct jsonw *w, const char *key, const char *s, size_t n)
 {
 	if (n || w->zeros)
 		jw_str(w, key, s, n);
+}
+
+bool jw_raw_members(struct jsonw *w, const char *s, size_t n)
+{
+	struct obuf *o = w->o;
+
+	if (o->full || o->len + n + 1 > o->lim)
+		return false; /* and the line not marked full: the caller may cut */
+	if (!*first_here(w))
+		ob_putc(o, ',');
+	ob_put(o, s, n);
+	*first_here(w) = false;
+	return true;
+}
+
+void jw_str_keyed(struct jsonw *w, const char *key, size_t key_len, const char *s, size_t n)
+{
+	size_t mark = w->o->len;
+
+	if (!*first_here(w))
+		ob_putc(w->o, ',');
+	ob_putc(w->o, '"');
+	esc_put(w->o, key, key_len, ESC_JSON, 0);
+	ob_put(w->o, "\":\"", 3);
+	esc_put(w->o, s, n, ESC_JSON, 0);
+	ob_putc(w->o, '"');
+	jw_done(w, mark);
 }

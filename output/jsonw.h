@@ -5,6 +5,8 @@
  * member in progress is rolled back (a string is kept, cut at a character
  * boundary and closed), later members are dropped, and jw_finish() closes
  * every open object and array, so a truncated line is still valid JSON.
+ * Keys are the callers' literals and written as they are; a key from
+ * outside goes through jw_str_keyed(), which escapes it.
  */
 #ifndef TRACER_OUTPUT_JSONW_H
 #define TRACER_OUTPUT_JSONW_H
@@ -54,5 +56,14 @@ void jw_str_cstr(struct jsonw *w, const char *key, const char *s);
 bool jw_str_open(struct jsonw *w, const char *key);
 void jw_str_raw(struct jsonw *w, const char *s);
 void jw_str_close(struct jsonw *w);
+
+/* Appends members rendered before (comma-separated, no leading comma)
+ * to the open object or array; false, nothing written and the line not
+ * marked full, if they do not fit (the caller may write fewer). */
+bool jw_raw_members(struct jsonw *w, const char *s, size_t n);
+
+/* A string member whose key comes from outside (a --node-label): the key
+ * is escaped, unlike every other function's, whose keys are literals. */
+void jw_str_keyed(struct jsonw *w, const char *key, size_t key_len, const char *s, size_t n);
 
 #endif /* TRACER_OUTPUT_JSONW_H */

@@ -14,6 +14,7 @@
 
 #include "bpf/events.h"
 #include "output/escape.h"
+#include "output/format_args.h"
 #include "output/format_names.h"
 #include "output/jsonw.h"
 
@@ -191,6 +192,90 @@ static void test_ob_u64(void **state)
 	ob_u64(&o, UINT64_MAX, 0);
 	ob_force(&o, "", 1);
 	assert_string_equal(buf, "0 007 18446744073709551615");
+}
+
+/* The two-digits-at-a-time conversion agrees with printf everywhere a
+ * digit count changes, and over a dense range. */
+static void test_ob_u64_sweep(void **state)
+{
+	char buf[512], want[64];
+	struct obuf o;
+	uint64_t v, p;
+	int width;
+
+	(void)state;
+	for (v = 0; v < 200000; v += 7) {
+		for (width = 0; width <= 8; width += 8) {
+			ob_init(&o, buf, sizeof(buf));
+			ob_u64(&o, v, width);
+			ob_force(&o, "", 1);
+			snprintf(want, sizeof(want), "%0*llu", width, (unsigned long long)v);
+			assert_string_equal(buf, want);
+		}
+	}
+	for (p = 1; p && p <= UINT64_MAX / 10; p *= 10) {
+		for (v = p - 1; v <= p + 1; v++) {
+			ob_init(&o, buf, sizeof(buf));
+			ob_u64(&o, v, 0);
+			ob_force(&o, "", 1);
+			snprintf(want, sizeof(want), "%llu", (unsigned long long)v);
+			assert_string_equal(buf, want);
+		}
+	}
+}
+
+/* Keys are literals and go out as they are; a key from outside (a
+ * --node-label) is escaped like any string. */
+static void test_jsonw_keyed(void **state)
+{
+	char buf[512];
+	struct obuf o;
+	struct jsonw w;
+
+	(void)state;
+	ob_init(&o, buf, sizeof(buf));
+	jw_init(&w, &o);
+	jw_open(&w, NULL, '{');
+	jw_u64(&w, "a", 1);
+	jw_str_keyed(&w, "k\"}\n", 4, "v\"", 2);
+	jw_finish(&w);
+	ob_force(&o, "", 1);
+	assert_string_equal(buf, "{\"a\":1,\"k\\\"}\\n\":\"v\\\"\"}");
+}
+
+static const char *caps_json(char *buf, size_t lim, uint64_t set, struct caps_memo *memo)
+{
+	struct obuf o;
+	struct jsonw w;
+
+	ob_init(&o, buf, 4096);
+	o.lim = lim;
+	jw_init(&w, &o);
+	jw_open(&w, NULL, '{');
+	json_caps(&w, "permitted", set, memo);
+	jw_finish(&w);
+	ob_force(&o, "", 1);
+	return buf;
+}
+
+/* A memoised capability list prints what the plain loop prints, across
+ * more sets than the memo has slots and on a line too short for it. */
+static void test_caps_memo(void **state)
+{
+	static const uint64_t sets[] = {~0ull, 0x1ffffffffffull, 1, 2, 0x3000, 1ull << 63, 0, 1};
+	static struct caps_memo memo; /* zeroed: every slot unused */
+	char a[4096], b[4096];
+	size_t i, k;
+
+	(void)state;
+	for (k = 0; k < 3; k++)
+		for (i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
+			assert_string_equal(caps_json(a, 3800, sets[i], &memo),
+					    caps_json(b, 3800, sets[i], NULL));
+	assert_string_equal(caps_json(a, 3800, 3, &memo),
+			    "{\"permitted\":[\"CAP_CHOWN\",\"DAC_OVERRIDE\"]}");
+	/* no room for the whole list: as many names as fit, as without */
+	assert_string_equal(caps_json(a, 30, 3, &memo), "{\"permitted\":[\"CAP_CHOWN\"]}");
 }
 
 static void test_ob_numbers(void **state)
@@ -406,6 +491,9 @@ int main(void)
 	    cmocka_unit_test(test_utf8_seq_len),
 	    cmocka_unit_test(test_csv_needs_quotes),
 	    cmocka_unit_test(test_ob_u64),
+	    cmocka_unit_test(test_ob_u64_sweep),
+	    cmocka_unit_test(test_jsonw_keyed),
+	    cmocka_unit_test(test_caps_memo),
 	    cmocka_unit_test(test_jsonw),
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_ob_numbers),
