@@ -50,6 +50,8 @@ enum {
 	OPT_TIME,
 	OPT_BINARY_FILTER,
 	OPT_JSON_ZEROS,
+	OPT_NO_PROCESS_CRED,
+	OPT_NO_PROCESS_NS,
 	OPT_NODE_NAME,
 	OPT_CLUSTER_NAME,
 	OPT_NODE_LABEL,
@@ -98,6 +100,7 @@ struct options {
 	enum time_mode time_mode; /* --time */
 	int color; /* --color: -1 auto, 0 never, 1 always */
 	bool json_zeros; /* --json-zeros */
+	bool no_process_cred, no_process_ns; /* --no-process-cred, --no-process-ns */
 	const char *node_name; /* --node-name; NULL: the host name */
 	const char *cluster_name; /* --cluster-name; NULL: none */
 	const char *node_labels[NODE_LABELS_MAX]; /* --node-label, sorted by key */
@@ -134,6 +137,10 @@ static const struct argp_option opts[] = {
 	 "delta or none", 0},
 	{"json-zeros", OPT_JSON_ZEROS, NULL, 0, "JSON: also write the zero values Tetragon's export "
 	 "leaves out (0, false, \"\", [])", 0},
+	{"no-process-cred", OPT_NO_PROCESS_CRED, NULL, 0, "JSON: leave out each process's cap and "
+	 "process_credentials (Tetragon's default, without enable-process-cred)", 0},
+	{"no-process-ns", OPT_NO_PROCESS_NS, NULL, 0, "JSON: leave out each process's ns "
+	 "(Tetragon's default, without enable-process-ns)", 0},
 	{"node-name", OPT_NODE_NAME, "NAME", 0, "The node_name of every event (and of exec ids); "
 	 "default: the host name", 0},
 	{"cluster-name", OPT_CLUSTER_NAME, "NAME", 0, "Add cluster_name NAME to every JSON event", 0},
@@ -280,7 +287,7 @@ static error_t add_node_label(struct options *o, const char *arg)
 /* The parse_*_opt groups: 0 taken, EINVAL refused (o->usage says why),
  * ARGP_ERR_UNKNOWN not theirs. */
 
-/* -o -c -l -q -v --color --time --json-zeros --node-* --cluster-name. */
+/* -o -c -l -q -v --color --time --json-zeros --no-process-* --node-* --cluster-name. */
 static error_t parse_output_opt(struct options *o, int key, char *arg)
 {
 	switch (key) {
@@ -297,6 +304,8 @@ static error_t parse_output_opt(struct options *o, int key, char *arg)
 	case 'v': o->verbose++; return 0;
 	case OPT_ANCESTORS: o->ancestors = true; return 0;
 	case OPT_JSON_ZEROS: o->json_zeros = true; return 0;
+	case OPT_NO_PROCESS_CRED: o->no_process_cred = true; return 0;
+	case OPT_NO_PROCESS_NS: o->no_process_ns = true; return 0;
 	case OPT_COLOR:
 		if (!strcmp(arg, "auto"))
 			o->color = -1;
@@ -749,6 +758,8 @@ static int setup_output(struct run *r)
 	r->fmt.sink = &r->out;
 	r->fmt.time_mode = r->opt->time_mode;
 	r->fmt.json_zeros = r->opt->json_zeros;
+	r->fmt.json_no_cred = r->opt->no_process_cred;
+	r->fmt.json_no_ns = r->opt->no_process_ns;
 	r->dec.host.cluster_name = r->opt->cluster_name;
 	r->dec.host.node_labels = r->opt->node_labels;
 	r->dec.host.nnode_labels = r->opt->nnode_labels;

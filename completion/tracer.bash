@@ -13,7 +13,8 @@ _tracer_opts_arg="--output --count --buffer-size --policy --preset --events --pi
 	--pre-trigger --post-trigger --pre-trigger-size --story
 	--evidence --evidence-file-max --evidence-total-max --evidence-rate
 	--binary --path-prefix --daddr --dport --hooks"
-_tracer_opts_flag="--line-buffered --quiet --verbose --json-zeros --host --container
+_tracer_opts_flag="--line-buffered --quiet --verbose --json-zeros --no-process-cred
+	--no-process-ns --host --container
 	--monitor --check --print-policy --list-presets --help --usage --version
 	--ancestors --verify"
 _tracer_formats="compact json csv"

@@ -1412,6 +1412,17 @@ static void json_scalar(struct jsonw *w, const struct fctx *c, const struct visi
 
 static void json_value(struct jsonw *w, const struct fctx *c, const struct visit *v);
 
+/* --no-process-cred, --no-process-ns: a process's object left out whole,
+ * as Tetragon leaves it out unless enable-process-cred/-ns is set. */
+static bool json_dropped(const struct formatter *f, const struct field *fl)
+{
+	if (fl->type != FT_OBJ || !fl->key)
+		return false;
+	if (f->json_no_cred && (!strcmp(fl->key, "cap") || !strcmp(fl->key, "process_credentials")))
+		return true;
+	return f->json_no_ns && !strcmp(fl->key, "ns");
+}
+
 /* --ancestors: Tetragon's "ancestors", each as the "parent" object. */
 static void json_ancestors(struct jsonw *w, const struct fctx *c)
 {
@@ -1426,6 +1437,13 @@ static void json_ancestors(struct jsonw *w, const struct fctx *c)
 		pv.base = c->ev->ancestors[k];
 		jw_open(w, NULL, '{');
 		for (i = 0; i < ARRAY_SIZE(proc_fields); i++) {
+			if (json_dropped(c->f, &proc_fields[i])) {
+				while (i + 1 < ARRAY_SIZE(proc_fields) &&
+				       proc_fields[i + 1].type != FT_END)
+					i++;
+				i++;
+				continue;
+			}
 			pv.fl = &proc_fields[i];
 			json_value(w, c, &pv);
 		}
@@ -1531,8 +1549,15 @@ static void json_line(struct fctx *c)
 	jw_init(&w, c->o);
 	w.zeros = c->f->json_zeros;
 	jw_open(&w, NULL, '{');
-	for (i = 0; i < c->nv; i++)
+	for (i = 0; i < c->nv; i++) {
+		if (json_dropped(c->f, c->v[i].fl)) { /* these objects hold no object */
+			while (i + 1 < c->nv && c->v[i + 1].fl->type != FT_END)
+				i++;
+			i++; /* its end */
+			continue;
+		}
 		json_value(&w, c, &c->v[i]);
+	}
 	jw_finish(&w);
 }
 

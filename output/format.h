@@ -31,6 +31,8 @@ struct formatter {
 	enum time_mode time_mode;
 	bool color; /* compact: ANSI colours on the event kind and policy */
 	bool json_zeros; /* --json-zeros: JSON writes the zeros protojson omits */
+	bool json_no_cred; /* --no-process-cred: JSON leaves out cap, process_credentials */
+	bool json_no_ns; /* --no-process-ns: JSON leaves out ns */
 	int indent; /* compact: spaces before the line (--story: depth in the tree) */
 	uint64_t last_ns; /* TIME_DELTA: the previous event's time */
 	FILE *out;

@@ -342,3 +342,23 @@ def test_jq_recipe(events, rid):
     assert any(SITUATION[rid] in l for l in mine), (rid, out[:3])
     for line in mine:
         assert "binary_properties=" not in line or "null" not in line.split("binary_properties=")[1]
+
+
+def test_without_process_cred_and_ns():
+    """--no-process-cred --no-process-ns: the lines Tetragon writes without
+    enable-process-cred/-ns; the process, its parent and every ancestor
+    lose cap, process_credentials and ns, and keep the rest."""
+    t = mark("lean")
+    with Tracer("-o", "json", "--ancestors", "--no-process-cred", "--no-process-ns") as tr:
+        run(["/bin/sh", "-c", f"/usr/bin/true {t}; true"])
+        time.sleep(0.5)
+    got = [e["process_exec"] for e in tr.events()
+           if "process_exec" in e and e["process_exec"]["process"].get("arguments") == t]
+    assert got, "the exec was not printed"
+    procs = [got[0]["process"], got[0]["parent"]] + got[0].get("ancestors", [])
+    assert len(procs) >= 3, procs
+    for p in procs:
+        assert not {"cap", "ns", "process_credentials"} & set(p), p
+        assert p["exec_id"] and p["pid"] and p["binary"] and "in_init_tree" in p
+    assert procs[0]["binary"] == "/usr/bin/true" and procs[1]["binary"] in ("/bin/sh", "/usr/bin/sh",
+                                                                             "/usr/bin/dash")

@@ -28,6 +28,8 @@
 static const char *const fmt_names[] = {"compact", "json", "csv"};
 
 /* Formats evs into a malloc'd buffer; line_cap 0 keeps the default. */
+static bool lean_json; /* --no-process-cred --no-process-ns */
+
 static char *format_all(enum out_format fmt, const struct tr_event *evs, size_t n, size_t line_cap,
 			size_t *len)
 {
@@ -40,6 +42,7 @@ static char *format_all(enum out_format fmt, const struct tr_event *evs, size_t 
 	mem = open_memstream(&buf, len);
 	assert_non_null(mem);
 	assert_int_equal(formatter_init(&f, fmt, mem, &fx_host), 0);
+	f.json_no_cred = f.json_no_ns = lean_json;
 	if (line_cap)
 		f.line_cap = line_cap; /* smaller than the buffer: safe */
 	for (i = 0; i < n; i++)
@@ -345,6 +348,43 @@ static void test_golden_csv(void **state)
 {
 	(void)state;
 	golden(OUT_CSV);
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (; (hay = strstr(hay, needle)); hay++)
+		n++;
+	return n;
+}
+
+/* --no-process-cred --no-process-ns leave out exactly the objects
+ * Tetragon leaves out without enable-process-cred/-ns, of the process,
+ * the parent and every ancestor; the lines stay valid and the rest stays. */
+static void test_json_without_cred_ns(void **state)
+{
+	char *full, *lean;
+	size_t flen, llen;
+
+	(void)state;
+	full = format_all(OUT_JSON, fx_events, NFX, 0, &flen);
+	full = strdup(full);
+	lean_json = true;
+	lean = format_all(OUT_JSON, fx_events, NFX, 0, &llen);
+	lean_json = false;
+	check_output(OUT_JSON, lean, llen, NFX);
+	assert_true(count(full, "\"cap\":{") > 0 && count(full, "\"ns\":{") > 0 &&
+		    count(full, "\"process_credentials\":{") > 0);
+	assert_int_equal(count(lean, "\"cap\":{"), 0);
+	assert_int_equal(count(lean, "\"ns\":{"), 0);
+	assert_int_equal(count(lean, "\"process_credentials\":{"), 0);
+	assert_int_equal(count(lean, "\"exec_id\":"), count(full, "\"exec_id\":"));
+	assert_int_equal(count(lean, "\"in_init_tree\":"), count(full, "\"in_init_tree\":"));
+	assert_int_equal(count(lean, "\"tid\":"), count(full, "\"tid\":"));
+	assert_true(llen < flen / 2);
+	free(full);
+	free(lean);
 }
 
 /* --- hostile input ------------------------------------------------------ */
@@ -905,7 +945,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_golden_compact),   cmocka_unit_test(test_golden_json),
-	    cmocka_unit_test(test_golden_csv),	     cmocka_unit_test(test_huge_event),
+	    cmocka_unit_test(test_golden_csv),	     cmocka_unit_test(test_json_without_cred_ns),	     cmocka_unit_test(test_huge_event),
 	    cmocka_unit_test(test_truncation_sweep), cmocka_unit_test(test_forged_lines),
 	    cmocka_unit_test(test_format_parse),     cmocka_unit_test(test_hook_forged_lines),
 	    cmocka_unit_test(test_hook_huge),	     cmocka_unit_test(test_hook_truncation_sweep),
