@@ -160,6 +160,7 @@ static const struct field proc_fields[] = {
 	ROW(NULL, FT_CTSTR, CT(image), COL_CT_IMAGE, 0, 0),
 	ROW("parent_exec_id", FT_STRA, P(parent_exec_id), COL_PEXEC_ID, 0, 0),
 	ROW("refcnt", FT_REFCNT, 0, 0, 0, 0),
+	/* FT_OBJ groups hold no object: json_group() finds their end */
 	ROW("cap", FT_OBJ, 0, 0, 0, 0),
 	ROW("permitted", FT_CAPS, CR(cap_permitted), COL_CAP_P, 0, 0),
 	ROW("effective", FT_CAPS, CR(cap_effective), COL_CAP_E, 0, 0),
@@ -1541,6 +1542,61 @@ static void json_value(struct jsonw *w, const struct fctx *c, const struct visit
 	}
 }
 
+/* The slot of p's namespace set, rendered on a miss; NULL if it did not
+ * fit. v..v[end] are the "ns" object's rows. */
+static const char *ns_text(const struct fctx *c, const struct visit *v, size_t end, bool zeros,
+			   uint16_t *len)
+{
+	const struct proc_rec *p = v->base;
+	struct ns_memo *m = &c->f->ns;
+	uint32_t bits = 0, k;
+	struct jsonw w;
+	struct obuf o;
+	size_t i;
+
+	for (k = 0; k < NS_COUNT; k++)
+		bits |= (uint32_t)ns_is_host(c, p, k) << k;
+	for (k = 0; k < NS_MEMO_SLOTS; k++)
+		if (m->slot[k].len && m->slot[k].host_bits == bits && m->slot[k].zeros == zeros &&
+		    !memcmp(m->slot[k].ns, p->ns, sizeof(p->ns)))
+			break;
+	if (k == NS_MEMO_SLOTS) {
+		k = m->next++ % NS_MEMO_SLOTS;
+		ob_init(&o, m->slot[k].text, sizeof(m->slot[k].text));
+		jw_init(&w, &o);
+		w.zeros = zeros;
+		for (i = 0; i <= end; i++)
+			json_value(&w, c, &v[i]);
+		memcpy(m->slot[k].ns, p->ns, sizeof(p->ns));
+		m->slot[k].host_bits = bits;
+		m->slot[k].zeros = zeros;
+		m->slot[k].len = o.full ? 0 : (uint16_t)o.len;
+	}
+	*len = m->slot[k].len;
+	return *len ? m->slot[k].text : NULL;
+}
+
+/* Rows v[0] (an object) to its FT_END: left out (--no-process-*), the
+ * memoised "ns", or written row by row. Returns the rows consumed. */
+static size_t json_group(struct jsonw *w, const struct fctx *c, const struct visit *v, size_t n)
+{
+	const char *text;
+	uint16_t len;
+	size_t end = 0, i;
+
+	while (end + 1 < n && v[end + 1].fl->type != FT_END) /* these objects hold no object */
+		end++;
+	end = end + 1 < n ? end + 1 : end;
+	if (json_dropped(c->f, v->fl))
+		return end + 1;
+	if (!strcmp(v->fl->key, "ns") && (text = ns_text(c, v, end, w->zeros, &len)) &&
+	    jw_raw_members(w, text, len))
+		return end + 1;
+	for (i = 0; i <= end; i++)
+		json_value(w, c, &v[i]);
+	return end + 1;
+}
+
 static void json_line(struct fctx *c)
 {
 	struct jsonw w;
@@ -1549,14 +1605,11 @@ static void json_line(struct fctx *c)
 	jw_init(&w, c->o);
 	w.zeros = c->f->json_zeros;
 	jw_open(&w, NULL, '{');
-	for (i = 0; i < c->nv; i++) {
-		if (json_dropped(c->f, c->v[i].fl)) { /* these objects hold no object */
-			while (i + 1 < c->nv && c->v[i + 1].fl->type != FT_END)
-				i++;
-			i++; /* its end */
-			continue;
-		}
-		json_value(&w, c, &c->v[i]);
+	for (i = 0; i < c->nv;) {
+		if (c->v[i].fl->type == FT_OBJ && c->v[i].fl->key)
+			i += json_group(&w, c, &c->v[i], c->nv - i);
+		else
+			json_value(&w, c, &c->v[i++]);
 	}
 	jw_finish(&w);
 }

@@ -26,6 +26,22 @@ enum time_mode {
 	TIME_NONE, /* no time token (CSV: an empty cell) */
 };
 
+/* Namespace objects rendered lately, by their inode numbers and which of
+ * them are the host's: every process of one namespace set prints the same
+ * ten objects, twice an event (process and parent). */
+#define NS_MEMO_SLOTS 4
+#define NS_TEXT_MAX 1024
+struct ns_memo {
+	struct {
+		uint32_t ns[NS_COUNT];
+		uint32_t host_bits;
+		bool zeros;
+		uint16_t len; /* 0: unused */
+		char text[NS_TEXT_MAX]; /* "ns":{...} */
+	} slot[NS_MEMO_SLOTS];
+	uint32_t next;
+};
+
 struct formatter {
 	enum out_format format;
 	enum time_mode time_mode;
@@ -43,6 +59,7 @@ struct formatter {
 	size_t line_cap;
 	size_t line_len;
 	struct caps_memo caps; /* JSON: capability sets lately rendered */
+	struct ns_memo ns; /* JSON: namespace sets lately rendered */
 };
 
 /* Parses "compact" | "json" | "csv"; returns -1 for anything else. */

@@ -386,6 +386,31 @@ static void test_json_without_cred_ns(void **state)
 	free(lean);
 }
 
+/* Capability and namespace memos: each line of one warm formatter, over
+ * every fixture three times (more sets than slots), is the line a fresh
+ * formatter writes for that event alone. */
+static void test_json_memos_agree(void **state)
+{
+	static struct tr_event evs[3 * NFX];
+	char *warm, *cold, *line;
+	size_t wlen, clen, i, off = 0;
+
+	(void)state;
+	for (i = 0; i < 3 * NFX; i++)
+		evs[i] = fx_events[i % NFX];
+	warm = format_all(OUT_JSON, evs, 3 * NFX, 0, &wlen);
+	for (i = 0; i < 3 * NFX; i++) {
+		cold = format_all(OUT_JSON, &fx_events[i % NFX], 1, 0, &clen);
+		assert_true(off + clen <= wlen);
+		line = warm + off;
+		assert_memory_equal(line, cold, clen);
+		off += clen;
+		free(cold);
+	}
+	assert_int_equal(off, wlen);
+	free(warm);
+}
+
 /* --- hostile input ------------------------------------------------------ */
 
 #define HUGE_ARG (64 * 1024)
@@ -944,7 +969,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_golden_compact),   cmocka_unit_test(test_golden_json),
-	    cmocka_unit_test(test_golden_csv),	     cmocka_unit_test(test_json_without_cred_ns),	     cmocka_unit_test(test_huge_event),
+	    cmocka_unit_test(test_golden_csv),	     cmocka_unit_test(test_json_without_cred_ns),
+	    cmocka_unit_test(test_json_memos_agree),	     cmocka_unit_test(test_huge_event),
 	    cmocka_unit_test(test_truncation_sweep), cmocka_unit_test(test_forged_lines),
 	    cmocka_unit_test(test_format_parse),     cmocka_unit_test(test_hook_forged_lines),
 	    cmocka_unit_test(test_hook_huge),	     cmocka_unit_test(test_hook_truncation_sweep),
