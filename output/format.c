@@ -1412,22 +1412,12 @@ static void json_scalar(struct jsonw *w, const struct fctx *c, const struct visi
 }
 
 static void json_value(struct jsonw *w, const struct fctx *c, const struct visit *v);
-
-/* --no-process-cred, --no-process-ns: a process's object left out whole,
- * as Tetragon leaves it out unless enable-process-cred/-ns is set. */
-static bool json_dropped(const struct formatter *f, const struct field *fl)
-{
-	if (fl->type != FT_OBJ || !fl->key)
-		return false;
-	if (f->json_no_cred && (!strcmp(fl->key, "cap") || !strcmp(fl->key, "process_credentials")))
-		return true;
-	return f->json_no_ns && !strcmp(fl->key, "ns");
-}
+static void json_rows(struct jsonw *w, const struct fctx *c, const struct visit *v, size_t n);
 
 /* --ancestors: Tetragon's "ancestors", each as the "parent" object. */
 static void json_ancestors(struct jsonw *w, const struct fctx *c)
 {
-	struct visit pv = {NULL, NULL, true};
+	struct visit v[ARRAY_SIZE(proc_fields)];
 	size_t i;
 	int k;
 
@@ -1435,19 +1425,10 @@ static void json_ancestors(struct jsonw *w, const struct fctx *c)
 		return; /* protojson leaves an empty list out */
 	jw_open(w, "ancestors", '[');
 	for (k = 0; k < c->ev->nancestors; k++) {
-		pv.base = c->ev->ancestors[k];
+		for (i = 0; i < ARRAY_SIZE(proc_fields); i++)
+			v[i] = (struct visit){&proc_fields[i], c->ev->ancestors[k], true};
 		jw_open(w, NULL, '{');
-		for (i = 0; i < ARRAY_SIZE(proc_fields); i++) {
-			if (json_dropped(c->f, &proc_fields[i])) {
-				while (i + 1 < ARRAY_SIZE(proc_fields) &&
-				       proc_fields[i + 1].type != FT_END)
-					i++;
-				i++;
-				continue;
-			}
-			pv.fl = &proc_fields[i];
-			json_value(w, c, &pv);
-		}
+		json_rows(w, c, v, ARRAY_SIZE(v));
 		jw_close(w);
 	}
 	jw_close(w);
@@ -1576,6 +1557,17 @@ static const char *ns_text(const struct fctx *c, const struct visit *v, size_t e
 	return *len ? m->slot[k].text : NULL;
 }
 
+/* --no-process-cred, --no-process-ns: a process's object left out whole,
+ * as Tetragon leaves it out unless enable-process-cred/-ns is set. */
+static bool json_dropped(const struct formatter *f, const struct field *fl)
+{
+	if (fl->type != FT_OBJ || !fl->key)
+		return false;
+	if (f->json_no_cred && (!strcmp(fl->key, "cap") || !strcmp(fl->key, "process_credentials")))
+		return true;
+	return f->json_no_ns && !strcmp(fl->key, "ns");
+}
+
 /* Rows v[0] (an object) to its FT_END: left out (--no-process-*), the
  * memoised "ns", or written row by row. Returns the rows consumed. */
 static size_t json_group(struct jsonw *w, const struct fctx *c, const struct visit *v, size_t n)
@@ -1597,20 +1589,27 @@ static size_t json_group(struct jsonw *w, const struct fctx *c, const struct vis
 	return end + 1;
 }
 
+/* Rows in order; an object's group as json_group() decides. */
+static void json_rows(struct jsonw *w, const struct fctx *c, const struct visit *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n;) {
+		if (v[i].fl->type == FT_OBJ && v[i].fl->key)
+			i += json_group(w, c, &v[i], n - i);
+		else
+			json_value(w, c, &v[i++]);
+	}
+}
+
 static void json_line(struct fctx *c)
 {
 	struct jsonw w;
-	size_t i;
 
 	jw_init(&w, c->o);
 	w.zeros = c->f->json_zeros;
 	jw_open(&w, NULL, '{');
-	for (i = 0; i < c->nv;) {
-		if (c->v[i].fl->type == FT_OBJ && c->v[i].fl->key)
-			i += json_group(&w, c, &c->v[i], c->nv - i);
-		else
-			json_value(&w, c, &c->v[i++]);
-	}
+	json_rows(&w, c, c->v, c->nv);
 	jw_finish(&w);
 }
 

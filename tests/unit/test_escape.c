@@ -194,6 +194,14 @@ static void test_ob_u64(void **state)
 	assert_string_equal(buf, "0 007 18446744073709551615");
 }
 
+/* A writer over buf with its outermost object open. */
+static void jw_object(struct jsonw *w, struct obuf *o, char *buf, size_t n)
+{
+	ob_init(o, buf, n);
+	jw_init(w, o);
+	jw_open(w, NULL, '{');
+}
+
 /* The two-digits-at-a-time conversion agrees with printf everywhere a
  * digit count changes, and over a dense range. */
 static void test_ob_u64_sweep(void **state)
@@ -233,9 +241,7 @@ static void test_jsonw_keyed(void **state)
 	struct jsonw w;
 
 	(void)state;
-	ob_init(&o, buf, sizeof(buf));
-	jw_init(&w, &o);
-	jw_open(&w, NULL, '{');
+	jw_object(&w, &o, buf, sizeof(buf));
 	jw_u64(&w, "a", 1);
 	jw_str_keyed(&w, "k\"}\n", 4, "v\"", 2);
 	jw_finish(&w);
@@ -337,9 +343,7 @@ static void test_jsonw_numbers(void **state)
 	struct jsonw w;
 
 	(void)state;
-	ob_init(&o, buf, sizeof(buf));
-	jw_init(&w, &o);
-	jw_open(&w, NULL, '{');
+	jw_object(&w, &o, buf, sizeof(buf));
 	jw_i64(&w, "i", -1);
 	jw_u64_str(&w, "u", UINT64_MAX);
 	jw_i64_str(&w, "l", INT64_MIN);
