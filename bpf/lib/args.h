@@ -350,7 +350,7 @@ static __always_inline __u32 read_object(struct hook_heap *h, __u8 *kind, __u8 s
 }
 
 /* Reads argument i per its recipe; rodata makes the switches constant. */
-static __always_inline void read_arg(struct hook_heap *h, int i)
+static __noinline void read_arg(struct hook_heap *h, int i)
 {
 	__u8 kind = cfg.args[i].kind, src = cfg.args[i].src, flags = 0;
 	__u64 v = arg_raw(h, src, cfg.args[i].index);

@@ -301,7 +301,7 @@ static __always_inline bool match_sock(struct hook_heap *h, int a, int s, int k)
 	return false;
 }
 
-static __always_inline bool match_filter(struct hook_heap *h, int s, int k)
+static __noinline bool match_filter(struct hook_heap *h, int s, int k)
 {
 	int a = cfg.sel[s].f[k].arg & 7;
 	__u8 op = cfg.sel[s].f[k].op;
@@ -366,6 +366,20 @@ static __always_inline bool port_holds(__u8 op, __u32 port, int s, int k)
 	}
 }
 
+/* Filter k of selector s, a port test: a subprogram, verified per call
+ * (s and k constants there), so that its code exists once. */
+static __noinline bool port_filter_holds(struct hook_heap *h, int s, int k)
+{
+	__u8 op;
+	int a;
+
+	if (s >= HOOK_MAX_SELECTORS || k >= SEL_MAX_FILTERS)
+		return false;
+	op = cfg.sel[s].f[k].op;
+	a = cfg.sel[s].f[k].arg & 7;
+	return port_holds(op, arg_port(h, a, op), s, k);
+}
+
 /* Do selector s's port tests on sock and socket arguments hold? */
 static __always_inline bool ports_hold(struct hook_heap *h, int s)
 {
@@ -378,7 +392,7 @@ static __always_inline bool ports_hold(struct hook_heap *h, int s)
 
 		if (k < cfg.sel[s].nfilters && port_op(op) &&
 		    (cfg.args[a].kind == AK_SOCK || cfg.args[a].kind == AK_SOCKET) &&
-		    !port_holds(op, arg_port(h, a, op), s, k))
+		    !port_filter_holds(h, s, k))
 			return false;
 	}
 	return true;
@@ -401,6 +415,15 @@ static __always_inline __u32 port_candidates(struct hook_heap *h, __u32 mask)
 
 /* Selectors whose process-level blocks (pids, namespaces, binaries)
  * hold, as a bit mask: the cheap reject, before any argument is read. */
+static __noinline bool selector_admits(struct hook_heap *h, struct task_struct *t, __u32 tgid,
+				       int s)
+{
+	if (s >= HOOK_MAX_SELECTORS || s >= cfg.nsel)
+		return false;
+	return match_pids(t, tgid, s) && match_ns(t, s) && match_caps(t, s) &&
+	       match_bins(h, tgid, s);
+}
+
 static __always_inline __u32 selector_candidates(struct hook_heap *h)
 {
 	struct task_struct *t = (void *)bpf_get_current_task();
@@ -411,8 +434,7 @@ static __always_inline __u32 selector_candidates(struct hook_heap *h)
 		return 1;
 #pragma unroll
 	for (s = 0; s < HOOK_MAX_SELECTORS; s++)
-		if (s < cfg.nsel && match_pids(t, tgid, s) && match_ns(t, s) && match_caps(t, s) &&
-		    match_bins(h, tgid, s))
+		if (s < cfg.nsel && selector_admits(h, t, tgid, s))
 			mask |= 1u << s;
 	return mask;
 }
