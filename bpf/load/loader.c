@@ -68,6 +68,7 @@ static bool want_compat(void)
 		(p)->rodata->track_relay = (o)->track_relay;                           \
 		(p)->rodata->relay_hook_id = (o)->relay_hook_id;                       \
 		bpf_program__set_autoload((p)->progs.on_sock_state, (o)->track_relay); \
+		bpf_program__set_autoload((p)->progs.on_exec_relay, (o)->track_relay); \
 	} while (0)
 
 /* Opens the chosen variant and sets its rodata; the rest goes through
