@@ -5,6 +5,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <malloc.h>
@@ -537,6 +538,9 @@ static void install_signals(void)
 	signal(SIGPIPE, SIG_IGN); /* a closed pipe shows as a write error */
 }
 
+/* The start-up's phases, timed for -v: where a slow start goes. */
+enum phase { PHASE_POLICY, PHASE_PROCESS, PHASE_HOOKS, PHASE_SCAN, PHASE_ATTACH, PHASE_COUNT };
+
 struct run {
 	struct options *opt;
 	struct formatter fmt;
@@ -565,6 +569,7 @@ struct run {
 	int nblobs;
 	bool scanned; /* the start-up scan is done */
 	bool done; /* -c reached or output closed */
+	uint64_t phase_ns[PHASE_COUNT]; /* start-up, for -v */
 };
 
 /* --evidence: the worker collects the process; the event names its hash. */
@@ -683,6 +688,7 @@ static int build_policy(struct run *r)
 
 	if (!has_policy(&r->opt->pol))
 		return 0;
+	r->phase_ns[PHASE_POLICY] = boot_ns();
 	if (policy_opts_finish(&r->opt->pol, &r->ps, &d)) {
 		fprintf(stderr, "tracer: %s\n", d.msg);
 		return EXIT_USAGE;
@@ -697,6 +703,7 @@ static int build_policy(struct run *r)
 		return EXIT_USAGE;
 	}
 	probe_free(&r->kf); /* vmlinux BTF: megabytes no longer needed */
+	r->phase_ns[PHASE_POLICY] = boot_ns() - r->phase_ns[PHASE_POLICY];
 	r->dec.hooks = r->comp->infos;
 	r->dec.nhooks = r->comp->ninfos;
 	r->by_hook = calloc(r->comp->ninfos ? r->comp->ninfos : 1, sizeof(*r->by_hook));
@@ -1021,6 +1028,52 @@ static int start_evidence(struct run *r)
 	return r->evidence ? 0 : -1;
 }
 
+/* The process object's load, on a thread of its own while the hooks load. */
+struct process_load {
+	struct loader *l;
+	const struct loader_opts *lo;
+	uint64_t ns; /* how long it took */
+	int rc;
+	char err[512];
+};
+
+static void *process_load_thread(void *arg)
+{
+	struct process_load *p = arg;
+	uint64_t t0 = boot_ns();
+
+	p->rc = loader_load(p->l, p->lo, p->err, sizeof(p->err));
+	p->ns = boot_ns() - t0;
+	return NULL;
+}
+
+/* Both objects load at once, one per core: the verifier runs in the
+ * loading thread. Then the scan, then the hooks attach: their first
+ * events find every process known. */
+static int load_both(struct run *r, struct process_load *p, char *err, size_t errlen)
+{
+	pthread_t th;
+	bool threaded = r->comp && !pthread_create(&th, NULL, process_load_thread, p);
+	uint64_t t0;
+	int rc = 0;
+
+	if (!threaded)
+		process_load_thread(p);
+	if (r->comp) {
+		t0 = boot_ns();
+		rc = hooks_load(&r->hooks, p->l, &r->comp->load, err, errlen);
+		r->phase_ns[PHASE_HOOKS] = boot_ns() - t0;
+	}
+	if (threaded)
+		pthread_join(th, NULL);
+	r->phase_ns[PHASE_PROCESS] = p->ns;
+	if (p->rc) { /* the process object's failure says more */
+		snprintf(err, errlen, "%s", p->err);
+		return p->rc;
+	}
+	return rc;
+}
+
 static int setup(struct run *r, struct loader *l)
 {
 	struct loader_opts lo = {
@@ -1033,15 +1086,20 @@ static int setup(struct run *r, struct loader *l)
 		.relay_bins = r->comp ? r->comp->relay_bins : NULL,
 		.nrelay_bins = r->comp ? r->comp->nrelay_bins : 0,
 	};
+	struct process_load p = {.l = l, .lo = &lo};
 	char err[512];
+	uint64_t t0;
 	int rc;
 
-	rc = loader_start(l, &lo, on_record, r, err, sizeof(err));
+	rc = loader_open(l, &lo, on_record, r, err, sizeof(err));
+	rc = rc ?: load_both(r, &p, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "tracer: %s\n", err);
 		return rc;
 	}
+	t0 = boot_ns();
 	rc = loader_scan(l);
+	r->phase_ns[PHASE_SCAN] = boot_ns() - t0;
 	if (rc) {
 		fprintf(stderr, "tracer: cannot scan running processes: %s\n", strerror(-rc));
 		return rc;
@@ -1049,7 +1107,9 @@ static int setup(struct run *r, struct loader *l)
 	proc_cache_relink(r->dec.cache);
 	r->scanned = true;
 	if (r->comp) {
-		rc = hooks_start(&r->hooks, l, &r->comp->load, r->dec.host.ns, err, sizeof(err));
+		t0 = boot_ns();
+		rc = hooks_attach(&r->hooks, l, &r->comp->load, r->dec.host.ns, err, sizeof(err));
+		r->phase_ns[PHASE_ATTACH] = boot_ns() - t0;
 		if (rc) {
 			fprintf(stderr, "tracer: %s\n", err);
 			return rc;
@@ -1194,6 +1254,12 @@ static void report_listening(struct run *r)
 	if (r->comp && r->opt->verbose)
 		fprintf(stderr, "tracer: hooks: %d program loads, %d attachments\n",
 			r->hooks.nloads, r->hooks.nattach);
+	if (r->opt->verbose)
+		fprintf(stderr, "tracer: start-up: policies %.1f ms; at once: process programs "
+			"%.1f ms, hook programs %.1f ms; then scan %.1f ms, attach %.1f ms\n",
+			r->phase_ns[PHASE_POLICY] / 1e6, r->phase_ns[PHASE_PROCESS] / 1e6,
+			r->phase_ns[PHASE_HOOKS] / 1e6, r->phase_ns[PHASE_SCAN] / 1e6,
+			r->phase_ns[PHASE_ATTACH] / 1e6);
 	fflush(stderr);
 }
 
@@ -1426,8 +1492,12 @@ int main(int argc, char **argv)
 	struct options opt = {.format = OUT_COMPACT, .ringbuf_kib = 4096, .color = -1};
 	struct run r = {.opt = &opt};
 	struct loader l = {0};
-	int rc = parse_command_line(&opt, argc, argv);
+	int rc;
 
+	/* One malloc arena: the load threads would each get one of their own,
+	 * and keep the libbpf parse's megabytes in it after the load. */
+	mallopt(M_ARENA_MAX, 1);
+	rc = parse_command_line(&opt, argc, argv);
 	if (rc >= 0)
 		return rc;
 	install_signals();

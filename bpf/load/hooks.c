@@ -555,6 +555,8 @@ static void template_free(struct tmpl *t)
 {
 	int i;
 
+	if (!t)
+		return;
 	for (i = 0; i < t->nimg; i++)
 		clone_image_free(&t->img[i]);
 	for (i = 0; t->in && i < t->n; i++) {
@@ -567,6 +569,7 @@ static void template_free(struct tmpl *t)
 	}
 	free(t->in);
 	btf__free(t->vmlinux);
+	free(t);
 }
 
 static int attach_all(struct hook_set *hs, struct loader *l, struct tmpl *t, char *err, size_t n)
@@ -579,10 +582,10 @@ static int attach_all(struct hook_set *hs, struct loader *l, struct tmpl *t, cha
 	return rc;
 }
 
-int hooks_start(struct hook_set *hs, struct loader *l, const struct hook_load *c,
-		const uint32_t host_ns[NS_COUNT], char *err, size_t errlen)
+int hooks_load(struct hook_set *hs, struct loader *l, const struct hook_load *c, char *err,
+	       size_t errlen)
 {
-	struct tmpl t = {.n = c->nhooks};
+	struct tmpl *t;
 	int i, rc;
 
 	memset(hs, 0, sizeof(*hs));
@@ -591,32 +594,56 @@ int hooks_start(struct hook_set *hs, struct loader *l, const struct hook_load *c
 	if (c->syscall_hooks)
 		ensure_tracefs();
 	hs->objs = calloc(1, sizeof(*hs->objs));
-	t.in = calloc(c->nhooks, sizeof(*t.in));
-	if (!hs->objs || !t.in) {
-		free(t.in);
+	t = calloc(1, sizeof(*t));
+	if (t)
+		t->in = calloc(c->nhooks, sizeof(*t->in));
+	if (!hs->objs || !t || !t->in) {
+		template_free(t);
 		return -ENOMEM;
 	}
+	hs->tmpl = t;
+	t->n = c->nhooks;
 	for (i = 0; i < c->nhooks; i++)
-		t.in[i].ch = &c->hooks[i];
+		t->in[i].ch = &c->hooks[i];
 	rc = clone_handlers_register();
 	if (rc)
 		rc = fail(err, errlen, rc, "cannot register the program sections of", "libbpf");
-	rc = rc ?: template_load(hs, l, &t, err, errlen);
-	if (!rc && (rc = fill_sets(t.o, c, host_ns)))
+	rc = rc ?: template_load(hs, l, t, err, errlen);
+	return rc ?: load_all_copies(hs, t, err, errlen);
+}
+
+int hooks_attach(struct hook_set *hs, struct loader *l, const struct hook_load *c,
+		 const uint32_t host_ns[NS_COUNT], char *err, size_t errlen)
+{
+	struct tmpl *t = hs->tmpl;
+	int rc;
+
+	if (!t)
+		return 0;
+	rc = fill_sets(t->o, c, host_ns);
+	if (rc)
 		rc = fail(err, errlen, rc, "cannot fill the value sets of", instance_name(c->hooks));
-	rc = rc ?: load_all_copies(hs, &t, err, errlen);
-	rc = rc ?: attach_all(hs, l, &t, err, errlen);
-	template_free(&t);
-	/* the template object goes: the programs hold their maps */
-	generic_bpf__destroy(hs->objs[0]);
-	hs->objs[0] = NULL;
+	rc = rc ?: attach_all(hs, l, t, err, errlen);
+	hooks_drop_template(hs);
 	return rc;
+}
+
+void hooks_drop_template(struct hook_set *hs)
+{
+	template_free(hs->tmpl);
+	hs->tmpl = NULL;
+	/* the template object goes: the programs hold their maps */
+	if (hs->nobjs) {
+		generic_bpf__destroy(hs->objs[0]);
+		hs->objs[0] = NULL;
+	}
 }
 
 void hooks_stop(struct hook_set *hs)
 {
 	int i;
 
+	hooks_drop_template(hs);
 	for (i = 0; i < hs->nlinks; i++)
 		bpf_link__destroy(hs->links[i]);
 	for (i = 0; i < hs->nfds; i++)

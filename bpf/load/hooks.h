@@ -58,9 +58,12 @@ struct loader;
 struct generic_bpf;
 struct bpf_link;
 
+struct tmpl;
+
 struct hook_set {
 	struct generic_bpf **objs; /* while loading: the template */
 	int nobjs;
+	struct tmpl *tmpl; /* between hooks_load and hooks_attach */
 	struct bpf_link **links; /* instances loaded as objects of their own */
 	int nlinks;
 	int *fds; /* the copies: programs, rodata maps, perf events, links */
@@ -69,11 +72,21 @@ struct hook_set {
 	int nattach; /* attachments */
 };
 
-/* Loads every instance of c sharing the process object's ring buffer,
- * drop counters and proc_bins; fills the value sets and host namespaces;
- * attaches. On failure, a one-line reason in err and a negative errno. */
-int hooks_start(struct hook_set *hs, struct loader *l, const struct hook_load *c,
-		const uint32_t host_ns[NS_COUNT], char *err, size_t errlen);
+/* Loads every instance of c that copies the template's programs, sharing
+ * the process object's ring buffer, drop counters and proc_bins (which
+ * loader_open created): on the caller's thread while the process object
+ * loads on another. On failure, a one-line reason in err and a negative
+ * errno; hooks_stop frees what was loaded. */
+int hooks_load(struct hook_set *hs, struct loader *l, const struct hook_load *c, char *err,
+	       size_t errlen);
+/* Once the process hooks run and the start-up scan is done: fills the
+ * value sets and host namespaces, loads the instances that need objects
+ * of their own (kprobes, uprobes, module functions) and attaches all.
+ * Errors as hooks_load. */
+int hooks_attach(struct hook_set *hs, struct loader *l, const struct hook_load *c,
+		 const uint32_t host_ns[NS_COUNT], char *err, size_t errlen);
+/* Frees what only loading needed (the template); hooks_attach does it. */
+void hooks_drop_template(struct hook_set *hs);
 void hooks_stop(struct hook_set *hs);
 
 #endif /* TRACER_BPF_HOOKS_H */

@@ -138,8 +138,36 @@ int loader_map_fd(const struct loader *l, const char *name)
 	return bpf_map__fd(bpf_object__find_map_by_name(l->obj, name));
 }
 
-int loader_start(struct loader *l, const struct loader_opts *o, record_fn fn, void *ctx,
-		 char *err, size_t errlen)
+/* The maps the hook objects share with this one, created before either
+ * loads: then the two load at once, this one on a thread of its own. */
+static const char *const shared_maps[] = {"walk_buf", "events", "drops", "scratch_map",
+					  "proc_bins"};
+
+static int create_shared_maps(struct loader *l)
+{
+	size_t i;
+	int fd, rc;
+
+	for (i = 0; i < sizeof(shared_maps) / sizeof(shared_maps[0]); i++) {
+		struct bpf_map *m = bpf_object__find_map_by_name(l->obj, shared_maps[i]);
+		LIBBPF_OPTS(bpf_map_create_opts, mo, .map_flags = m ? bpf_map__map_flags(m) : 0);
+
+		if (!m)
+			return -ENOENT;
+		fd = bpf_map_create(bpf_map__type(m), shared_maps[i], bpf_map__key_size(m),
+				    bpf_map__value_size(m), bpf_map__max_entries(m), &mo);
+		if (fd < 0)
+			return -errno;
+		rc = bpf_map__reuse_fd(m, fd); /* keeps a dup */
+		close(fd);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int loader_open(struct loader *l, const struct loader_opts *o, record_fn fn, void *ctx,
+		char *err, size_t errlen)
 {
 	int rc;
 
@@ -154,7 +182,16 @@ int loader_start(struct loader *l, const struct loader_opts *o, record_fn fn, vo
 	rc = proc_open(l, o);
 	if (rc)
 		return fail(err, errlen, rc, "cannot open the process BPF object");
-	rc = proc_load_attach(l, o, err, errlen);
+	rc = create_shared_maps(l);
+	if (rc)
+		return fail(err, errlen, rc, "cannot create the ring buffer and shared maps");
+	return 0;
+}
+
+int loader_load(struct loader *l, const struct loader_opts *o, char *err, size_t errlen)
+{
+	int rc = proc_load_attach(l, o, err, errlen);
+
 	if (rc)
 		return rc;
 	l->rb = ring_buffer__new(loader_map_fd(l, "events"), ring_cb, l, NULL);

@@ -21,7 +21,7 @@ typedef int (*record_fn)(void *ctx, const void *data, size_t size);
 struct loader {
 	/* Which variant of the BPF objects this kernel runs: false, the
 	 * modern <name>.bpf.o; true, <name>_compat.bpf.o, for kernels without
-	 * bpf_loop (5.10..5.16), decided by a probe at loader_start. The hook
+	 * bpf_loop (5.10..5.16), decided by a probe at loader_open. The hook
 	 * loader loads the generic object of the same variant; the compat one
 	 * cannot read syscall arguments at exit (hook_cfg.args_at_exit). */
 	bool compat;
@@ -49,10 +49,14 @@ struct loader_opts {
 	int nrelay_bins;
 };
 
-/* Loads and attaches the always-on process hooks. On failure returns a
+/* Opens the process object and creates the maps the hook objects share
+ * with it (loader_map_fd works from here on). On failure returns a
  * negative errno and writes a one-line reason to err. */
-int loader_start(struct loader *l, const struct loader_opts *o, record_fn fn, void *ctx,
-		 char *err, size_t errlen);
+int loader_open(struct loader *l, const struct loader_opts *o, record_fn fn, void *ctx,
+		char *err, size_t errlen);
+/* Loads and attaches the always-on process hooks; safe on a thread of its
+ * own while the hook objects load. Errors as loader_open. */
+int loader_load(struct loader *l, const struct loader_opts *o, char *err, size_t errlen);
 /* The fd of a map of the process object (events, drops, proc_bins,
  * scratch_map: the hook objects share them). */
 int loader_map_fd(const struct loader *l, const char *name);
