@@ -1252,8 +1252,10 @@ static void report_listening(struct run *r)
 	if (r->plan && r->opt->verbose)
 		plan_print_banner(stderr, r->plan);
 	if (r->comp && r->opt->verbose)
-		fprintf(stderr, "tracer: hooks: %d program loads, %d attachments\n",
-			r->hooks.nloads, r->hooks.nattach);
+		fprintf(stderr, "tracer: hooks: %d program loads, %d attachments; %d pruned "
+			"(%llu instructions to %llu)\n", r->hooks.nloads, r->hooks.nattach,
+			r->hooks.prune.pruned, (unsigned long long)r->hooks.prune.before,
+			(unsigned long long)r->hooks.prune.after);
 	if (r->opt->verbose)
 		fprintf(stderr, "tracer: start-up: policies %.1f ms; at once: process programs "
 			"%.1f ms, hook programs %.1f ms; then scan %.1f ms, attach %.1f ms\n",

@@ -12,6 +12,8 @@
  * template itself loads a stand-in.
  */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +27,7 @@
 #include <bpf/libbpf.h>
 
 #include "bpf/load/clone.h"
+#include "bpf/load/prune.h"
 
 /* generic.bpf.c's SEC() names, exactly: libbpf's built-in definitions of
  * these take no flag the generic programs need (no sleepable, no
@@ -164,9 +167,102 @@ int clone_rodata(const void *val, size_t size)
 	return fd;
 }
 
-int clone_load(const struct prog_image *img, int old_fd, int new_fd, uint32_t attach_btf_id)
+/* The program the kernel ended with, after its own dead code removal. */
+static int xlated(int fd, struct bpf_insn **out, uint32_t *len)
+{
+	struct bpf_prog_info info = {0};
+	uint32_t n = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &n))
+		return -errno;
+	*len = info.xlated_prog_len;
+	*out = malloc(*len ? *len : 1);
+	if (!*out)
+		return -ENOMEM;
+	memset(&info, 0, sizeof(info));
+	info.xlated_prog_len = *len;
+	info.xlated_prog_insns = (uint64_t)(uintptr_t)*out;
+	n = sizeof(info);
+	return bpf_obj_get_info_by_fd(fd, &info, &n) ? -errno : 0;
+}
+
+static bool env_set(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v && strcmp(v, "0");
+}
+
+/* TRACER_PRUNE_CHECK=1 (tests): loads the reference too, the same
+ * subprogram copies unpruned, and fails unless the kernel made the same
+ * program of both. */
+static int prune_check(const struct prog_image *img, const struct prune_prog *full,
+		       const struct prune_rodata *ro, int fd)
 {
 	struct bpf_prog_load_opts o = img->opts;
+	struct prune_prog ref;
+	struct bpf_insn *a = NULL, *b = NULL;
+	uint32_t na = 0, nb = 0;
+	int rc = prune_program(full, ro, false, &ref), rfd = -1;
+
+	if (!rc) {
+		o.func_info = ref.func_info;
+		o.func_info_cnt = ref.nfunc;
+		rfd = bpf_prog_load(img->type, img->name, "Dual BSD/GPL", ref.insns, ref.ninsns, &o);
+		rc = rfd < 0 ? -errno : 0;
+	}
+	rc = rc ?: xlated(fd, &a, &na) ?: xlated(rfd, &b, &nb);
+	if (!rc && (na != nb || memcmp(a, b, na))) {
+		fprintf(stderr, "tracer: prune check: %s: the kernel's program differs "
+			"(%u instructions pruned, %u not)\n", img->name, na / 8, nb / 8);
+		rc = -EPROTO;
+	}
+	if (rfd >= 0)
+		close(rfd);
+	free(ref.insns);
+	free(ref.func_info);
+	free(a);
+	free(b);
+	return rc;
+}
+
+/* Loads in (img's instructions with the rodata map swapped), pruned for
+ * ro unless TRACER_NO_PRUNE=1 or the pass does not follow it. */
+static int load_pruned(const struct prog_image *img, const struct bpf_insn *in,
+		       struct bpf_prog_load_opts *o, const struct prune_rodata *ro,
+		       struct prune_stat *st)
+{
+	struct prune_prog full = {(struct bpf_insn *)in, img->ninsns, (void *)o->func_info,
+				  o->func_info_cnt, o->func_info_rec_size}, cut = {0};
+	int fd, rc;
+
+	if (env_set("TRACER_NO_PRUNE") || prune_program(&full, ro, true, &cut))
+		cut = (struct prune_prog){0};
+	if (cut.insns) {
+		o->func_info = cut.func_info;
+		o->func_info_cnt = cut.nfunc;
+		st->pruned++;
+		st->before += img->ninsns;
+		st->after += cut.ninsns;
+	}
+	fd = bpf_prog_load(img->type, img->name, "Dual BSD/GPL", cut.insns ? cut.insns : in,
+			   cut.insns ? cut.ninsns : img->ninsns, o);
+	fd = fd < 0 ? -errno : fd;
+	if (fd >= 0 && cut.insns && env_set("TRACER_PRUNE_CHECK") &&
+	    (rc = prune_check(img, &full, ro, fd))) {
+		close(fd);
+		fd = rc;
+	}
+	free(cut.insns);
+	free(cut.func_info);
+	return fd;
+}
+
+int clone_load(const struct prog_image *img, int old_fd, int new_fd, const void *rodata,
+	       size_t rodata_size, uint32_t attach_btf_id, struct prune_stat *st)
+{
+	struct bpf_prog_load_opts o = img->opts;
+	struct prune_rodata ro = {new_fd, rodata, rodata_size};
 	struct bpf_insn *in = malloc(img->ninsns * sizeof(*in));
 	size_t i;
 	int fd;
@@ -183,8 +279,7 @@ int clone_load(const struct prog_image *img, int old_fd, int new_fd, uint32_t at
 		o.attach_btf_id = attach_btf_id;
 		o.attach_btf_obj_fd = 0;
 	}
-	fd = bpf_prog_load(img->type, img->name, "Dual BSD/GPL", in, img->ninsns, &o);
-	fd = fd < 0 ? -errno : fd;
+	fd = load_pruned(img, in, &o, &ro, st);
 	free(in);
 	if (fd >= 0)
 		bpf_prog_bind_map(fd, new_fd, NULL); /* as libbpf does: rodata stays visible */

@@ -36,10 +36,18 @@ void clone_image_free(struct prog_image *img);
 
 /* A frozen, program-read-only copy of a rodata section with other bytes. */
 int clone_rodata(const void *val, size_t size);
+/* What pruning made of the loads (-v). */
+struct prune_stat {
+	int pruned; /* loads pruned (the others went as they were) */
+	uint64_t before, after; /* their instructions */
+};
+
 /* Loads img with every reference to the rodata map old_fd turned into
- * new_fd, and attach_btf_id (tracing and LSM) if non-zero. Returns the
- * program fd or -errno. */
-int clone_load(const struct prog_image *img, int old_fd, int new_fd, uint32_t attach_btf_id);
+ * new_fd (holding rodata, rodata_size bytes), without what those bytes
+ * leave unreachable (prune.h), and attach_btf_id (tracing and LSM) if
+ * non-zero; adds to st. Returns the program fd or -errno. */
+int clone_load(const struct prog_image *img, int old_fd, int new_fd, const void *rodata,
+	       size_t rodata_size, uint32_t attach_btf_id, struct prune_stat *st);
 
 /* Attaches a program fd; each returns an fd whose close detaches, or -errno. */
 int clone_attach_tracepoint(int prog_fd, const char *cat, const char *name, int *perf_fd);

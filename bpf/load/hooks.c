@@ -305,6 +305,7 @@ struct inst {
 	const struct compiled_hook *ch;
 	const struct prog_image *entry, *exit; /* NULL entry: its own object */
 	uint32_t btf_id; /* trampolines and LSM: the target's id in vmlinux */
+	struct prune_stat prune; /* its loads */
 	int rodata, entry_fd, exit_fd;
 	int rc;
 };
@@ -426,10 +427,10 @@ static int load_copy(struct tmpl *t, struct inst *in)
 	in->rodata = clone_rodata(&ro, sizeof(ro));
 	if (in->rodata < 0)
 		return in->rodata;
-	in->entry_fd = clone_load(in->entry, old, in->rodata, in->btf_id);
+	in->entry_fd = clone_load(in->entry, old, in->rodata, &ro, sizeof(ro), in->btf_id, &in->prune);
 	if (in->entry_fd < 0 || !in->exit)
 		return in->entry_fd < 0 ? in->entry_fd : 0;
-	in->exit_fd = clone_load(in->exit, old, in->rodata, 0);
+	in->exit_fd = clone_load(in->exit, old, in->rodata, &ro, sizeof(ro), 0, &in->prune);
 	return in->exit_fd < 0 ? in->exit_fd : 0;
 }
 
@@ -466,6 +467,9 @@ static int load_all_copies(struct hook_set *hs, struct tmpl *t, char *err, size_
 		pthread_join(th[nth], NULL);
 	for (i = 0; i < t->n; i++) {
 		hs->nloads += (t->in[i].entry_fd >= 0) + (t->in[i].exit_fd >= 0);
+		hs->prune.pruned += t->in[i].prune.pruned;
+		hs->prune.before += t->in[i].prune.before;
+		hs->prune.after += t->in[i].prune.after;
 		if (t->in[i].rc)
 			return fail(err, n, t->in[i].rc, "the kernel refused the program for",
 				    instance_name(t->in[i].ch));

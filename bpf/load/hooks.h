@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "bpf/events.h"
+#include "bpf/load/clone.h"
 
 /* The program mechanisms of generic.bpf.c the loader attaches. */
 enum mech {
@@ -69,6 +70,7 @@ struct hook_set {
 	int *fds; /* the copies: programs, rodata maps, perf events, links */
 	int nfds;
 	int nloads; /* programs verified (not the template's stand-ins) */
+	struct prune_stat prune; /* of the copies' loads (clone.h) */
 	int nattach; /* attachments */
 };
 

@@ -13,6 +13,7 @@ below therefore name the exact process or path that must not be reported,
 not just the test's tag."""
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -91,6 +92,32 @@ def test_all_presets_listed_and_plan():
         assert r.returncode == 0, (name, r.stderr.decode()[-400:])
         out = r.stdout.decode()
         assert f'policy "{name}"' in out, (name, out[:200])
+
+
+def test_pruned_hooks_are_what_the_kernel_makes(monkeypatch):
+    """Every hook copy loads pruned of what its rodata leaves dead
+    (bpf/load/prune.c). TRACER_PRUNE_CHECK=1 loads each again, unpruned
+    but with the same subprogram copies, and fails the start unless the
+    kernel's final programs are identical: the pruning removes only what
+    the verifier would. Every preset at once, then the seed policies; on a
+    kernel whose rung loads the generic programs as copies, every load
+    must have been pruned (kprobes load as objects of their own)."""
+    root = os.path.dirname(os.path.abspath(__file__))
+    seed = os.path.join(root, "..", "..", "policy", "examples") + "/"
+    monkeypatch.setenv("TRACER_PRUNE_CHECK", "1")
+    for args in ([a for n in ALL for a in ("-P", n)], ["-p", seed]):
+        with Tracer(*args, "-q", "-v") as t:
+            pass
+        err = t.stderr()
+        assert "prune check" not in err, err[-800:]
+        m = re.search(r"hooks: (\d+) program loads, \d+ attachments; (\d+) pruned "
+                      r"\((\d+) instructions to (\d+)\)", err)
+        assert m, err[-800:]
+        loads, pruned, before, after = map(int, m.groups())
+        assert pruned <= loads
+        if "kprobe" not in os.environ.get("TRACER_TEST_HOOKS", ""):
+            assert pruned == loads > 0, err[-800:]
+            assert after < before / 2, (before, after)
 
 
 # --- reverse-shell (the wide suite is test_revshell.py) --------------------
