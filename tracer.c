@@ -1497,8 +1497,12 @@ int main(int argc, char **argv)
 	int rc;
 
 	/* One malloc arena: the load threads would each get one of their own,
-	 * and keep the libbpf parse's megabytes in it after the load. */
+	 * and keep the libbpf parse's megabytes in it after the load. A fixed
+	 * mmap threshold: freeing the first copy of vmlinux BTF (5 MiB) would
+	 * otherwise raise glibc's to that size, and the next copies would go
+	 * on the heap, which keeps them after they are freed. */
 	mallopt(M_ARENA_MAX, 1);
+	mallopt(M_MMAP_THRESHOLD, 256 << 10);
 	rc = parse_command_line(&opt, argc, argv);
 	if (rc >= 0)
 		return rc;
