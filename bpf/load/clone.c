@@ -81,6 +81,73 @@ static int stand_in(struct bpf_program *prog, struct bpf_prog_load_opts *opts)
 	return bpf_program__set_insns(prog, (struct bpf_insn *)ret0, 2);
 }
 
+static bool env_set(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v && strcmp(v, "0");
+}
+
+/* An object of its own being loaded (clone_load_pruned): its rodata, the
+ * func_info its pruned programs load with (freed after the load), and the
+ * counts. Loads of such objects run on one thread. */
+#define OWN_MAX_PROGS 8
+static struct {
+	const struct bpf_map *map; /* its rodata: created, not yet loaded */
+	const void *bytes;
+	size_t size;
+	void *func_info[OWN_MAX_PROGS];
+	int n;
+	struct prune_stat *st;
+} own;
+
+/* A program of an object of its own: pruned in place before libbpf hands
+ * it to the kernel (what bpf_program__set_insns is for); as it is when
+ * the pass does not follow it. Source lines go: they name the old
+ * instruction offsets. */
+static int prune_own(struct bpf_program *prog, struct bpf_prog_load_opts *opts)
+{
+	struct prune_prog full = {(struct bpf_insn *)bpf_program__insns(prog),
+				  bpf_program__insn_cnt(prog), (void *)opts->func_info,
+				  opts->func_info_cnt, opts->func_info_rec_size}, cut;
+	struct prune_rodata ro = {bpf_map__fd(own.map), own.bytes, own.size};
+
+	if (own.n == OWN_MAX_PROGS || ro.map_fd < 0 || env_set("TRACER_NO_PRUNE") ||
+	    prune_program(&full, &ro, true, &cut))
+		return 0;
+	if (bpf_program__set_insns(prog, cut.insns, cut.ninsns)) {
+		free(cut.insns);
+		free(cut.func_info);
+		return 0;
+	}
+	own.st->pruned++;
+	own.st->before += full.ninsns;
+	own.st->after += cut.ninsns;
+	free(cut.insns); /* libbpf keeps a copy */
+	own.func_info[own.n++] = cut.func_info;
+	opts->func_info = cut.func_info;
+	opts->func_info_cnt = cut.nfunc;
+	opts->line_info = NULL;
+	opts->line_info_cnt = 0;
+	return 0;
+}
+
+int clone_load_pruned(struct bpf_object *obj, const struct bpf_map *rodata, const void *bytes,
+		      size_t size, struct prune_stat *st)
+{
+	int rc;
+
+	own.bytes = bytes;
+	own.size = size;
+	own.st = st;
+	own.map = rodata;
+	rc = bpf_object__load(obj);
+	while (own.n)
+		free(own.func_info[--own.n]);
+	own.map = NULL;
+	return rc;
+}
+
 static int capture(struct bpf_program *prog, struct bpf_prog_load_opts *opts, long cookie)
 {
 	struct prog_image *img = NULL;
@@ -90,7 +157,7 @@ static int capture(struct bpf_program *prog, struct bpf_prog_load_opts *opts, lo
 		if (capture_imgs[i].prog == prog)
 			img = &capture_imgs[i];
 	if (!img)
-		return 0;
+		return own.map ? prune_own(prog, opts) : 0;
 	img->type = secs[cookie].type;
 	snprintf(img->name, sizeof(img->name), "%s", bpf_program__name(prog));
 	img->ninsns = bpf_program__insn_cnt(prog);
@@ -184,13 +251,6 @@ static int xlated(int fd, struct bpf_insn **out, uint32_t *len)
 	info.xlated_prog_insns = (uint64_t)(uintptr_t)*out;
 	n = sizeof(info);
 	return bpf_obj_get_info_by_fd(fd, &info, &n) ? -errno : 0;
-}
-
-static bool env_set(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v && *v && strcmp(v, "0");
 }
 
 /* TRACER_PRUNE_CHECK=1 (tests): loads the reference too, the same

@@ -11,6 +11,7 @@
 
 struct bpf_object;
 struct bpf_program;
+struct bpf_map;
 
 /* A program as libbpf handed it to the kernel: relocated instructions
  * (CO-RE done, map fds in place) and the load attributes. */
@@ -25,6 +26,12 @@ struct prog_image {
 	int captured;
 };
 
+/* What pruning made of the loads (-v). */
+struct prune_stat {
+	int pruned; /* loads pruned (the others went as they were) */
+	uint64_t before, after; /* their instructions */
+};
+
 /* Takes over the SEC() names of generic.bpf.c (same types, attach types
  * and flags as libbpf's own) so that loads can be captured; before the
  * first open of that object. Returns 0 or -errno. */
@@ -34,14 +41,14 @@ int clone_handlers_register(void);
 int clone_capture_load(struct bpf_object *obj, struct prog_image *imgs, int n);
 void clone_image_free(struct prog_image *img);
 
+/* Loads obj (an object of its own: a kprobe, a uprobe) with each of its
+ * programs pruned of what its rodata map, to hold bytes, leaves
+ * unreachable; adds to st. Returns 0 or -errno, as bpf_object__load. */
+int clone_load_pruned(struct bpf_object *obj, const struct bpf_map *rodata, const void *bytes,
+		      size_t size, struct prune_stat *st);
+
 /* A frozen, program-read-only copy of a rodata section with other bytes. */
 int clone_rodata(const void *val, size_t size);
-/* What pruning made of the loads (-v). */
-struct prune_stat {
-	int pruned; /* loads pruned (the others went as they were) */
-	uint64_t before, after; /* their instructions */
-};
-
 /* Loads img with every reference to the rodata map old_fd turned into
  * new_fd (holding rodata, rodata_size bytes), without what those bytes
  * leave unreachable (prune.h), and attach_btf_id (tracing and LSM) if

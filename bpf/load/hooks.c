@@ -287,7 +287,8 @@ static int own_object(struct hook_set *hs, struct loader *l, const struct compil
 		rc = fail(err, n, rc, "no program or attach target for", instance_name(ch));
 	else if ((rc = share_maps(o, l, hs->objs[0])))
 		rc = fail(err, n, rc, "cannot share maps with", instance_name(ch));
-	else if ((rc = generic_bpf__load(o)))
+	else if ((rc = clone_load_pruned(o->obj, o->maps.rodata, o->rodata, sizeof(*o->rodata),
+					  &hs->prune)))
 		rc = fail(err, n, rc, "the kernel refused the program for", instance_name(ch));
 	else
 		rc = attach_instance(hs, o, ch, err, n);
