@@ -557,6 +557,7 @@ static int instance(struct cctx *x, const struct hook_cfg *cfg)
 	ch->mech = lr->mech;
 	ch->exit_mech = lr->exit_mech;
 	snprintf(ch->attach, sizeof(ch->attach), "%s", lr->attach);
+	ch->btf_id = lr->btf_id > 0 ? (uint32_t)lr->btf_id : 0;
 	snprintf(ch->path, sizeof(ch->path), "%s", x->ph->h->path ? x->ph->h->path : "");
 	ch->cfg.sock_state = lr->sock_state;
 	ch->cfg.syscall_regs = lr->syscall_regs;

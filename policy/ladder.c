@@ -231,6 +231,7 @@ static bool btf_proto(const struct kernel_features *kf, const char *sym, struct 
 {
 	*ret_int = false;	/* func_nargs may be NULL (a fake kernel) */
 	r->fn_nargs = kf->func_nargs ? kf->func_nargs(kf, sym, ret_int) : -1;
+	r->btf_id = kf->func_btf_id ? kf->func_btf_id(kf, sym) : -1;
 	r->ret_int = *ret_int;
 	return r->fn_nargs >= 0 && r->fn_nargs <= 6;
 }

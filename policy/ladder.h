@@ -94,6 +94,7 @@ struct ladder_result {
 	uint8_t sock_state;	/* inet_sock_set_state: the state that fires */
 	bool syscall_regs;	/* the function is a syscall wrapper taking struct pt_regs * */
 	int fn_nargs;		/* trampolines and LSM: the function's parameters (BTF) */
+	int btf_id;		/* trampolines and LSM: its id in vmlinux BTF; <= 0 unknown */
 	bool ret_nonneg;	/* the equivalent stands for a success only */
 	bool can_override;	/* Override changes the return value on this mechanism */
 	bool ret_int;		/* trampolines and LSM: the function returns an int */

@@ -16,7 +16,7 @@
 
 struct probe_priv {
 	struct btf *btf;
-	const char **funcs;	/* sorted FUNC names */
+	struct func_ent *funcs;	/* FUNC names and ids, sorted by name */
 	size_t nfuncs;
 	const char **tps;	/* sorted btf_trace_<event> suffixes */
 	size_t ntps;
@@ -45,6 +45,28 @@ static void set(struct kernel_features *kf, enum feat f, enum feat_state s, cons
 	snprintf(kf->why[f], sizeof(kf->why[f]), "%s", why ? why : "");
 }
 
+/* A kernel function in vmlinux BTF: found by name without a linear scan
+ * (btf__find_by_name_kind walks all 100k+ types, per call). */
+struct func_ent {
+	const char *name;
+	int id;
+};
+
+static int cmp_func(const void *a, const void *b)
+{
+	return strcmp(((const struct func_ent *)a)->name, ((const struct func_ent *)b)->name);
+}
+
+static int func_id(const struct probe_priv *p, const char *name)
+{
+	struct func_ent key = {name, 0}, *e;
+
+	if (!p || !p->nfuncs)
+		return -1;
+	e = bsearch(&key, p->funcs, p->nfuncs, sizeof(*p->funcs), cmp_func);
+	return e ? e->id : -1;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -70,11 +92,11 @@ static int index_btf(struct probe_priv *p)
 		const char *name = btf__name_by_offset(p->btf, t->name_off);
 
 		if (btf_is_func(t))
-			p->funcs[p->nfuncs++] = name;
+			p->funcs[p->nfuncs++] = (struct func_ent){name, (int)i};
 		else if (btf_is_typedef(t) && !strncmp(name, "btf_trace_", 10))
 			p->tps[p->ntps++] = name + 10;
 	}
-	qsort(p->funcs, p->nfuncs, sizeof(*p->funcs), cmp_str);
+	qsort(p->funcs, p->nfuncs, sizeof(*p->funcs), cmp_func);
 	qsort(p->tps, p->ntps, sizeof(*p->tps), cmp_str);
 	return 0;
 }
@@ -83,7 +105,7 @@ static bool real_has_func(const struct kernel_features *kf, const char *name)
 {
 	const struct probe_priv *p = kf->priv;
 
-	return p && in_sorted(p->funcs, p->nfuncs, name);
+	return func_id(p, name) > 0;
 }
 
 static bool real_has_btf_tp(const struct kernel_features *kf, const char *event)
@@ -135,7 +157,7 @@ static int real_func_nargs(const struct kernel_features *kf, const char *name, b
 	int id;
 
 	*ret_int = false;
-	if (!p || !p->btf || (id = btf__find_by_name_kind(p->btf, name, BTF_KIND_FUNC)) <= 0)
+	if (!p || !p->btf || (id = func_id(p, name)) <= 0)
 		return -1;
 	t = btf__type_by_id(p->btf, btf__type_by_id(p->btf, id)->type);
 	if (!t || !btf_is_func_proto(t))
@@ -145,6 +167,11 @@ static int real_func_nargs(const struct kernel_features *kf, const char *name, b
 		r = btf__type_by_id(p->btf, r->type);
 	*ret_int = r && (btf_is_int(r) || btf_is_enum(r));
 	return btf_vlen(t);
+}
+
+static int real_func_btf_id(const struct kernel_features *kf, const char *name)
+{
+	return func_id(kf->priv, name);
 }
 
 /* Load "r0 = 0; exit" as the given type; 1 loaded, 0 refused (errno kept). */
@@ -184,7 +211,8 @@ static void load_feat(struct kernel_features *kf, enum feat f, enum bpf_prog_typ
 
 static int btf_id_of(struct probe_priv *p, const char *name, int kind)
 {
-	int id = p->btf ? btf__find_by_name_kind(p->btf, name, kind) : -1;
+	int id = kind == BTF_KIND_FUNC ? func_id(p, name) :
+		 p->btf ? btf__find_by_name_kind(p->btf, name, kind) : -1;
 
 	return id > 0 ? id : -1;
 }
@@ -274,6 +302,7 @@ int probe_kernel(struct kernel_features *kf, unsigned flags)
 	kf->has_tp = real_has_tp;
 	kf->tp_field = real_tp_field;
 	kf->func_nargs = real_func_nargs;
+	kf->func_btf_id = real_func_btf_id;
 	p->btf = btf__load_vmlinux_btf();
 	e = libbpf_get_error(p->btf);
 	if (e) {

@@ -43,6 +43,9 @@ struct kernel_features {
 	/* BTF prototype of a kernel function: its parameter count, or -1 when
 	 * unknown; *ret_int tells an int (or long) return from void/pointer. */
 	int (*func_nargs)(const struct kernel_features *kf, const char *name, bool *ret_int);
+	/* Its id in vmlinux BTF (what a trampoline or LSM program attaches
+	 * to), or -1; NULL in a fake: the loader then looks it up itself. */
+	int (*func_btf_id)(const struct kernel_features *kf, const char *name);
 	void *priv;
 };
 

@@ -346,6 +346,8 @@ static uint32_t vmlinux_id(struct tmpl *t, const struct compiled_hook *ch)
 	char name[160];
 	int id;
 
+	if (ch->btf_id) /* the probe's index found it: no second parse */
+		return ch->btf_id;
 	if (!t->vmlinux && !(t->vmlinux = btf__load_vmlinux_btf()))
 		return 0;
 	snprintf(name, sizeof(name), "%s%s", ch->mech == MECH_LSM ? "bpf_lsm_" : "", ch->attach);

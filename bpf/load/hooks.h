@@ -26,6 +26,7 @@ struct compiled_hook {
 	enum mech mech; /* the entry (or only) program */
 	enum mech exit_mech; /* MECH_NONE, MECH_KRETPROBE, MECH_URETPROBE, MECH_TRACEPOINT */
 	char attach[128]; /* function, LSM hook, BTF tracepoint or uprobe symbol */
+	uint32_t btf_id; /* trampolines and LSM: attach's id in vmlinux BTF; 0: unknown */
 	char path[256]; /* uprobe binary */
 	int nsc; /* syscall tracepoints: syscalls:sys_{enter,exit}_<sc[i]> */
 	char sc[HOOK_MAX_SYSCALLS][32];
