@@ -255,11 +255,15 @@ static int xlated(int fd, struct bpf_insn **out, uint32_t *len)
 
 /* TRACER_PRUNE_CHECK=1 (tests): loads the reference too, the same
  * subprogram copies unpruned, and fails unless the kernel made the same
- * program of both. */
+ * program of both. That holds where the verifier decides at least what
+ * prune.c decides and explores alike whatever the layout: 6.12 and later
+ * (tests/e2e). 6.1 sometimes keeps dead code in the pruned program that
+ * it removes from the reference; 5.10 keeps more dead code in the
+ * reference. The pruning itself depends on no kernel. */
 static int prune_check(const struct prog_image *img, const struct prune_prog *full,
-		       const struct prune_rodata *ro, int fd)
+		       const struct prune_rodata *ro, const struct bpf_prog_load_opts *used, int fd)
 {
-	struct bpf_prog_load_opts o = img->opts;
+	struct bpf_prog_load_opts o = *used; /* the instance's attach target */
 	struct prune_prog ref;
 	struct bpf_insn *a = NULL, *b = NULL;
 	uint32_t na = 0, nb = 0;
@@ -309,7 +313,7 @@ static int load_pruned(const struct prog_image *img, const struct bpf_insn *in,
 			   cut.insns ? cut.ninsns : img->ninsns, o);
 	fd = fd < 0 ? -errno : fd;
 	if (fd >= 0 && cut.insns && env_set("TRACER_PRUNE_CHECK") &&
-	    (rc = prune_check(img, &full, ro, fd))) {
+	    (rc = prune_check(img, &full, ro, o, fd))) {
 		close(fd);
 		fd = rc;
 	}

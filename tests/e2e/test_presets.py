@@ -99,12 +99,18 @@ def test_pruned_hooks_are_what_the_kernel_makes(monkeypatch):
     (bpf/load/prune.c). TRACER_PRUNE_CHECK=1 loads each again, unpruned
     but with the same subprogram copies, and fails the start unless the
     kernel's final programs are identical: the pruning removes only what
-    the verifier would. Every preset at once, then the seed policies; on a
-    kernel whose rung loads the generic programs as copies, every load
-    must have been pruned (kprobes load as objects of their own)."""
+    the verifier would. The pruned program is the same on every kernel;
+    the comparison needs a verifier that decides at least what prune.c
+    decides, whatever the layout: 6.12 and later (this machine's 6.18; in
+    the VMs 5.10 keeps more dead code in the reference, 6.1 sometimes some
+    in the pruned one). Elsewhere the pruned programs must load and, on a
+    rung that loads copies, every load be pruned (kprobes load as objects
+    of their own). Every preset at once, then the seed policies."""
     root = os.path.dirname(os.path.abspath(__file__))
     seed = os.path.join(root, "..", "..", "policy", "examples") + "/"
-    monkeypatch.setenv("TRACER_PRUNE_CHECK", "1")
+    rel = tuple(int(x) for x in re.match(r"(\d+)\.(\d+)", os.uname().release).groups())
+    if rel >= (6, 12):
+        monkeypatch.setenv("TRACER_PRUNE_CHECK", "1")
     for args in ([a for n in ALL for a in ("-P", n)], ["-p", seed]):
         with Tracer(*args, "-q", "-v") as t:
             pass
