@@ -1444,6 +1444,8 @@ static int prepare(struct run *r)
 	return 0;
 }
 
+#define HEAP_HEADROOM (256 << 10)
+
 /* Loads, attaches and prints until a stop; the exit status. */
 static int run_live(struct run *r, struct loader *l)
 {
@@ -1454,7 +1456,9 @@ static int run_live(struct run *r, struct loader *l)
 		return rc;
 	if (setup_output(r) || start_recording(r) || setup(r, l) || start_evidence(r))
 		return EXIT_RUNTIME;
-	malloc_trim(0); /* what loading (BTF, verifier logs) used goes back */
+	/* what loading (BTF, verifier logs) used goes back, but room for the
+	 * process cache to grow without a brk while events flow */
+	malloc_trim(HEAP_HEADROOM);
 	if (opt->drop_user && (drop_privileges(opt->drop_user) || check_rotation_dir(opt)))
 		return EXIT_RUNTIME;
 	report_listening(r);
@@ -1500,9 +1504,14 @@ int main(int argc, char **argv)
 	 * and keep the libbpf parse's megabytes in it after the load. A fixed
 	 * mmap threshold: freeing the first copy of vmlinux BTF (5 MiB) would
 	 * otherwise raise glibc's to that size, and the next copies would go
-	 * on the heap, which keeps them after they are freed. */
+	 * on the heap, which keeps them after they are freed. Fixing it fixes
+	 * the trim threshold too (at 128 KiB: the heap's top would go back and
+	 * come again, a brk while events flow): set high, and malloc_trim once
+	 * listening returns what loading used but HEAP_HEADROOM. */
 	mallopt(M_ARENA_MAX, 1);
 	mallopt(M_MMAP_THRESHOLD, 256 << 10);
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_TOP_PAD, HEAP_HEADROOM);
 	rc = parse_command_line(&opt, argc, argv);
 	if (rc >= 0)
 		return rc;
